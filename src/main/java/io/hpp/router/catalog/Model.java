@@ -1,0 +1,32 @@
+package io.hpp.router.catalog;
+
+import io.hpp.router.billing.Price;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One catalog entry: the public id clients send ({@code openai/gpt-5}), the provider that serves it, the model name
+ * the provider knows, and its price.
+ */
+public record Model(String id, String provider, String upstreamModel, String ownedBy, Price price,
+                    Optional<Long> maxOutputTokens, boolean enabled, Kind kind) {
+
+    /** What a model produces. */
+    public enum Kind { CHAT, IMAGE }
+
+    public Model {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(upstreamModel, "upstreamModel");
+        Objects.requireNonNull(ownedBy, "ownedBy");
+        Objects.requireNonNull(price, "price");
+        if (id.isBlank() || provider.isBlank() || upstreamModel.isBlank()) {
+            throw new IllegalArgumentException("model id, provider and upstream_model must not be blank");
+        }
+        maxOutputTokens.ifPresent(m -> {
+            if (m < 1) {
+                throw new IllegalArgumentException("max_output_tokens must be >= 1, got " + m);
+            }
+        });
+    }
+}

@@ -1,0 +1,178 @@
+package io.hpp.router.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads {@link RouterConfig}: built-in defaults, then the optional YAML file (with {@code ${ENV:-default}}
+ * substitution), then environment variables, which win. A bad value fails with a message that names the key, the
+ * environment variable and the expected form.
+ */
+public final class ConfigLoader {
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    /** Providers we know: config name, environment prefix, default base URL, whether a key is required. */
+    private record KnownProvider(String name, String envPrefix, String defaultBaseUrl, boolean keyRequired) {
+    }
+
+    private static final KnownProvider[] PROVIDERS = {
+        new KnownProvider("openai", "OPENAI", "https://api.openai.com/v1", true),
+        new KnownProvider("anthropic", "ANTHROPIC", "https://api.anthropic.com", true),
+        new KnownProvider("moonshotai", "MOONSHOT", "https://api.moonshot.ai/v1", true),
+        new KnownProvider("ollama", "OLLAMA", "http://127.0.0.1:11434", false),
+    };
+
+    private final Map<String, String> env;
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** Loads from {@code file} if it exists (it is optional) and from {@code env}. */
+    public static RouterConfig load(Optional<Path> file, Map<String, String> env) {
+        ConfigLoader loader = new ConfigLoader(env);
+        file.filter(Files::isRegularFile).ifPresent(loader::readYaml);
+        return loader.build();
+    }
+
+    private void readYaml(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
+        }
+        if (root != null && !root.isMissingNode() && !root.isNull()) {
+            if (!root.isObject()) {
+                throw new ConfigException("config file " + file + " must hold a YAML mapping at the top level");
+            }
+            flatten("", root);
+        }
+    }
+
+    private void flatten(String prefix, JsonNode node) {
+        if (node.isObject()) {
+            node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue()));
+        } else if (!node.isNull()) {
+            values.put(prefix, substitute(node.asText(), prefix));
+        }
+    }
+
+    private String substitute(String text, String key) {
+        Matcher m = ENV_REF.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = env.get(m.group(1));
+            if (value == null || value.isEmpty()) {
+                value = m.group(2);
+            }
+            if (value == null) {
+                throw new ConfigException("config key '" + key + "' refers to environment variable " + m.group(1)
+                        + ", which is not set and has no default (write ${" + m.group(1) + ":-default})");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The value of {@code key}: environment variable first, then the file. */
+    private Optional<String> raw(String key, String envVar) {
+        String fromEnv = env.get(envVar);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(fromEnv.trim());
+        }
+        return Optional.ofNullable(values.get(key)).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    private RouterConfig build() {
+        String host = raw("server.host", "HPP_ROUTER_HOST").orElse("0.0.0.0");
+        int port = (int) number("server.port", "HPP_ROUTER_PORT", 8080, 0, 65535);
+        long maxBody = number("server.max_body_bytes", "HPP_ROUTER_MAX_BODY_BYTES", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE);
+        String dbUrl = raw("database.url", "HPP_ROUTER_DB_URL").orElse("jdbc:sqlite:./data/hpp-router.db");
+        if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql://")) {
+            throw bad("database.url", "HPP_ROUTER_DB_URL", "a JDBC URL starting with jdbc:sqlite: or jdbc:postgresql://", dbUrl);
+        }
+        Optional<String> dbUser = raw("database.user", "HPP_ROUTER_DB_USER");
+        Optional<Secret> dbPassword = raw("database.password", "HPP_ROUTER_DB_PASSWORD").map(Secret::of);
+        Optional<Secret> adminToken = raw("admin.token", "HPP_ROUTER_ADMIN_TOKEN").map(Secret::of);
+        if (adminToken.isPresent() && adminToken.get().reveal().length() < 16) {
+            throw new ConfigException("config key 'admin.token' (env HPP_ROUTER_ADMIN_TOKEN): expected at least 16 characters");
+        }
+        Duration cacheTtl = Duration.ofMillis(number("quota.cache_ttl_ms", "HPP_ROUTER_QUOTA_CACHE_TTL_MS", 2000, 0, 600_000));
+        RouterConfig.OverflowPolicy overflow = overflowPolicy();
+        Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+        for (KnownProvider p : PROVIDERS) {
+            provider(p).ifPresent(c -> providers.put(p.name(), c));
+        }
+        return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, adminToken, cacheTtl, overflow,
+                Map.copyOf(providers));
+    }
+
+    private RouterConfig.OverflowPolicy overflowPolicy() {
+        String v = raw("quota.overflow", "HPP_ROUTER_QUOTA_OVERFLOW").orElse("cap_output");
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "cap_output" -> RouterConfig.OverflowPolicy.CAP_OUTPUT;
+            case "reject" -> RouterConfig.OverflowPolicy.REJECT;
+            case "check_only" -> RouterConfig.OverflowPolicy.CHECK_ONLY;
+            default -> throw bad("quota.overflow", "HPP_ROUTER_QUOTA_OVERFLOW", "one of cap_output, reject, check_only", v);
+        };
+    }
+
+    /** A provider is configured when it needs no key or has one. */
+    private Optional<ProviderConfig> provider(KnownProvider p) {
+        String k = "providers." + p.name() + ".";
+        String baseUrl = raw(k + "base_url", p.envPrefix() + "_BASE_URL").orElse(p.defaultBaseUrl());
+        URI uri;
+        try {
+            uri = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        } catch (IllegalArgumentException e) {
+            throw bad(k + "base_url", p.envPrefix() + "_BASE_URL", "an http:// or https:// URL", baseUrl);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+            throw bad(k + "base_url", p.envPrefix() + "_BASE_URL", "an http:// or https:// URL", baseUrl);
+        }
+        Optional<Secret> key = raw(k + "api_key", p.envPrefix() + "_API_KEY").map(Secret::of);
+        if (p.keyRequired() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        String env = p.envPrefix() + "_";
+        return Optional.of(new ProviderConfig(p.name(), uri, key,
+                Duration.ofMillis(number(k + "connect_timeout_ms", env + "CONNECT_TIMEOUT_MS", 5_000, 1, 600_000)),
+                Duration.ofMillis(number(k + "first_byte_timeout_ms", env + "FIRST_BYTE_TIMEOUT_MS", 120_000, 1, 3_600_000)),
+                Duration.ofMillis(number(k + "idle_timeout_ms", env + "IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000))));
+    }
+
+    private long number(String key, String envVar, long dflt, long min, long max) {
+        Optional<String> v = raw(key, envVar);
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v.get());
+            if (n < min || n > max) {
+                throw bad(key, envVar, "an integer from " + min + " to " + max, v.get());
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw bad(key, envVar, "an integer from " + min + " to " + max, v.get());
+        }
+    }
+
+    private static ConfigException bad(String key, String envVar, String expected, String got) {
+        return new ConfigException("config key '" + key + "' (env " + envVar + "): expected " + expected + ", got '" + got + "'");
+    }
+}

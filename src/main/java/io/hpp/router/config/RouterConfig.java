@@ -1,0 +1,51 @@
+package io.hpp.router.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the router reads at start-up. Built by {@link ConfigLoader}; immutable afterwards.
+ *
+ * @param host           address to bind
+ * @param port           port to bind (0 picks a free one)
+ * @param maxBodyBytes   largest request body accepted; larger ones get 413
+ * @param dbUrl          {@code jdbc:sqlite:…} or {@code jdbc:postgresql://…}
+ * @param dbUser         database user (PostgreSQL)
+ * @param dbPassword     database password (PostgreSQL)
+ * @param adminToken     bearer token of the admin API; empty disables the admin API
+ * @param quotaCacheTtl  how long a quota-check answer stays fresh
+ * @param overflowPolicy what to do when the balance cannot cover a request's output cap
+ * @param providers      upstream providers by name (openai, anthropic, moonshotai, ollama)
+ */
+public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
+                           Optional<Secret> dbPassword, Optional<Secret> adminToken, Duration quotaCacheTtl,
+                           OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers) {
+
+    /** When the balance cannot pay for the requested output cap. */
+    public enum OverflowPolicy {
+        /** Lower the output cap sent upstream to what the consumer can afford (default). */
+        CAP_OUTPUT,
+        /** Refuse with 429 quota_exceeded. */
+        REJECT,
+        /** Only require a positive balance; the consumer may go below zero by one request. */
+        CHECK_ONLY
+    }
+
+    public Optional<ProviderConfig> provider(String name) {
+        return Optional.ofNullable(providers.get(name));
+    }
+
+    /** The SQLite file of a {@code jdbc:sqlite:} URL, if it names one. */
+    public Optional<Path> sqliteFile() {
+        if (!dbUrl.startsWith("jdbc:sqlite:")) {
+            return Optional.empty();
+        }
+        String rest = dbUrl.substring("jdbc:sqlite:".length());
+        int q = rest.indexOf('?');
+        String file = q >= 0 ? rest.substring(0, q) : rest;
+        return file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file::memory:")
+                ? Optional.empty() : Optional.of(Path.of(file));
+    }
+}

@@ -1,0 +1,68 @@
+package io.hpp.router.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.ApiException;
+import io.hpp.router.Json;
+import io.hpp.router.billing.Money;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.util.Optional;
+
+/** A parsed admin JSON body with typed, validated field access; every violation is a 400 naming the field. */
+record AdminRequest(JsonNode node) {
+
+    static AdminRequest parse(ServerRequest req) {
+        byte[] bytes = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        if (bytes.length == 0) {
+            throw ApiException.invalidRequest("Request body must be a JSON object");
+        }
+        return of(bytes);
+    }
+
+    static AdminRequest parseOrEmpty(ServerRequest req) {
+        byte[] bytes = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        return bytes.length == 0 ? new AdminRequest(Json.object()) : of(bytes);
+    }
+
+    private static AdminRequest of(byte[] bytes) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                throw ApiException.invalidRequest("Request body must be a JSON object");
+            }
+            return new AdminRequest(n);
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("Request body is not valid JSON");
+        }
+    }
+
+    Optional<String> optionalText(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw ApiException.invalidRequest("Field '" + field + "' must be a string");
+        }
+        return Optional.of(v.asText());
+    }
+
+    Optional<Money> optionalMoney(String field) {
+        return moneyField(node, field);
+    }
+
+    static Optional<Money> moneyField(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isNumber()) {
+            throw ApiException.invalidRequest("Field '" + field + "' must be a number of dollars");
+        }
+        try {
+            return Optional.of(Money.ofDollars(v.decimalValue()));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest("Field '" + field + "': " + e.getMessage());
+        }
+    }
+}

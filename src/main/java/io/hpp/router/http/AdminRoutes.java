@@ -1,0 +1,106 @@
+package io.hpp.router.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.ApiException;
+import io.hpp.router.Json;
+import io.hpp.router.admin.Admin;
+import io.hpp.router.auth.ApiKeys;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.config.Secret;
+import io.hpp.router.store.ConsumerRecord;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/** The admin API under {@code /admin/v1}, guarded by the admin bearer token; disabled when none is configured. */
+final class AdminRoutes {
+    private final Optional<Secret> token;
+    private final Admin admin;
+
+    AdminRoutes(Optional<Secret> token, Admin admin) {
+        this.token = token;
+        this.admin = admin;
+    }
+
+    void register(RouteTable routes) {
+        routes.add(Method.POST, "/admin/v1/consumers", this::createConsumer)
+                .add(Method.GET, "/admin/v1/consumers/{id}", this::consumer)
+                .add(Method.POST, "/admin/v1/consumers/{id}/quota", this::quota)
+                .add(Method.POST, "/admin/v1/consumers/{id}/keys", this::createKey)
+                .add(Method.DELETE, "/admin/v1/keys/{id}", this::revokeKey)
+                .add(Method.GET, "/admin/v1/models", this::models)
+                .add(Method.POST, "/admin/v1/models", this::upsertModel);
+    }
+
+    private void requireAdmin(ServerRequest req) {
+        if (token.isEmpty()) {
+            throw ApiException.notFound("The admin API is disabled: set HPP_ROUTER_ADMIN_TOKEN to enable it");
+        }
+        byte[] expected = token.get().reveal().getBytes(StandardCharsets.UTF_8);
+        byte[] given = Authenticator.bearer(req).orElse("").getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new ApiException(401, "unauthorized", "Invalid admin token");
+        }
+    }
+
+    private void createConsumer(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        AdminRequest body = AdminRequest.parse(req);
+        ConsumerRecord c = admin.createConsumer(body.optionalText("username"), body.optionalText("custom_id"),
+                body.optionalMoney("quota"));
+        Responses.json(res, 201, Views.adminConsumer(c));
+    }
+
+    private void consumer(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        Responses.json(res, Views.adminConsumer(admin.consumer(req.path().pathParameters().get("id"))));
+    }
+
+    private void quota(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        AdminRequest body = AdminRequest.parse(req);
+        String id = req.path().pathParameters().get("id");
+        ConsumerRecord c = admin.changeQuota(id, body.optionalMoney("set"), body.optionalMoney("add"));
+        Responses.json(res, Views.adminConsumer(c));
+    }
+
+    private void createKey(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        AdminRequest body = AdminRequest.parseOrEmpty(req);
+        ApiKeys.Issued issued = admin.createKey(req.path().pathParameters().get("id"), body.optionalText("name"));
+        ObjectNode n = Json.object();
+        n.put("key_id", issued.keyId());
+        n.put("key", issued.key());
+        Responses.json(res, 201, n);
+    }
+
+    private void revokeKey(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        String id = req.path().pathParameters().get("id");
+        admin.revokeKey(id);
+        ObjectNode n = Json.object();
+        n.put("key_id", id);
+        n.put("revoked", true);
+        Responses.json(res, n);
+    }
+
+    private void models(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        ObjectNode body = Json.object();
+        ArrayNode data = body.putArray("data");
+        admin.models().forEach(m -> data.add(Views.adminModel(m)));
+        Responses.json(res, body);
+    }
+
+    private void upsertModel(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        JsonNode body = AdminRequest.parse(req).node();
+        Model saved = admin.upsertModel(body);
+        Responses.json(res, Views.adminModel(saved));
+    }
+}

@@ -1,0 +1,31 @@
+package io.hpp.router.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * CORS for browser clients: any origin may call with its key; the routing headers are exposed; preflight requests
+ * are answered here.
+ */
+final class Cors implements Filter {
+    static final String EXPOSED = "X-HPP-Router-Resolved-Model, X-HPP-Router-Basket, X-HPP-Router-Rule-Id, "
+            + "X-HPP-Router-Rules-Version, X-HPP-Router-Tier, Retry-After";
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+        if (req.prologue().method() == Method.OPTIONS && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS");
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, apikey, Content-Type");
+            res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+            res.status(204).send();
+            return;
+        }
+        chain.proceed();
+    }
+}

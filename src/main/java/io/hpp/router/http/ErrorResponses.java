@@ -1,0 +1,65 @@
+package io.hpp.router.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.ApiException;
+import io.hpp.router.Json;
+import io.hpp.router.provider.ProviderException;
+import io.hpp.router.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where exceptions become HTTP responses, always in one of the two documented envelopes. */
+public final class ErrorResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    /** A status and a JSON body. */
+    public record Rendered(int status, ObjectNode body) {
+    }
+
+    public static Rendered render(Throwable t) {
+        return switch (t) {
+            case ApiException e -> simple(e.status(), e.code(), e.getMessage());
+            case ProviderException e -> new Rendered(e.clientStatus(), e.envelope());
+            case StoreException e -> {
+                LOG.warn("database unavailable: {}", e.getMessage());
+                yield simple(503, "quota_unavailable", "Quota state cannot be verified: the database is unavailable");
+            }
+            case RequestException e when e.status().code() == 413 ->
+                    simple(413, "payload_too_large", "Request body is larger than the configured limit");
+            case RequestException e when e.status().code() < 500 ->
+                    simple(e.status().code(), "invalid_request", "Malformed HTTP request");
+            default -> {
+                LOG.error("unexpected error", t);
+                yield simple(500, "internal_error", "Unexpected gateway error");
+            }
+        };
+    }
+
+    public static Rendered simple(int status, String code, String message) {
+        ObjectNode body = Json.object();
+        body.put("error", code);
+        body.put("message", message);
+        return new Rendered(status, body);
+    }
+
+    /** Writes the error unless the response is already under way (then the connection is simply closed). */
+    public static void send(ServerRequest req, ServerResponse res, Throwable t) {
+        if (res.isSent()) {
+            LOG.debug("error after the response was sent on {}: {}", req.path().path(), t.toString());
+            return;
+        }
+        Rendered r = render(t);
+        res.status(r.status());
+        if (t instanceof ApiException e && e.status() == 429 && e.code().equals("rate_limited")) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+        }
+        Responses.json(res, r.body());
+    }
+}

@@ -1,0 +1,90 @@
+package io.hpp.router.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.Json;
+import io.hpp.router.billing.Price;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.store.ConsumerRecord;
+import java.util.Locale;
+
+/** JSON shapes of our records; money in dollars as exact decimal numbers. */
+final class Views {
+    private Views() {
+    }
+
+    static ObjectNode usage(ConsumerRecord c) {
+        ObjectNode n = Json.object();
+        n.put("consumer_id", c.id());
+        n.put("username", c.username().orElse(null));
+        n.put("custom_id", c.customId().orElse(null));
+        n.put("quota", c.quota().dollars());
+        n.put("used", c.used().dollars());
+        n.put("remaining", c.remaining().dollars());
+        n.put("requests", c.requests());
+        n.put("total_tokens", c.totalTokens());
+        n.put("total_cost", c.used().dollars());
+        return n;
+    }
+
+    static ObjectNode quotaCheck(ConsumerRecord c) {
+        ObjectNode n = Json.object();
+        n.put("has_quota", c.remaining().isPositive());
+        n.put("quota", c.quota().dollars());
+        n.put("used", c.used().dollars());
+        n.put("remaining", c.remaining().dollars());
+        return n;
+    }
+
+    static ObjectNode adminConsumer(ConsumerRecord c) {
+        ObjectNode n = usage(c);
+        n.put("reserved", c.reserved().dollars());
+        n.put("created_at", c.createdAt().toString());
+        return n;
+    }
+
+    static ObjectNode pricing(Price p) {
+        ObjectNode n = Json.object();
+        n.put("input", p.input());
+        n.put("output", p.output());
+        n.put("cache_write", p.cacheWrite().orElse(null));
+        n.put("cache_read", p.cacheRead().orElse(null));
+        return n;
+    }
+
+    static ObjectNode publicModel(Model m) {
+        ObjectNode n = Json.object();
+        n.put("id", m.id());
+        n.put("object", "model");
+        n.put("created", 0);
+        n.put("owned_by", m.ownedBy());
+        n.set("pricing", pricing(m.price()));
+        return n;
+    }
+
+    static ObjectNode autoModel() {
+        ObjectNode n = Json.object();
+        n.put("id", "hpprouter/auto");
+        n.put("object", "model");
+        n.put("created", 0);
+        n.put("owned_by", "hpprouter");
+        n.putNull("pricing");
+        return n;
+    }
+
+    static ObjectNode adminModel(Model m) {
+        ObjectNode n = Json.object();
+        n.put("id", m.id());
+        n.put("provider", m.provider());
+        n.put("upstream_model", m.upstreamModel());
+        n.put("owned_by", m.ownedBy());
+        n.set("pricing", pricing(m.price()));
+        if (m.maxOutputTokens().isPresent()) {
+            n.put("max_output_tokens", m.maxOutputTokens().get());
+        } else {
+            n.putNull("max_output_tokens");
+        }
+        n.put("enabled", m.enabled());
+        n.put("kind", m.kind().name().toLowerCase(Locale.ROOT));
+        return n;
+    }
+}

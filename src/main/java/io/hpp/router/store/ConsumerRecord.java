@@ -1,0 +1,18 @@
+package io.hpp.router.store;
+
+import io.hpp.router.billing.Money;
+import java.time.Instant;
+import java.util.Optional;
+
+/** A consumer and its balances. {@code remaining = quota − used}; {@code reserved} is held by requests in flight. */
+public record ConsumerRecord(String id, Optional<String> username, Optional<String> customId, Money quota, Money used,
+                             Money reserved, long requests, long totalTokens, Instant createdAt) {
+    public Money remaining() {
+        return quota.minus(used);
+    }
+
+    /** What a new request may still reserve: the remaining balance less the holds of requests in flight. */
+    public Money available() {
+        return remaining().minus(reserved);
+    }
+}

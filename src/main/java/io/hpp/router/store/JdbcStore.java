@@ -1,0 +1,188 @@
+package io.hpp.router.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.hpp.router.billing.Money;
+import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.catalog.Model;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
+public final class JdbcStore implements Store {
+    private static final String CONSUMER_COLUMNS =
+            "id, username, custom_id, quota_nanos, used_nanos, reserved_nanos, requests, total_tokens, created_at";
+
+    private final HikariDataSource ds;
+    private final Jdbc jdbc;
+
+    public JdbcStore(HikariDataSource ds) {
+        this.ds = ds;
+        this.jdbc = new Jdbc(ds);
+    }
+
+    @Override
+    public ConsumerRecord createConsumer(Optional<String> username, Optional<String> customId, Money quota) {
+        String id = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        jdbc.update("INSERT INTO consumers (id, username, custom_id, quota_nanos, created_at) VALUES (?, ?, ?, ?, ?)",
+                id, username, customId, quota.nanos(), now);
+        return consumer(id).orElseThrow();
+    }
+
+    @Override
+    public Optional<ConsumerRecord> consumer(String id) {
+        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE id = ?", JdbcStore::consumerRow, id);
+    }
+
+    @Override
+    public Optional<ConsumerRecord> consumerByCustomId(String customId) {
+        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE custom_id = ?", JdbcStore::consumerRow, customId);
+    }
+
+    @Override
+    public Optional<ConsumerRecord> setQuota(String consumerId, Money quota) {
+        jdbc.update("UPDATE consumers SET quota_nanos = ? WHERE id = ?", quota.nanos(), consumerId);
+        return consumer(consumerId);
+    }
+
+    @Override
+    public Optional<ConsumerRecord> addQuota(String consumerId, Money delta) {
+        jdbc.update("UPDATE consumers SET quota_nanos = quota_nanos + ? WHERE id = ?", delta.nanos(), consumerId);
+        return consumer(consumerId);
+    }
+
+    @Override
+    public void createKey(ApiKeyRecord key) {
+        jdbc.update("INSERT INTO api_keys (id, consumer_id, secret_hash, name, created_at) VALUES (?, ?, ?, ?, ?)",
+                key.id(), key.consumerId(), key.secretHash(), key.name(), key.createdAt().toEpochMilli());
+    }
+
+    @Override
+    public Optional<ApiKeyRecord> key(String keyId) {
+        return jdbc.queryOne("SELECT id, consumer_id, secret_hash, name, created_at, revoked_at FROM api_keys WHERE id = ?",
+                rs -> new ApiKeyRecord(rs.getString("id"), rs.getString("consumer_id"), rs.getBytes("secret_hash"),
+                        Optional.ofNullable(rs.getString("name")), Instant.ofEpochMilli(rs.getLong("created_at")),
+                        Jdbc.optLong(rs, "revoked_at").map(Instant::ofEpochMilli)),
+                keyId);
+    }
+
+    @Override
+    public boolean revokeKey(String keyId, Instant at) {
+        return jdbc.update("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at.toEpochMilli(), keyId) == 1;
+    }
+
+    @Override
+    public List<Model> models() {
+        return jdbc.query("SELECT * FROM models", ModelRows::read);
+    }
+
+    @Override
+    public void upsertModel(Model model) {
+        jdbc.withConnection(c -> ModelRows.upsert(c, model));
+    }
+
+    @Override
+    public boolean seedModels(List<Model> models) {
+        return jdbc.inTransaction(c -> {
+            if (!Jdbc.query(c, "SELECT id FROM models LIMIT 1", rs -> rs.getString(1)).isEmpty()) {
+                return false;
+            }
+            for (Model m : models) {
+                ModelRows.upsert(c, m);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean reserve(Reservation r, Money mustRemain) {
+        return jdbc.inTransaction(c -> {
+            int held = Jdbc.update(c, "UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
+                    + "WHERE id = ? AND quota_nanos - used_nanos - reserved_nanos >= ?",
+                    r.amount().nanos(), r.consumerId(), mustRemain.nanos());
+            if (held == 1) {
+                Jdbc.update(c, "INSERT INTO reservations (id, consumer_id, amount_nanos, expires_at) VALUES (?, ?, ?, ?)",
+                        r.id(), r.consumerId(), r.amount().nanos(), r.expiresAt().toEpochMilli());
+            }
+            return held == 1;
+        });
+    }
+
+    @Override
+    public void settle(List<Settlement> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        jdbc.inTransaction(c -> {
+            for (Settlement s : batch) {
+                settleOne(c, s);
+            }
+            return null;
+        });
+    }
+
+    /** Releases the hold only if the reservation row is still there: the reaper may have released it already. */
+    private static void settleOne(Connection c, Settlement s) throws SQLException {
+        RequestLogEntry e = s.entry();
+        long release = 0;
+        if (s.reservation().isPresent()
+                && Jdbc.update(c, "DELETE FROM reservations WHERE id = ?", s.reservation().get().id()) == 1) {
+            release = s.reservation().get().amount().nanos();
+        }
+        Jdbc.update(c, "UPDATE consumers SET used_nanos = used_nanos + ?, reserved_nanos = reserved_nanos - ?, "
+                        + "requests = requests + 1, total_tokens = total_tokens + ? WHERE id = ?",
+                e.cost().nanos(), release, e.usage().totalTokens(), e.consumerId());
+        RequestLogRows.insert(c, e);
+        Jdbc.update(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", e.createdAt().toEpochMilli(), e.keyId());
+    }
+
+    @Override
+    public int releaseExpired(Instant now) {
+        return jdbc.inTransaction(c -> {
+            List<Reservation> expired = Jdbc.query(c, "SELECT id, consumer_id, amount_nanos, expires_at FROM reservations WHERE expires_at < ?",
+                    rs -> new Reservation(rs.getString(1), rs.getString(2), new Money(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))),
+                    now.toEpochMilli());
+            for (Reservation r : expired) {
+                if (Jdbc.update(c, "DELETE FROM reservations WHERE id = ?", r.id()) == 1) {
+                    Jdbc.update(c, "UPDATE consumers SET reserved_nanos = reserved_nanos - ? WHERE id = ?", r.amount().nanos(), r.consumerId());
+                }
+            }
+            return expired.size();
+        });
+    }
+
+    @Override
+    public List<RequestLogEntry> requestLog(String consumerId, int limit) {
+        return jdbc.query("SELECT * FROM request_log WHERE consumer_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                RequestLogRows::read, consumerId, limit);
+    }
+
+    @Override
+    public void ping() {
+        jdbc.query("SELECT 1", rs -> rs.getInt(1));
+    }
+
+    @Override
+    public void close() {
+        ds.close();
+    }
+
+    private static ConsumerRecord consumerRow(ResultSet rs) throws SQLException {
+        return new ConsumerRecord(rs.getString("id"), Optional.ofNullable(rs.getString("username")),
+                Optional.ofNullable(rs.getString("custom_id")), new Money(rs.getLong("quota_nanos")),
+                new Money(rs.getLong("used_nanos")), new Money(rs.getLong("reserved_nanos")), rs.getLong("requests"),
+                rs.getLong("total_tokens"), Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+
+    static TokenUsage usage(ResultSet rs) throws SQLException {
+        long prompt = rs.getLong("prompt_tokens");
+        long cacheRead = rs.getLong("cache_read_tokens");
+        long cacheWrite = rs.getLong("cache_write_tokens");
+        return new TokenUsage(prompt - cacheRead - cacheWrite, rs.getLong("completion_tokens"), cacheWrite, cacheRead);
+    }
+}

@@ -1,0 +1,50 @@
+package io.hpp.router.store;
+
+import io.hpp.router.billing.Price;
+import io.hpp.router.catalog.Model;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Maps {@link Model} to and from the {@code models} table; prices are stored as nano-dollars per 1M tokens. */
+final class ModelRows {
+    private ModelRows() {
+    }
+
+    static Model read(ResultSet rs) throws SQLException {
+        Price price = new Price(dollars(rs.getLong("input_price")), dollars(rs.getLong("output_price")),
+                Jdbc.optLong(rs, "cache_write_price").map(ModelRows::dollars),
+                Jdbc.optLong(rs, "cache_read_price").map(ModelRows::dollars));
+        return new Model(rs.getString("id"), rs.getString("provider"), rs.getString("upstream_model"),
+                rs.getString("owned_by"), price, Jdbc.optLong(rs, "max_output_tokens"), rs.getInt("enabled") == 1,
+                Model.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)));
+    }
+
+    static int upsert(Connection c, Model m) throws SQLException {
+        Price p = m.price();
+        return Jdbc.update(c, "INSERT INTO models (id, provider, upstream_model, owned_by, input_price, output_price, "
+                        + "cache_write_price, cache_read_price, max_output_tokens, enabled, kind, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                        + "provider = excluded.provider, upstream_model = excluded.upstream_model, owned_by = excluded.owned_by, "
+                        + "input_price = excluded.input_price, output_price = excluded.output_price, "
+                        + "cache_write_price = excluded.cache_write_price, cache_read_price = excluded.cache_read_price, "
+                        + "max_output_tokens = excluded.max_output_tokens, enabled = excluded.enabled, kind = excluded.kind, "
+                        + "updated_at = excluded.updated_at",
+                m.id(), m.provider(), m.upstreamModel(), m.ownedBy(), nanos(p.input()), nanos(p.output()),
+                p.cacheWrite().map(ModelRows::nanos), p.cacheRead().map(ModelRows::nanos), m.maxOutputTokens(),
+                m.enabled(), m.kind().name().toLowerCase(Locale.ROOT), System.currentTimeMillis());
+    }
+
+    private static long nanos(BigDecimal dollarsPerMillion) {
+        return dollarsPerMillion.movePointRight(9).longValueExact();
+    }
+
+    private static BigDecimal dollars(long nanosPerMillion) {
+        BigDecimal d = BigDecimal.valueOf(nanosPerMillion).movePointLeft(9);
+        return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    }
+
+}

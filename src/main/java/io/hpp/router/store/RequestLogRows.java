@@ -1,0 +1,35 @@
+package io.hpp.router.store;
+
+import io.hpp.router.billing.Money;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Maps {@link RequestLogEntry} to and from the append-only {@code request_log} table. */
+final class RequestLogRows {
+    private RequestLogRows() {
+    }
+
+    static void insert(Connection c, RequestLogEntry e) throws SQLException {
+        Jdbc.update(c, "INSERT INTO request_log (id, consumer_id, key_id, requested_model, resolved_model, basket, rule_id, "
+                        + "rules_version, tier, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, "
+                        + "cost_nanos, status, error_code, streamed, latency_ms, ttft_ms, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.id(), e.consumerId(), e.keyId(), e.requestedModel(), e.resolvedModel(), e.basket(), e.ruleId(),
+                e.rulesVersion(), e.tier(), e.usage().promptTokens(), e.usage().output(), e.usage().cacheRead(),
+                e.usage().cacheWrite(), e.cost().nanos(), e.status(), e.errorCode(), e.streamed(), e.latencyMs(),
+                e.ttftMs(), e.createdAt().toEpochMilli());
+    }
+
+    static RequestLogEntry read(ResultSet rs) throws SQLException {
+        return new RequestLogEntry(rs.getString("id"), rs.getString("consumer_id"), rs.getString("key_id"),
+                rs.getString("requested_model"), Optional.ofNullable(rs.getString("resolved_model")),
+                Optional.ofNullable(rs.getString("basket")), Optional.ofNullable(rs.getString("rule_id")),
+                Jdbc.optLong(rs, "rules_version"), Optional.ofNullable(rs.getString("tier")), JdbcStore.usage(rs),
+                new Money(rs.getLong("cost_nanos")), rs.getInt("status"), Optional.ofNullable(rs.getString("error_code")),
+                rs.getInt("streamed") == 1, rs.getLong("latency_ms"), Jdbc.optLong(rs, "ttft_ms"),
+                Instant.ofEpochMilli(rs.getLong("created_at")));
+    }
+}

@@ -1,0 +1,10 @@
+package io.hpp.router.store;
+
+import java.util.Optional;
+
+/**
+ * The end of one request: charge {@code entry.cost()}, drop the reservation (if any) and append the log row, all in
+ * one transaction so that {@code used} always equals the sum of logged costs.
+ */
+public record Settlement(Optional<Reservation> reservation, RequestLogEntry entry) {
+}

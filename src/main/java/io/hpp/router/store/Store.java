@@ -1,0 +1,59 @@
+package io.hpp.router.store;
+
+import io.hpp.router.billing.Money;
+import io.hpp.router.catalog.Model;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the router keeps in its database. One implementation per SQL dialect family; every method either
+ * completes or throws {@link StoreException}, never leaving a half-written record.
+ */
+public interface Store extends AutoCloseable {
+
+    ConsumerRecord createConsumer(Optional<String> username, Optional<String> customId, Money quota);
+
+    Optional<ConsumerRecord> consumer(String id);
+
+    Optional<ConsumerRecord> consumerByCustomId(String customId);
+
+    Optional<ConsumerRecord> setQuota(String consumerId, Money quota);
+
+    Optional<ConsumerRecord> addQuota(String consumerId, Money delta);
+
+    void createKey(ApiKeyRecord key);
+
+    Optional<ApiKeyRecord> key(String keyId);
+
+    /** Marks the key revoked; false when there is no such key or it was revoked already. */
+    boolean revokeKey(String keyId, Instant at);
+
+    List<Model> models();
+
+    void upsertModel(Model model);
+
+    /** Inserts the models only if the catalog is empty; true when it did. */
+    boolean seedModels(List<Model> models);
+
+    /**
+     * Holds {@code r.amount()} against the consumer's balance if at least {@code mustRemain} is still available
+     * (quota − used − reserved), atomically; false otherwise.
+     */
+    boolean reserve(Reservation r, Money mustRemain);
+
+    /** Applies settlements, each one atomically: charge, drop the reservation, append the log row. */
+    void settle(List<Settlement> batch);
+
+    /** Releases reservations that expired before {@code now}; returns how many. */
+    int releaseExpired(Instant now);
+
+    /** The consumer's most recent log rows, newest first. */
+    List<RequestLogEntry> requestLog(String consumerId, int limit);
+
+    /** Cheap liveness probe of the database. */
+    void ping();
+
+    @Override
+    void close();
+}
