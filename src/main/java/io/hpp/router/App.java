@@ -4,7 +4,12 @@ import io.hpp.router.admin.Admin;
 import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.DefaultCatalog;
+import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.chat.ChatService;
+import io.hpp.router.observe.RequestLogWriter;
+import io.hpp.router.provider.Providers;
+import io.hpp.router.routing.TokenEstimator;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.http.RouterServer;
 import io.hpp.router.store.Database;
@@ -26,10 +31,20 @@ public final class App implements AutoCloseable {
     private final WebServer server;
     private final ScheduledExecutorService background;
 
-    private App(Store store, WebServer server, ScheduledExecutorService background) {
+    private final Providers providers;
+    private final RequestLogWriter log;
+
+    private App(Store store, WebServer server, ScheduledExecutorService background, Providers providers, RequestLogWriter log) {
         this.store = store;
         this.server = server;
         this.background = background;
+        this.providers = providers;
+        this.log = log;
+    }
+
+    /** Waits until every finished request is settled in the database. */
+    public boolean flushRequestLog(long timeoutMillis) {
+        return log.flush(timeoutMillis);
     }
 
     public static App start(RouterConfig config) {
@@ -46,8 +61,12 @@ public final class App implements AutoCloseable {
                 Thread.ofPlatform().name("hpp-background").daemon(true).factory());
         background.scheduleWithFixedDelay(() -> quietly(catalog::refresh), 15, 15, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly(() -> store.releaseExpired(Instant.now())), 60, 60, TimeUnit.SECONDS);
-        WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin));
-        return new App(store, server, background);
+        Providers providers = Providers.from(config);
+        RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())));
+        ChatService chat = new ChatService(catalog, providers, new QuotaLedger(store, config.overflowPolicy()),
+                new TokenEstimator(), log);
+        WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat));
+        return new App(store, server, background, providers, log);
     }
 
     /** Opens the database, migrates it, and seeds the default catalog on first start. */
@@ -79,6 +98,8 @@ public final class App implements AutoCloseable {
     public void close() {
         server.stop();
         background.shutdownNow();
+        log.close();
+        providers.close();
         store.close();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ public final class Json {
         ObjectMapper m = new ObjectMapper();
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
         m.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        m.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
         m.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         return m;
     }

@@ -6,6 +6,7 @@ import io.hpp.router.admin.Admin;
 import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.chat.ChatService;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.store.Store;
 import io.helidon.common.socket.SocketOptions;
@@ -29,7 +30,8 @@ import java.util.Set;
  */
 public final class RouterServer {
     /** What the routes need. */
-    public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin) {
+    public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
+                           ChatService chat) {
     }
 
     private RouterServer() {
@@ -55,6 +57,7 @@ public final class RouterServer {
         RouteTable routes = new RouteTable(r);
         Authenticator auth = new Authenticator(s.keys());
         new ConsumerRoutes(auth, s.store(), s.catalog(), s.quotaCache()).register(routes);
+        new ChatRoutes(auth, s.chat()).register(routes);
         new AdminRoutes(config.adminToken(), s.admin()).register(routes);
         routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");

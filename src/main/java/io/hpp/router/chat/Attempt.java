@@ -1,0 +1,56 @@
+package io.hpp.router.chat;
+
+import io.hpp.router.ApiException;
+import io.hpp.router.billing.Money;
+import io.hpp.router.billing.QuotaLedger;
+import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.provider.ProviderException;
+import io.hpp.router.store.ApiKeyRecord;
+import io.hpp.router.store.RequestLogEntry;
+import io.hpp.router.store.Settlement;
+import io.hpp.router.store.StoreException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** What one request did, gathered as the pipeline runs, for its settlement and log row. */
+final class Attempt {
+    final ApiKeyRecord key;
+    final long startNanos = System.nanoTime();
+    String requestedModel = "";
+    Optional<Model> model = Optional.empty();
+    Optional<QuotaLedger.Hold> hold = Optional.empty();
+    boolean streamed;
+    TokenUsage usage = TokenUsage.NONE;
+    Money cost = Money.ZERO;
+    int status = 200;
+    Optional<String> errorCode = Optional.empty();
+    Optional<Long> ttftMs = Optional.empty();
+
+    Attempt(ApiKeyRecord key) {
+        this.key = key;
+    }
+
+    void failed(Throwable t) {
+        switch (t) {
+            case ApiException e -> fail(e.status(), e.code());
+            case ProviderException e -> fail(e.clientStatus(), e.code());
+            case ClientChannel.ClientGoneException e -> fail(499, "client_disconnected");
+            case StoreException e -> fail(503, "quota_unavailable");
+            default -> fail(500, "internal_error");
+        }
+    }
+
+    void fail(int status, String code) {
+        this.status = status;
+        this.errorCode = Optional.of(code);
+    }
+
+    Settlement settlement() {
+        RequestLogEntry entry = new RequestLogEntry(UUID.randomUUID().toString(), key.consumerId(), key.id(), requestedModel,
+                model.map(Model::id), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), usage, cost,
+                status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now());
+        return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry);
+    }
+}

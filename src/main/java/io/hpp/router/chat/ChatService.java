@@ -1,0 +1,131 @@
+package io.hpp.router.chat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.ApiException;
+import io.hpp.router.Json;
+import io.hpp.router.billing.CostCalculator;
+import io.hpp.router.billing.QuotaLedger;
+import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.observe.RequestLogWriter;
+import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.ProviderException;
+import io.hpp.router.provider.Providers;
+import io.hpp.router.routing.TokenEstimator;
+import io.hpp.router.store.ApiKeyRecord;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The chat pipeline, in the order the product promises: validate, resolve, reserve, dispatch, settle. The caller has
+ * authenticated the key. Every request that got this far is settled and logged, whatever happened.
+ */
+public final class ChatService {
+    /** Output bound for models whose catalog entry gives none and requests that set no cap. */
+    private static final long DEFAULT_OUTPUT_CAP = 128_000;
+
+    private final ModelCatalog catalog;
+    private final Providers providers;
+    private final QuotaLedger ledger;
+    private final TokenEstimator estimator;
+    private final RequestLogWriter log;
+
+    public ChatService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, TokenEstimator estimator, RequestLogWriter log) {
+        this.catalog = catalog;
+        this.providers = providers;
+        this.ledger = ledger;
+        this.estimator = estimator;
+        this.log = log;
+    }
+
+    public void handle(ApiKeyRecord key, byte[] body, ClientChannel out) {
+        Attempt a = new Attempt(key);
+        Runnable lastWrite = null;
+        try {
+            ChatRequest req = ChatRequest.parse(body);
+            a.requestedModel = req.model();
+            a.streamed = req.stream();
+            Model model = resolve(req.model());
+            a.model = Optional.of(model);
+            Provider provider = providers.find(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
+                    "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
+            QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), model.price(), estimator.bound(req),
+                    () -> estimator.estimate(req), outputCap(req, model));
+            a.hold = Optional.of(hold);
+            hold.loweredOutputCap().ifPresent(cap -> req.body().put(capField(req, model), cap));
+            lastWrite = req.stream() ? relayStream(a, req, model, provider, out) : completeOnce(a, req, model, provider, out);
+        } catch (RuntimeException e) {
+            a.failed(e);
+            if (!(e instanceof ClientChannel.ClientGoneException)) {
+                throw e;
+            }
+        } finally {
+            log.submit(a.settlement());
+        }
+        if (lastWrite != null) {
+            lastWrite.run();
+        }
+    }
+
+    private Model resolve(String id) {
+        if (id.equals("hpprouter/auto")) {
+            throw new ApiException(400, "smart_routing_failed", "Smart routing (hpprouter/auto) is not configured on this gateway yet");
+        }
+        return catalog.find(id).filter(Model::enabled).filter(m -> m.kind() == Model.Kind.CHAT)
+                .orElseThrow(() -> new ApiException(400, "model_not_found",
+                        "Model '" + id + "' does not exist or is not enabled; GET /llm/v1/models lists the available ones"));
+    }
+
+    /** Calls the provider; returns the write of the answer, made once the request is settled. */
+    private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out) {
+        ObjectNode answer = provider.complete(model, req.body());
+        a.ttftMs = Optional.of((System.nanoTime() - a.startNanos) / 1_000_000);
+        TokenUsage usage = UsageReader.read(answer.get("usage")).orElseGet(() -> estimatedUsage(req, answer.toString()));
+        charge(a, model, usage);
+        answer.put("model", model.id());
+        byte[] bytes = Json.bytes(answer);
+        return () -> out.sendJson(200, headers(model), bytes);
+    }
+
+    /** Relays the stream; returns the last event ([DONE] or the error of a cut stream), written once settled. */
+    private Runnable relayStream(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out) {
+        StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers(model));
+        try {
+            Optional<ProviderException> cut = relay.run(provider, model, req.body());
+            cut.ifPresent(e -> a.fail(e.clientStatus(), e.code()));
+            return () -> relay.finish(cut);
+        } finally {
+            if (relay.started()) {
+                a.ttftMs = Optional.of((relay.firstEventNanos() - a.startNanos) / 1_000_000);
+                TokenUsage usage = relay.usage().orElseGet(() -> relay.produced().isEmpty()
+                        ? TokenUsage.NONE : estimatedUsage(req, relay.produced()));
+                charge(a, model, usage);
+            }
+        }
+    }
+
+    /** Usage the provider did not report: the prompt's estimate and the produced text counted, within the cap. */
+    private TokenUsage estimatedUsage(ChatRequest req, String produced) {
+        long output = Math.min(estimator.count(produced), req.outputCap().orElse(Long.MAX_VALUE));
+        return new TokenUsage(estimator.estimate(req), output, 0, 0);
+    }
+
+    private static void charge(Attempt a, Model model, TokenUsage usage) {
+        a.usage = usage;
+        a.cost = CostCalculator.cost(model.price(), usage);
+    }
+
+    private static long outputCap(ChatRequest req, Model model) {
+        return req.outputCap().orElseGet(() -> model.maxOutputTokens().orElse(DEFAULT_OUTPUT_CAP));
+    }
+
+    /** The client's own cap field, else the one the provider understands (OpenAI's reasoning models refuse max_tokens). */
+    private static String capField(ChatRequest req, Model model) {
+        return req.capField().orElse(model.provider().equals("openai") ? "max_completion_tokens" : "max_tokens");
+    }
+
+    private static Map<String, String> headers(Model model) {
+        return Map.of("X-HPP-Router-Resolved-Model", model.id());
+    }
+}

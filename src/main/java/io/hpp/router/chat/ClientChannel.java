@@ -1,0 +1,25 @@
+package io.hpp.router.chat;
+
+import java.util.Map;
+
+/** How the pipeline answers its client, whatever the HTTP server: one JSON body, or an event stream. */
+public interface ClientChannel {
+
+    void sendJson(int status, Map<String, String> headers, byte[] body);
+
+    /** Starts a 200 {@code text/event-stream} response with these headers. */
+    void openStream(Map<String, String> headers);
+
+    /** Writes {@code data: <data>} and flushes it; throws {@link ClientGoneException} when the client left. */
+    void event(byte[] data);
+
+    /** Ends the stream. */
+    void closeStream();
+
+    /** The client disconnected. */
+    final class ClientGoneException extends RuntimeException {
+        public ClientGoneException(Throwable cause) {
+            super("client disconnected", cause, false, false);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.hpp.router.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.Json;
+import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.ProviderException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Relays one provider stream to the client event by event, flushing each at once. Renames {@code model} to the
+ * resolved id, holds back the usage-only chunk unless the client asked for it, and remembers what was produced so a
+ * stream cut short can still be billed. A failure after the first event ends the stream with an error event and no
+ * {@code [DONE]}.
+ */
+final class StreamRelay implements Provider.ChunkListener {
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private final ClientChannel out;
+    private final String resolvedModel;
+    private final boolean includeUsage;
+    private final Map<String, String> headers;
+    private final StringBuilder produced = new StringBuilder();
+    private Optional<TokenUsage> usage = Optional.empty();
+    private boolean started;
+    private long firstEventNanos;
+
+    StreamRelay(ClientChannel out, String resolvedModel, boolean includeUsage, Map<String, String> headers) {
+        this.out = out;
+        this.resolvedModel = resolvedModel;
+        this.includeUsage = includeUsage;
+        this.headers = headers;
+    }
+
+    /**
+     * Relays the stream until the provider ends it. A provider failure before the first event is thrown (the client
+     * gets an error response); after it, the failure is returned, to be told to the client by {@link #finish}.
+     */
+    Optional<ProviderException> run(Provider provider, io.hpp.router.catalog.Model model, ObjectNode request) {
+        try {
+            provider.stream(model, request, this);
+            return Optional.empty();
+        } catch (ProviderException e) {
+            if (!started) {
+                throw e;
+            }
+            return Optional.of(e);
+        }
+    }
+
+    /** Ends the client's stream: {@code [DONE]} after success, an error event (and no {@code [DONE]}) after a cut. */
+    void finish(Optional<ProviderException> cut) {
+        try {
+            start();
+            out.event(cut.map(e -> Json.bytes(e.envelope())).orElse(DONE));
+            out.closeStream();
+        } catch (ClientChannel.ClientGoneException e) {
+            // the client left before the last event; the request is already settled
+        }
+    }
+
+    @Override
+    public void onChunk(ObjectNode chunk) {
+        JsonNode u = chunk.get("usage");
+        boolean hasUsage = u != null && u.isObject();
+        if (hasUsage) {
+            usage = UsageReader.read(u).or(() -> usage);
+        }
+        JsonNode choices = chunk.get("choices");
+        collect(choices);
+        boolean usageOnly = hasUsage && (choices == null || choices.isEmpty());
+        if (!includeUsage) {
+            if (usageOnly) {
+                return;
+            }
+            chunk.remove("usage");
+        } else if (usageOnly && choices == null) {
+            chunk.putArray("choices");
+        }
+        chunk.put("model", resolvedModel);
+        start();
+        out.event(Json.bytes(chunk));
+    }
+
+    private void start() {
+        if (!started) {
+            out.openStream(headers);
+            started = true;
+            firstEventNanos = System.nanoTime();
+        }
+    }
+
+    /** Text the model produced: content, refusals, reasoning and tool-call arguments. */
+    private void collect(JsonNode choices) {
+        if (choices == null) {
+            return;
+        }
+        for (JsonNode c : choices) {
+            JsonNode delta = c.path("delta");
+            appendText(delta.get("content"));
+            appendText(delta.get("refusal"));
+            appendText(delta.get("reasoning_content"));
+            for (JsonNode call : delta.path("tool_calls")) {
+                appendText(call.path("function").get("name"));
+                appendText(call.path("function").get("arguments"));
+            }
+        }
+    }
+
+    private void appendText(JsonNode n) {
+        if (n != null && n.isTextual()) {
+            produced.append(n.asText());
+        }
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    long firstEventNanos() {
+        return firstEventNanos;
+    }
+
+    Optional<TokenUsage> usage() {
+        return usage;
+    }
+
+    String produced() {
+        return produced.toString();
+    }
+}

@@ -1,0 +1,111 @@
+package io.hpp.router.observe;
+
+import io.hpp.router.store.Settlement;
+import io.hpp.router.store.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles requests off the response path: a queue drained by one thread in batches, each batch one transaction.
+ * A failed batch is retried until it lands (the database being down delays settlement, it never drops it); close()
+ * drains everything before it returns.
+ */
+public final class RequestLogWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLogWriter.class);
+    private static final int MAX_BATCH = 512;
+
+    private final Store store;
+    private final Consumer<List<Settlement>> afterCommit;
+    private final LinkedBlockingQueue<Settlement> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong enqueued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final Thread worker;
+    private volatile boolean closing;
+
+    public RequestLogWriter(Store store, Consumer<List<Settlement>> afterCommit) {
+        this.store = store;
+        this.afterCommit = afterCommit;
+        this.worker = Thread.ofPlatform().name("hpp-request-log").daemon(true).start(this::run);
+    }
+
+    public void submit(Settlement s) {
+        enqueued.incrementAndGet();
+        queue.add(s);
+    }
+
+    /** Waits until everything submitted so far is written (tests and shutdown). */
+    public boolean flush(long timeoutMillis) {
+        long target = enqueued.get();
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (written.get() < target) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void run() {
+        List<Settlement> batch = new ArrayList<>(MAX_BATCH);
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Settlement first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                writeUntilDone(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                closing = true;
+            }
+        }
+    }
+
+    private void writeUntilDone(List<Settlement> batch) {
+        long backoff = 50;
+        while (true) {
+            try {
+                store.settle(batch);
+                written.addAndGet(batch.size());
+                afterCommit.accept(batch);
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("settling {} requests failed, retrying in {} ms: {}", batch.size(), backoff, e.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    closing = true;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+                if (closing && backoff >= 5_000) {
+                    LOG.error("giving up on {} settlements at shutdown: {}", batch.size(), batch);
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            worker.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

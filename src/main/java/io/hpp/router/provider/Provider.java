@@ -1,0 +1,27 @@
+package io.hpp.router.provider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.catalog.Model;
+
+/**
+ * One upstream provider, spoken to in the OpenAI chat format: requests go in as OpenAI chat-completion bodies and
+ * answers come back as OpenAI {@code chat.completion} objects or {@code chat.completion.chunk} events, whatever the
+ * provider's own wire format. Failures are {@link ProviderException}s.
+ */
+public interface Provider {
+
+    /** A non-streamed completion. */
+    ObjectNode complete(Model model, ObjectNode request);
+
+    /**
+     * A streamed completion: each chunk goes to {@code listener} as soon as it arrives; returns when the provider
+     * finished the stream, throws if it failed or cut the stream short. The last chunk carries the usage.
+     */
+    void stream(Model model, ObjectNode request, ChunkListener listener);
+
+    /** Receives the chunks of a stream, in order. */
+    @FunctionalInterface
+    interface ChunkListener {
+        void onChunk(ObjectNode chunk);
+    }
+}

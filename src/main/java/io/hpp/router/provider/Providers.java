@@ -1,0 +1,45 @@
+package io.hpp.router.provider;
+
+import io.hpp.router.config.ProviderConfig;
+import io.hpp.router.config.RouterConfig;
+import io.hpp.router.provider.openai.OpenAiCompatibleProvider;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The providers configured at start-up, by name. */
+public final class Providers implements AutoCloseable {
+    private final Map<String, Provider> byName;
+    private final Watchdog watchdog;
+
+    private Providers(Map<String, Provider> byName, Watchdog watchdog) {
+        this.byName = Map.copyOf(byName);
+        this.watchdog = watchdog;
+    }
+
+    public static Providers from(RouterConfig config) {
+        Watchdog watchdog = new Watchdog();
+        Map<String, Provider> map = new HashMap<>();
+        for (ProviderConfig pc : config.providers().values()) {
+            Upstream upstream = new Upstream(pc, watchdog);
+            switch (pc.name()) {
+                case "openai" -> map.put("openai", OpenAiCompatibleProvider.openAi(upstream, pc));
+                case "moonshotai" -> map.put("moonshotai", OpenAiCompatibleProvider.moonshot(upstream, pc));
+                case "ollama" -> map.put("ollama", OpenAiCompatibleProvider.ollama(upstream, pc));
+                default -> {
+                    // providers whose adapters are not built yet stay unconfigured: requests get a clear 400
+                }
+            }
+        }
+        return new Providers(map, watchdog);
+    }
+
+    public Optional<Provider> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+    }
+}

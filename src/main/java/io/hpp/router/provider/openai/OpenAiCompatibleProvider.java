@@ -1,0 +1,151 @@
+package io.hpp.router.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.Json;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.config.ProviderConfig;
+import io.hpp.router.config.Secret;
+import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.ProviderException;
+import io.hpp.router.provider.SseReader;
+import io.hpp.router.provider.Upstream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every upstream that speaks the OpenAI chat-completions wire format: OpenAI, Moonshot, Ollama's {@code /v1}.
+ * They differ only by base URL, credentials and the path of the endpoint.
+ */
+public final class OpenAiCompatibleProvider implements Provider {
+    private static final int MAX_BODY = 32 * 1024 * 1024;
+    private static final int MAX_EVENT = 8 * 1024 * 1024;
+
+    private final Upstream upstream;
+    private final String chatPath;
+    private final Map<String, String> headers;
+
+    private OpenAiCompatibleProvider(Upstream upstream, String chatPath, Optional<Secret> apiKey) {
+        this.upstream = upstream;
+        this.chatPath = chatPath;
+        this.headers = apiKey.map(k -> Map.of("Authorization", "Bearer " + k.reveal())).orElse(Map.of());
+    }
+
+    /** OpenAI: base URL includes {@code /v1}. */
+    public static OpenAiCompatibleProvider openAi(Upstream upstream, ProviderConfig c) {
+        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey());
+    }
+
+    /** Moonshot: base URL includes {@code /v1}. */
+    public static OpenAiCompatibleProvider moonshot(Upstream upstream, ProviderConfig c) {
+        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey());
+    }
+
+    /** Ollama: base URL is the server root; its OpenAI-compatible API lives under {@code /v1}. */
+    public static OpenAiCompatibleProvider ollama(Upstream upstream, ProviderConfig c) {
+        String path = c.baseUrl().getPath().endsWith("/v1") ? "/chat/completions" : "/v1/chat/completions";
+        return new OpenAiCompatibleProvider(upstream, path, c.apiKey());
+    }
+
+    @Override
+    public ObjectNode complete(Model model, ObjectNode request) {
+        ObjectNode body = request.deepCopy();
+        body.put("model", model.upstreamModel());
+        body.remove("stream_options");
+        body.put("stream", false);
+        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(body))) {
+            if (ex.status() != 200) {
+                throw error(ex);
+            }
+            JsonNode answer = parse(ex.readAll(MAX_BODY));
+            if (!answer.isObject()) {
+                throw ProviderException.badResponse(upstream.provider(), "expected a JSON object");
+            }
+            return (ObjectNode) answer;
+        }
+    }
+
+    @Override
+    public void stream(Model model, ObjectNode request, ChunkListener listener) {
+        ObjectNode body = request.deepCopy();
+        body.put("model", model.upstreamModel());
+        body.put("stream", true);
+        ObjectNode options = body.has("stream_options") && body.get("stream_options").isObject()
+                ? (ObjectNode) body.get("stream_options") : body.putObject("stream_options");
+        options.put("include_usage", true);
+        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(body))) {
+            if (ex.status() != 200) {
+                throw error(ex);
+            }
+            SseReader reader = new SseReader(ex.body(), MAX_EVENT);
+            while (true) {
+                Optional<SseReader.Event> event;
+                try {
+                    event = reader.next();
+                } catch (IOException e) {
+                    throw ex.readFailure(e);
+                }
+                if (event.isEmpty()) {
+                    throw ProviderException.badResponse(upstream.provider(), "the stream ended before [DONE]");
+                }
+                String data = event.get().data().trim();
+                if (data.equals("[DONE]")) {
+                    return;
+                }
+                if (data.isEmpty()) {
+                    continue;
+                }
+                JsonNode chunk = parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (chunk.has("error")) {
+                    throw streamError(chunk.get("error"));
+                }
+                if (chunk.isObject()) {
+                    listener.onChunk((ObjectNode) chunk);
+                }
+            }
+        }
+    }
+
+    private JsonNode parse(byte[] bytes) {
+        try {
+            return Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw ProviderException.badResponse(upstream.provider(), "invalid JSON");
+        }
+    }
+
+    private ProviderException error(Upstream.Exchange ex) {
+        String text;
+        try {
+            text = ex.readText(64 * 1024);
+        } catch (ProviderException e) {
+            text = "";
+        }
+        return ProviderException.fromStatus(upstream.provider(), ex.status(), upstreamMessage(text));
+    }
+
+    /** An error event inside a stream that had started (OpenAI sends {@code {"error":{...}}}). */
+    private ProviderException streamError(JsonNode error) {
+        String message = error.path("message").asText("stream failed");
+        int status = error.path("code").isInt() ? error.path("code").asInt() : 500;
+        return ProviderException.fromStatus(upstream.provider(), status >= 400 ? status : 500, message);
+    }
+
+    /** The provider's own error message, from OpenAI's {@code {"error":{"message":…}}} or Ollama's {@code {"error":"…"}}. */
+    static String upstreamMessage(String body) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            JsonNode err = n == null ? null : n.get("error");
+            if (err != null && err.isObject() && err.has("message")) {
+                return err.get("message").asText();
+            }
+            if (err != null && err.isTextual()) {
+                return err.asText();
+            }
+        } catch (IOException ignored) {
+            // not JSON: fall through to the raw text
+        }
+        return body.length() > 500 ? body.substring(0, 500) : body;
+    }
+}
