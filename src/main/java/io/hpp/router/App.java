@@ -13,6 +13,7 @@ import io.hpp.router.routing.TokenEstimator;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.http.RouterServer;
 import io.hpp.router.store.Database;
+import io.hpp.router.store.Dialect;
 import io.hpp.router.store.JdbcStore;
 import io.hpp.router.store.Store;
 import io.helidon.webserver.WebServer;
@@ -71,7 +72,7 @@ public final class App implements AutoCloseable {
 
     /** Opens the database, migrates it, and seeds the default catalog on first start. */
     public static Store openStore(RouterConfig config) {
-        Store store = new JdbcStore(Database.open(config));
+        Store store = new JdbcStore(Database.open(config), Dialect.of(config.dbUrl()));
         if (store.seedModels(DefaultCatalog.models())) {
             LOG.info("seeded the default model catalog");
         }

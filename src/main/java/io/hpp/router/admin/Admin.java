@@ -7,7 +7,6 @@ import io.hpp.router.billing.Money;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Store;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -73,7 +72,7 @@ public final class Admin {
         if (store.key(keyId).isEmpty()) {
             throw ApiException.notFound("No key with id '" + keyId + "'");
         }
-        store.revokeKey(keyId, Instant.now());
+        keys.revoke(keyId);
     }
 
     public List<Model> models() {

@@ -19,7 +19,14 @@ public final class ApiKeys {
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** How long a verified key is trusted without asking the database again. */
+    private static final long CACHE_NANOS = java.time.Duration.ofSeconds(5).toNanos();
+
+    private record Cached(ApiKeyRecord key, long loadedAt) {
+    }
+
     private final Store store;
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ApiKeys(Store store) {
         this.store = store;
@@ -45,7 +52,22 @@ public final class ApiKeys {
         return new Issued(id.toString(), PREFIX + id + "." + secret);
     }
 
-    /** The key's record if {@code presented} is a well-formed, known, unrevoked key whose secret matches. */
+    /** Revokes the key; this node stops accepting it at once, other processes within the cache lifetime (5 s). */
+    public boolean revoke(String keyId) {
+        boolean revoked = store.revokeKey(keyId, Instant.now());
+        cache.remove(keyId);
+        return revoked;
+    }
+
+    /** Forgets a cached key (a revocation made elsewhere). */
+    public void invalidate(String keyId) {
+        cache.remove(keyId);
+    }
+
+    /**
+     * The key's record if {@code presented} is a well-formed, known, unrevoked key whose secret matches. Known keys
+     * are cached briefly so the hot path does not read the database; the secret is checked on every call.
+     */
     public Optional<ApiKeyRecord> verify(String presented) {
         if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 200) {
             return Optional.empty();
@@ -56,7 +78,18 @@ public final class ApiKeys {
         }
         String id = presented.substring(PREFIX.length(), dot);
         byte[] hash = sha256(presented.substring(dot + 1));
-        return store.key(id).filter(k -> !k.revoked()).filter(k -> MessageDigest.isEqual(k.secretHash(), hash));
+        return lookup(id).filter(k -> !k.revoked()).filter(k -> MessageDigest.isEqual(k.secretHash(), hash));
+    }
+
+    private Optional<ApiKeyRecord> lookup(String id) {
+        long now = System.nanoTime();
+        Cached c = cache.get(id);
+        if (c != null && now - c.loadedAt() < CACHE_NANOS) {
+            return Optional.of(c.key());
+        }
+        Optional<ApiKeyRecord> loaded = store.key(id);
+        loaded.ifPresentOrElse(k -> cache.put(id, new Cached(k, now)), () -> cache.remove(id));
+        return loaded;
     }
 
     static byte[] sha256(String secret) {

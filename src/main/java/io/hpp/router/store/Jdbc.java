@@ -8,14 +8,21 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 
 /** Small JDBC helpers: statements with positional parameters, transactions, and SQLException to StoreException. */
 final class Jdbc {
     private final DataSource ds;
+    private final Optional<Lock> writeLock;
 
-    Jdbc(DataSource ds) {
+    /**
+     * @param writeLock serialises writers in this process (SQLite allows one writer; waiting here is cheap, while
+     *                  SQLite's own busy handler sleeps inside native code and pins a carrier thread)
+     */
+    Jdbc(DataSource ds, Optional<Lock> writeLock) {
         this.ds = ds;
+        this.writeLock = writeLock;
     }
 
     @FunctionalInterface
@@ -29,6 +36,7 @@ final class Jdbc {
     }
 
     <T> T inTransaction(Work<T> work) {
+        writeLock.ifPresent(Lock::lock);
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -41,6 +49,8 @@ final class Jdbc {
             }
         } catch (SQLException e) {
             throw new StoreException("database transaction failed: " + e.getMessage(), e);
+        } finally {
+            writeLock.ifPresent(Lock::unlock);
         }
     }
 
@@ -62,7 +72,7 @@ final class Jdbc {
     }
 
     int update(String sql, Object... params) {
-        return withConnection(c -> update(c, sql, params));
+        return inTransaction(c -> update(c, sql, params));
     }
 
     static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {

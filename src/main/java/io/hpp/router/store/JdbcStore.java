@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
 public final class JdbcStore implements Store {
@@ -20,9 +21,9 @@ public final class JdbcStore implements Store {
     private final HikariDataSource ds;
     private final Jdbc jdbc;
 
-    public JdbcStore(HikariDataSource ds) {
+    public JdbcStore(HikariDataSource ds, Dialect dialect) {
         this.ds = ds;
-        this.jdbc = new Jdbc(ds);
+        this.jdbc = new Jdbc(ds, dialect == Dialect.SQLITE ? Optional.of(new ReentrantLock()) : Optional.empty());
     }
 
     @Override
@@ -83,7 +84,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public void upsertModel(Model model) {
-        jdbc.withConnection(c -> ModelRows.upsert(c, model));
+        jdbc.inTransaction(c -> ModelRows.upsert(c, model));
     }
 
     @Override

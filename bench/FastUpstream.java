@@ -1,0 +1,60 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * A fast fake OpenAI-compatible upstream for load tests, on 127.0.0.1 only.
+ * POST .../chat/completions answers a fixed chat.completion with usage, or, with "stream":true, 20 chunks, a
+ * usage chunk and [DONE] (optional gap between chunks). Usage: java FastUpstream.java PORT [CHUNK_GAP_MS]
+ */
+public final class FastUpstream {
+    private static final byte[] COMPLETION = ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1741569952,"
+            + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello from the bench upstream.\","
+            + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,"
+            + "\"total_tokens\":19,\"prompt_tokens_details\":{\"cached_tokens\":0}}}").getBytes(StandardCharsets.UTF_8);
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        long gap = args.length > 1 ? Long.parseLong(args[1]) : 0;
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 4096);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", ex -> handle(ex, gap));
+        server.start();
+        System.out.println("fast upstream on 127.0.0.1:" + port);
+    }
+
+    private static void handle(HttpExchange ex, long gap) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        boolean stream = new String(body, StandardCharsets.UTF_8).contains("\"stream\":true");
+        try (ex) {
+            if (!stream) {
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, COMPLETION.length);
+                ex.getResponseBody().write(COMPLETION);
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (int i = 0; i < 20; i++) {
+                out.write(("data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i + " \"},\"finish_reason\":null}],\"usage\":null}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (gap > 0) {
+                    Thread.sleep(gap);
+                }
+            }
+            out.write(("data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                    + "\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":20,\"total_tokens\":32}}\n\ndata: [DONE]\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

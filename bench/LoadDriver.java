@@ -1,0 +1,150 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Fixed-rate (open-model) load driver for 127.0.0.1 targets: requests are started on a fixed schedule whether or not
+ * earlier ones finished, and latency is measured from the scheduled start (no coordinated omission). Reports achieved
+ * rate, latency percentiles, errors and, given a PID, that process's CPU time per request and peak RSS.
+ * Usage: java LoadDriver.java URL RATE SECONDS [KEY] [PID] [stream]
+ */
+public final class LoadDriver {
+    public static void main(String[] args) throws Exception {
+        URI uri = URI.create(args[0]);
+        if (!"127.0.0.1".equals(uri.getHost()) && !"localhost".equals(uri.getHost())) {
+            throw new IllegalArgumentException("loopback targets only: " + uri);
+        }
+        int rate = Integer.parseInt(args[1]);
+        int seconds = Math.min(Integer.parseInt(args[2]), 120);
+        String key = args.length > 3 && !args[3].equals("-") ? args[3] : null;
+        long pid = args.length > 4 && !args[4].equals("-") ? Long.parseLong(args[4]) : -1;
+        boolean stream = args.length > 5 && args[5].equals("stream");
+        String body = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in five words.\"}]"
+                + (stream ? ",\"stream\":true" : "") + ",\"max_tokens\":64}";
+
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            rb.header("Authorization", "Bearer " + key);
+        }
+        HttpRequest request = rb.build();
+
+        // warm-up at the full rate so the JIT has compiled the hot paths; not measured
+        int warm = Math.min(seconds, 8);
+        run(client, request, rate, warm, stream, new AtomicLongArray(rate * warm), new AtomicLongArray(rate * warm), new AtomicInteger());
+
+        int total = rate * seconds;
+        AtomicLongArray latencies = new AtomicLongArray(total);
+        AtomicLongArray firstBytes = new AtomicLongArray(total);
+        AtomicInteger errors = new AtomicInteger();
+        long[] cpu0 = pid > 0 ? cpuTicks(pid) : new long[2];
+        long t0 = System.nanoTime();
+        run(client, request, rate, seconds, stream, latencies, firstBytes, errors);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long[] cpu1 = pid > 0 ? cpuTicks(pid) : new long[2];
+
+        long[] lat = sorted(latencies);
+        long[] ttfb = sorted(firstBytes);
+        System.out.printf("target=%s rate=%d/s duration=%ds sent=%d achieved=%.0f/s errors=%d%n", uri, rate, seconds, total, total / elapsed, errors.get());
+        System.out.printf("latency_ms p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f%n", pct(lat, 50), pct(lat, 90), pct(lat, 99), pct(lat, 99.9), pct(lat, 100));
+        if (stream) {
+            System.out.printf("ttfb_ms p50=%.3f p90=%.3f p99=%.3f%n", pct(ttfb, 50), pct(ttfb, 90), pct(ttfb, 99));
+        }
+        if (pid > 0) {
+            double user = (cpu1[0] - cpu0[0]) * 1e6 / 100.0 / total;
+            double sys = (cpu1[1] - cpu0[1]) * 1e6 / 100.0 / total;
+            System.out.printf("process=%d cpu_us_per_request=%.0f (user %.0f, system %.0f) peak_rss_mib=%d%n", pid, user + sys, user, sys,
+                    peakRssKib(pid) / 1024);
+        }
+    }
+
+    private static void run(HttpClient client, HttpRequest request, int rate, int seconds, boolean stream,
+                            AtomicLongArray latencies, AtomicLongArray firstBytes, AtomicInteger errors) throws InterruptedException {
+        int total = rate * seconds;
+        long interval = 1_000_000_000L / rate;
+        CountDownLatch done = new CountDownLatch(total);
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long scheduled = start + i * interval;
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            int idx = i;
+            client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).whenComplete((r, err) -> {
+                try {
+                    if (err != null || r.statusCode() != 200) {
+                        errors.incrementAndGet();
+                        if (r != null) {
+                            r.body().close();
+                        }
+                        return;
+                    }
+                    try (InputStream in = r.body()) {
+                        int b = in.read();
+                        firstBytes.set(idx, System.nanoTime() - scheduled);
+                        if (b >= 0) {
+                            in.readAllBytes();
+                        }
+                    }
+                    latencies.set(idx, System.nanoTime() - scheduled);
+                } catch (IOException e) {
+                    errors.incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private static long[] sorted(AtomicLongArray a) {
+        long[] v = new long[a.length()];
+        int n = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (a.get(i) > 0) {
+                v[n++] = a.get(i);
+            }
+        }
+        long[] out = Arrays.copyOf(v, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, i)] / 1e6;
+    }
+
+    /** {utime, stime} of the process, in clock ticks (USER_HZ = 100 on Linux). */
+    private static long[] cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    }
+
+    private static long peakRssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}
