@@ -2,6 +2,7 @@ package io.hpp.router.provider;
 
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.RouterConfig;
+import io.hpp.router.provider.anthropic.AnthropicProvider;
 import io.hpp.router.provider.openai.OpenAiCompatibleProvider;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,9 +27,8 @@ public final class Providers implements AutoCloseable {
                 case "openai" -> map.put("openai", OpenAiCompatibleProvider.openAi(upstream, pc));
                 case "moonshotai" -> map.put("moonshotai", OpenAiCompatibleProvider.moonshot(upstream, pc));
                 case "ollama" -> map.put("ollama", OpenAiCompatibleProvider.ollama(upstream, pc));
-                default -> {
-                    // providers whose adapters are not built yet stay unconfigured: requests get a clear 400
-                }
+                case "anthropic" -> map.put("anthropic", new AnthropicProvider(upstream, pc));
+                default -> throw new IllegalArgumentException("no adapter for provider " + pc.name());
             }
         }
         return new Providers(map, watchdog);

@@ -1,0 +1,83 @@
+package io.hpp.router.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.Json;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.config.ProviderConfig;
+import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.ProviderException;
+import io.hpp.router.provider.SseReader;
+import io.hpp.router.provider.Upstream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/** Anthropic's Messages API ({@code POST /v1/messages}) behind the OpenAI chat format; translation is {@link AnthropicMapper}. */
+public final class AnthropicProvider implements Provider {
+    static final String API_VERSION = "2023-06-01";
+    private static final long DEFAULT_MAX_TOKENS = 4096;
+    private static final int MAX_BODY = 32 * 1024 * 1024;
+    private static final int MAX_EVENT = 8 * 1024 * 1024;
+
+    private final Upstream upstream;
+    private final Map<String, String> headers;
+
+    public AnthropicProvider(Upstream upstream, ProviderConfig config) {
+        this.upstream = upstream;
+        this.headers = Map.of("x-api-key", config.apiKey().orElseThrow().reveal(), "anthropic-version", API_VERSION);
+    }
+
+    @Override
+    public ObjectNode complete(Model model, ObjectNode request) {
+        ObjectNode body = AnthropicMapper.toUpstream(request, model.upstreamModel(), model.maxOutputTokens().orElse(DEFAULT_MAX_TOKENS));
+        body.remove("stream");
+        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, Json.bytes(body))) {
+            if (ex.status() != 200) {
+                throw AnthropicMapper.fromError(ex.status(), safeText(ex));
+            }
+            JsonNode message;
+            try {
+                message = Json.MAPPER.readTree(ex.readAll(MAX_BODY));
+            } catch (IOException e) {
+                throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "invalid JSON");
+            }
+            return AnthropicMapper.fromUpstream(message, System.currentTimeMillis() / 1000);
+        }
+    }
+
+    @Override
+    public void stream(Model model, ObjectNode request, ChunkListener listener) {
+        ObjectNode body = AnthropicMapper.toUpstream(request, model.upstreamModel(), model.maxOutputTokens().orElse(DEFAULT_MAX_TOKENS));
+        body.put("stream", true);
+        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, Json.bytes(body))) {
+            if (ex.status() != 200) {
+                throw AnthropicMapper.fromError(ex.status(), safeText(ex));
+            }
+            AnthropicStream stream = AnthropicMapper.newStream(System.currentTimeMillis() / 1000);
+            SseReader reader = new SseReader(ex.body(), MAX_EVENT);
+            while (!stream.finished()) {
+                Optional<SseReader.Event> event;
+                try {
+                    event = reader.next();
+                } catch (IOException e) {
+                    throw ex.readFailure(e);
+                }
+                if (event.isEmpty()) {
+                    throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "the stream ended before message_stop");
+                }
+                for (ObjectNode chunk : AnthropicMapper.fromEvent(stream, event.get().data())) {
+                    listener.onChunk(chunk);
+                }
+            }
+        }
+    }
+
+    private static String safeText(Upstream.Exchange ex) {
+        try {
+            return ex.readText(64 * 1024);
+        } catch (ProviderException e) {
+            return "";
+        }
+    }
+}
