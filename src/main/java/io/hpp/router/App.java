@@ -1,6 +1,10 @@
 package io.hpp.router;
 
 import io.hpp.router.admin.Admin;
+import io.hpp.router.admin.RoutingAdmin;
+import io.hpp.router.routing.ActiveRules;
+import io.hpp.router.routing.PromptTokens;
+import io.hpp.router.routing.SmartRouter;
 import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.DefaultCatalog;
@@ -63,10 +67,15 @@ public final class App implements AutoCloseable {
         background.scheduleWithFixedDelay(() -> quietly(catalog::refresh), 15, 15, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(() -> quietly(() -> store.releaseExpired(Instant.now())), 60, 60, TimeUnit.SECONDS);
         Providers providers = Providers.from(config);
+        ActiveRules rules = new ActiveRules(store);
+        background.scheduleWithFixedDelay(() -> quietly(rules::refresh), 1, 1, TimeUnit.SECONDS);
+        SmartRouter smartRouter = new SmartRouter(rules, catalog, new PromptTokens()::estimate, p -> providers.find(p).isPresent());
+        RoutingAdmin routingAdmin = new RoutingAdmin(store, catalog::find, rules::refresh);
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())));
-        ChatService chat = new ChatService(catalog, providers, new QuotaLedger(store, config.overflowPolicy()),
+        ChatService chat = new ChatService(catalog, smartRouter, providers, new QuotaLedger(store, config.overflowPolicy()),
                 new TokenEstimator(), log);
-        WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat));
+        WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
+                smartRouter, routingAdmin));
         return new App(store, server, background, providers, log);
     }
 

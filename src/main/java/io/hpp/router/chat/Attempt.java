@@ -6,6 +6,7 @@ import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.provider.ProviderException;
+import io.hpp.router.routing.RouteDecision;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.store.Settlement;
@@ -20,6 +21,7 @@ final class Attempt {
     final long startNanos = System.nanoTime();
     String requestedModel = "";
     Optional<Model> model = Optional.empty();
+    Optional<RouteDecision> route = Optional.empty();
     Optional<QuotaLedger.Hold> hold = Optional.empty();
     boolean streamed;
     TokenUsage usage = TokenUsage.NONE;
@@ -49,7 +51,8 @@ final class Attempt {
 
     Settlement settlement() {
         RequestLogEntry entry = new RequestLogEntry(UUID.randomUUID().toString(), key.consumerId(), key.id(), requestedModel,
-                model.map(Model::id), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), usage, cost,
+                model.map(Model::id), route.map(d -> d.basket().wire()), route.map(RouteDecision::ruleId),
+                route.map(RouteDecision::rulesVersion), route.flatMap(RouteDecision::tier), usage, cost,
                 status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now());
         return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry);
     }

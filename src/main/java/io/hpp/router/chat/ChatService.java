@@ -12,6 +12,8 @@ import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.Providers;
+import io.hpp.router.routing.RouteDecision;
+import io.hpp.router.routing.SmartRouter;
 import io.hpp.router.routing.TokenEstimator;
 import io.hpp.router.store.ApiKeyRecord;
 import java.util.Map;
@@ -22,17 +24,21 @@ import java.util.Optional;
  * authenticated the key. Every request that got this far is settled and logged, whatever happened.
  */
 public final class ChatService {
+    private static final String AUTO = "hpprouter/auto";
     /** Output bound for models whose catalog entry gives none and requests that set no cap. */
     private static final long DEFAULT_OUTPUT_CAP = 128_000;
 
     private final ModelCatalog catalog;
+    private final SmartRouter smartRouter;
     private final Providers providers;
     private final QuotaLedger ledger;
     private final TokenEstimator estimator;
     private final RequestLogWriter log;
 
-    public ChatService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, TokenEstimator estimator, RequestLogWriter log) {
+    public ChatService(ModelCatalog catalog, SmartRouter smartRouter, Providers providers, QuotaLedger ledger, TokenEstimator estimator,
+                       RequestLogWriter log) {
         this.catalog = catalog;
+        this.smartRouter = smartRouter;
         this.providers = providers;
         this.ledger = ledger;
         this.estimator = estimator;
@@ -46,15 +52,18 @@ public final class ChatService {
             ChatRequest req = ChatRequest.parse(body);
             a.requestedModel = req.model();
             a.streamed = req.stream();
-            Model model = resolve(req.model());
+            Optional<RouteDecision> route = req.model().equals(AUTO) ? Optional.of(smartRouter.decide(req)) : Optional.empty();
+            a.route = route;
+            Model model = route.map(RouteDecision::model).orElseGet(() -> resolve(req.model()));
             a.model = Optional.of(model);
+            Map<String, String> headers = headers(model, route);
             Provider provider = providers.find(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
                     "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
             QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), model.price(), estimator.bound(req),
                     () -> estimator.estimate(req), outputCap(req, model));
             a.hold = Optional.of(hold);
             hold.loweredOutputCap().ifPresent(cap -> req.body().put(capField(req, model), cap));
-            lastWrite = req.stream() ? relayStream(a, req, model, provider, out) : completeOnce(a, req, model, provider, out);
+            lastWrite = req.stream() ? relayStream(a, req, model, provider, out, headers) : completeOnce(a, req, model, provider, out, headers);
         } catch (RuntimeException e) {
             a.failed(e);
             if (!(e instanceof ClientChannel.ClientGoneException)) {
@@ -69,28 +78,27 @@ public final class ChatService {
     }
 
     private Model resolve(String id) {
-        if (id.equals("hpprouter/auto")) {
-            throw new ApiException(400, "smart_routing_failed", "Smart routing (hpprouter/auto) is not configured on this gateway yet");
-        }
         return catalog.find(id).filter(Model::enabled).filter(m -> m.kind() == Model.Kind.CHAT)
                 .orElseThrow(() -> new ApiException(400, "model_not_found",
                         "Model '" + id + "' does not exist or is not enabled; GET /llm/v1/models lists the available ones"));
     }
 
     /** Calls the provider; returns the write of the answer, made once the request is settled. */
-    private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out) {
+    private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
+                                  Map<String, String> headers) {
         ObjectNode answer = provider.complete(model, req.body());
         a.ttftMs = Optional.of((System.nanoTime() - a.startNanos) / 1_000_000);
         TokenUsage usage = UsageReader.read(answer.get("usage")).orElseGet(() -> estimatedUsage(req, answer.toString()));
         charge(a, model, usage);
         answer.put("model", model.id());
         byte[] bytes = Json.bytes(answer);
-        return () -> out.sendJson(200, headers(model), bytes);
+        return () -> out.sendJson(200, headers, bytes);
     }
 
     /** Relays the stream; returns the last event ([DONE] or the error of a cut stream), written once settled. */
-    private Runnable relayStream(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out) {
-        StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers(model));
+    private Runnable relayStream(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
+                                 Map<String, String> headers) {
+        StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers);
         try {
             Optional<ProviderException> cut = relay.run(provider, model, req.body());
             cut.ifPresent(e -> a.fail(e.clientStatus(), e.code()));
@@ -125,7 +133,16 @@ public final class ChatService {
         return req.capField().orElse(model.provider().equals("openai") ? "max_completion_tokens" : "max_tokens");
     }
 
-    private static Map<String, String> headers(Model model) {
-        return Map.of("X-HPP-Router-Resolved-Model", model.id());
+    /** The routing headers of a successful answer: the resolved model always, the decision for hpprouter/auto. */
+    private static Map<String, String> headers(Model model, Optional<RouteDecision> route) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put("X-HPP-Router-Resolved-Model", model.id());
+        route.ifPresent(d -> {
+            h.put("X-HPP-Router-Basket", d.basket().wire());
+            h.put("X-HPP-Router-Rule-Id", d.ruleId());
+            h.put("X-HPP-Router-Rules-Version", Long.toString(d.rulesVersion()));
+            d.tier().ifPresent(t -> h.put("X-HPP-Router-Tier", t));
+        });
+        return h;
     }
 }

@@ -3,27 +3,22 @@ package io.hpp.router.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.ApiException;
 import io.hpp.router.Json;
 import io.hpp.router.admin.Admin;
 import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.catalog.Model;
-import io.hpp.router.config.Secret;
 import io.hpp.router.store.ConsumerRecord;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
 
 /** The admin API under {@code /admin/v1}, guarded by the admin bearer token; disabled when none is configured. */
 final class AdminRoutes {
-    private final Optional<Secret> token;
+    private final AdminGuard guard;
     private final Admin admin;
 
-    AdminRoutes(Optional<Secret> token, Admin admin) {
-        this.token = token;
+    AdminRoutes(AdminGuard guard, Admin admin) {
+        this.guard = guard;
         this.admin = admin;
     }
 
@@ -38,14 +33,7 @@ final class AdminRoutes {
     }
 
     private void requireAdmin(ServerRequest req) {
-        if (token.isEmpty()) {
-            throw ApiException.notFound("The admin API is disabled: set HPP_ROUTER_ADMIN_TOKEN to enable it");
-        }
-        byte[] expected = token.get().reveal().getBytes(StandardCharsets.UTF_8);
-        byte[] given = Authenticator.bearer(req).orElse("").getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(expected, given)) {
-            throw new ApiException(401, "unauthorized", "Invalid admin token");
-        }
+        guard.require(req);
     }
 
     private void createConsumer(ServerRequest req, ServerResponse res) {

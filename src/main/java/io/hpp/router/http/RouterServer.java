@@ -3,6 +3,8 @@ package io.hpp.router.http;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
 import io.hpp.router.admin.Admin;
+import io.hpp.router.admin.RoutingAdmin;
+import io.hpp.router.routing.SmartRouter;
 import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.ModelCatalog;
@@ -31,7 +33,7 @@ import java.util.Set;
 public final class RouterServer {
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
-                           ChatService chat) {
+                           ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin) {
     }
 
     private RouterServer() {
@@ -58,7 +60,9 @@ public final class RouterServer {
         Authenticator auth = new Authenticator(s.keys());
         new ConsumerRoutes(auth, s.store(), s.catalog(), s.quotaCache()).register(routes);
         new ChatRoutes(auth, s.chat()).register(routes);
-        new AdminRoutes(config.adminToken(), s.admin()).register(routes);
+        AdminGuard adminGuard = new AdminGuard(config.adminToken());
+        new AdminRoutes(adminGuard, s.admin()).register(routes);
+        new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin()).register(routes);
         routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openapi);

@@ -164,6 +164,47 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public List<RulesetRecord> rulesets() {
+        return jdbc.query("SELECT version, created_at, created_by, body, active FROM routing_rulesets ORDER BY version", JdbcStore::rulesetRow);
+    }
+
+    @Override
+    public Optional<RulesetRecord> activeRuleset() {
+        return jdbc.queryOne("SELECT version, created_at, created_by, body, active FROM routing_rulesets WHERE active = 1",
+                JdbcStore::rulesetRow);
+    }
+
+    @Override
+    public RulesetRecord publishRuleset(String body, String createdBy) {
+        long now = System.currentTimeMillis();
+        long version = jdbc.inTransaction(c -> {
+            long next = Jdbc.query(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM routing_rulesets", rs -> rs.getLong(1)).getFirst();
+            Jdbc.update(c, "UPDATE routing_rulesets SET active = 0 WHERE active = 1");
+            Jdbc.update(c, "INSERT INTO routing_rulesets (version, created_at, created_by, body, active) VALUES (?, ?, ?, ?, 1)",
+                    next, now, createdBy, body);
+            return next;
+        });
+        return new RulesetRecord(version, Instant.ofEpochMilli(now), createdBy, body, true);
+    }
+
+    @Override
+    public boolean activateRuleset(long version) {
+        return jdbc.inTransaction(c -> {
+            if (Jdbc.query(c, "SELECT version FROM routing_rulesets WHERE version = ?", rs -> rs.getLong(1), version).isEmpty()) {
+                return false;
+            }
+            Jdbc.update(c, "UPDATE routing_rulesets SET active = 0 WHERE active = 1");
+            Jdbc.update(c, "UPDATE routing_rulesets SET active = 1 WHERE version = ?", version);
+            return true;
+        });
+    }
+
+    private static RulesetRecord rulesetRow(ResultSet rs) throws SQLException {
+        return new RulesetRecord(rs.getLong("version"), Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("created_by"),
+                rs.getString("body"), rs.getInt("active") == 1);
+    }
+
+    @Override
     public void ping() {
         jdbc.query("SELECT 1", rs -> rs.getInt(1));
     }

@@ -51,6 +51,17 @@ public interface Store extends AutoCloseable {
     /** The consumer's most recent log rows, newest first. */
     List<RequestLogEntry> requestLog(String consumerId, int limit);
 
+    /** Every stored ruleset version, oldest first. */
+    List<RulesetRecord> rulesets();
+
+    Optional<RulesetRecord> activeRuleset();
+
+    /** Stores {@code body} as the next version and makes it the active one, in one transaction. */
+    RulesetRecord publishRuleset(String body, String createdBy);
+
+    /** Makes an existing version the active one; false when there is no such version. */
+    boolean activateRuleset(long version);
+
     /** Cheap liveness probe of the database. */
     void ping();
 

@@ -34,7 +34,6 @@ class ChatValidationTest extends ChatTestBase {
         rejected(k, body("openai/gpt-9", ""), "model_not_found", "openai/gpt-9");
         rejected(k, body("gpt-image-1", ""), "model_not_found", "gpt-image-1");
         rejected(k, body("anthropic/claude-sonnet-4", ""), "model_not_found", "not configured");
-        rejected(k, body("hpprouter/auto", ""), "smart_routing_failed", "not configured");
         assertThat(fake.received()).isEmpty();
     }
 

@@ -1,0 +1,55 @@
+package io.hpp.router.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.ApiException;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.routing.RuleSet;
+import io.hpp.router.store.RulesetRecord;
+import io.hpp.router.store.Store;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Publishing, listing and activating routing ruleset versions; shared by the admin API and the CLI. */
+public final class RoutingAdmin {
+    private final Store store;
+    private final Function<String, Optional<Model>> catalog;
+    private final Runnable rulesChanged;
+
+    public RoutingAdmin(Store store, Function<String, Optional<Model>> catalog, Runnable rulesChanged) {
+        this.store = store;
+        this.catalog = catalog;
+        this.rulesChanged = rulesChanged;
+    }
+
+    public List<RulesetRecord> rulesets() {
+        return store.rulesets();
+    }
+
+    /** Validates the ruleset, stores it as the next version and activates it; nothing changes when it is invalid. */
+    public RulesetRecord publish(JsonNode body, String createdBy) {
+        RuleSet parsed = RuleSet.parse(0, body);
+        for (String model : parsed.models()) {
+            Model m = catalog.apply(model).orElseThrow(() -> ApiException.invalidRequest(
+                    "Invalid ruleset: model '" + model + "' is not in the catalog (it would have no pricing)"));
+            if (m.kind() != Model.Kind.CHAT) {
+                throw ApiException.invalidRequest("Invalid ruleset: model '" + model + "' is not a chat model");
+            }
+            if (!parsed.allows(m.provider())) {
+                throw ApiException.invalidRequest("Invalid ruleset: model '" + model + "' belongs to provider '" + m.provider()
+                        + "', which allowed_providers excludes");
+            }
+        }
+        RulesetRecord saved = store.publishRuleset(body.toString(), createdBy);
+        rulesChanged.run();
+        return saved;
+    }
+
+    public RulesetRecord activate(long version) {
+        if (!store.activateRuleset(version)) {
+            throw ApiException.notFound("No routing ruleset version " + version);
+        }
+        rulesChanged.run();
+        return store.activeRuleset().orElseThrow();
+    }
+}

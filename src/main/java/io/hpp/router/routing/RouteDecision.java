@@ -1,0 +1,14 @@
+package io.hpp.router.routing;
+
+import io.hpp.router.catalog.Model;
+import java.util.Optional;
+
+/**
+ * Where {@code hpprouter/auto} sends one request, and why.
+ *
+ * @param estimate       input tokens estimated for the decision
+ * @param estimateCapped counting stopped early: the request has more than {@code estimate} tokens
+ */
+public record RouteDecision(Model model, Basket basket, String ruleId, long rulesVersion, Optional<String> tier,
+                            long estimate, boolean estimateCapped, String reason) {
+}

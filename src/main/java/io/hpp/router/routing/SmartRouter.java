@@ -1,0 +1,139 @@
+package io.hpp.router.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.ApiException;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.chat.ChatRequest;
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * {@code hpprouter/auto}: can a cheaper model serve this request? Rules, in order: streams take the streaming rule
+ * (unless it says classify); requests with tools take the tool rule; a keyword in the last user message or a small
+ * input takes the simple rule; the rest are complex, banded by estimated input tokens (with the margin added).
+ */
+public final class SmartRouter {
+    /** Input-token estimates for a request's messages, stopping once past {@code stopAbove}. */
+    @FunctionalInterface
+    public interface Estimator {
+        PromptTokens.Estimate estimate(JsonNode messages, long stopAbove);
+    }
+
+    private final ActiveRules rules;
+    private final ModelCatalog catalog;
+    private final Estimator estimator;
+    private final Predicate<String> providerConfigured;
+
+    public SmartRouter(ActiveRules rules, ModelCatalog catalog, Estimator estimator, Predicate<String> providerConfigured) {
+        this.rules = rules;
+        this.catalog = catalog;
+        this.estimator = estimator;
+        this.providerConfigured = providerConfigured;
+    }
+
+    public RouteDecision decide(ChatRequest req) {
+        RuleSet rs = rules.active().orElseThrow(() -> failed("no routing ruleset is active"));
+        Optional<RuleSet.StreamingRule> streaming = rs.streaming();
+        if (req.stream() && !streaming.map(RuleSet.StreamingRule::classify).orElse(false)) {
+            RuleSet.StreamingRule s = streaming.orElseThrow(() -> failed("the active ruleset has no streaming rule"));
+            return decision(rs, s.model().orElseThrow(), Basket.STREAMING, s.ruleId(), Optional.empty(), 0, false,
+                    "stream: classification skipped, the streaming rule applies");
+        }
+        if (hasTools(req.body())) {
+            RuleSet.Rule t = rs.tool().orElseThrow(() -> failed("the request uses tools and the active ruleset has no tool rule"));
+            return decision(rs, t.model(), Basket.TOOL, t.ruleId(), Optional.empty(), 0, false, "the request has tools or tool_choice");
+        }
+        PromptTokens.Estimate est = estimator.estimate(req.body().get("messages"), stopAbove(rs));
+        Optional<RuleSet.SimpleRule> simple = rs.simple();
+        if (simple.isPresent()) {
+            RuleSet.SimpleRule s = simple.get();
+            Optional<String> keyword = s.keywordPattern().flatMap(p -> {
+                var m = p.matcher(lastUserText(req.body().get("messages")));
+                return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+            });
+            if (keyword.isPresent()) {
+                return decision(rs, s.model(), Basket.SIMPLE, s.ruleId(), Optional.empty(), est.tokens(), est.capped(),
+                        "keyword '" + keyword.get() + "' in the last user message");
+            }
+            if (s.maxInputTokens().isPresent() && !est.capped() && est.tokens() <= s.maxInputTokens().get()) {
+                return decision(rs, s.model(), Basket.SIMPLE, s.ruleId(), Optional.empty(), est.tokens(), false,
+                        "estimated " + est.tokens() + " input tokens <= " + s.maxInputTokens().get());
+            }
+        }
+        RuleSet.ComplexRule c = rs.complex().orElseThrow(() -> failed("the request is not simple and the active ruleset has no complex rule"));
+        BigDecimal withMargin = BigDecimal.valueOf(est.tokens()).multiply(BigDecimal.ONE.add(c.margin()));
+        for (RuleSet.Tier t : c.tiers()) {
+            boolean last = t == c.tiers().getLast();
+            if (last || withMargin.compareTo(BigDecimal.valueOf(t.maxInputTokens().orElseThrow())) <= 0) {
+                String why = "estimated " + (est.capped() ? "more than " : "") + est.tokens() + " input tokens × (1 + "
+                        + c.margin().toPlainString() + ") = " + withMargin.stripTrailingZeros().toPlainString()
+                        + t.maxInputTokens().map(m -> " <= " + m).orElse(", beyond every bounded tier");
+                return decision(rs, t.model(), Basket.COMPLEX, t.ruleId(), Optional.of(t.tier()), est.tokens(), est.capped(), why);
+            }
+        }
+        throw failed("no complex tier matched");
+    }
+
+    /** The estimate past which no decision of this ruleset changes: counting can stop there. */
+    static long stopAbove(RuleSet rs) {
+        long stop = rs.simple().flatMap(RuleSet.SimpleRule::maxInputTokens).orElse(0L);
+        if (rs.complex().isPresent()) {
+            BigDecimal factor = BigDecimal.ONE.add(rs.complex().get().margin());
+            for (RuleSet.Tier t : rs.complex().get().tiers()) {
+                if (t.maxInputTokens().isPresent()) {
+                    long largestInTier = BigDecimal.valueOf(t.maxInputTokens().get()).divide(factor, 0, java.math.RoundingMode.FLOOR).longValue();
+                    stop = Math.max(stop, largestInTier);
+                }
+            }
+        }
+        return stop;
+    }
+
+    private RouteDecision decision(RuleSet rs, String modelId, Basket basket, String ruleId, Optional<String> tier, long estimate,
+                                   boolean capped, String reason) {
+        Model model = catalog.find(modelId).orElseThrow(() -> new ApiException(400, "unsupported_model",
+                "Rule '" + ruleId + "' routes to '" + modelId + "', which has no registered pricing"));
+        if (!model.enabled() || model.kind() != Model.Kind.CHAT) {
+            throw failed("rule '" + ruleId + "' routes to '" + modelId + "', which is not an enabled chat model");
+        }
+        if (!rs.allows(model.provider())) {
+            throw failed("rule '" + ruleId + "' routes to provider '" + model.provider() + "', which the ruleset does not allow");
+        }
+        if (!providerConfigured.test(model.provider())) {
+            throw failed("rule '" + ruleId + "' routes to provider '" + model.provider() + "', which is not configured on this gateway");
+        }
+        return new RouteDecision(model, basket, ruleId, rs.version(), tier, estimate, capped, reason);
+    }
+
+    private static boolean hasTools(JsonNode body) {
+        JsonNode tools = body.get("tools");
+        JsonNode choice = body.get("tool_choice");
+        return (tools != null && tools.isArray() && !tools.isEmpty()) || (choice != null && !choice.isNull());
+    }
+
+    private static String lastUserText(JsonNode messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode m = messages.get(i);
+            if (m.path("role").asText().equals("user")) {
+                JsonNode content = m.get("content");
+                if (content != null && content.isTextual()) {
+                    return content.asText();
+                }
+                StringBuilder sb = new StringBuilder();
+                for (JsonNode part : content == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : content) {
+                    if (part.path("type").asText().equals("text")) {
+                        sb.append(part.path("text").asText()).append('\n');
+                    }
+                }
+                return sb.toString();
+            }
+        }
+        return "";
+    }
+
+    private static ApiException failed(String why) {
+        return new ApiException(400, "smart_routing_failed", "Smart routing failed: " + why);
+    }
+}
