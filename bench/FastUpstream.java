@@ -27,8 +27,29 @@ public final class FastUpstream {
         System.out.println("fast upstream on 127.0.0.1:" + port);
     }
 
+    /** Four base64 "images" of 3 MB each, as an n=4 high-quality gpt-image-1 answer is about that large. */
+    private static final byte[] IMAGES = images(4, 3 * 1024 * 1024);
+
+    private static byte[] images(int n, int b64Bytes) {
+        StringBuilder sb = new StringBuilder("{\"created\":1713833628,\"data\":[");
+        String b64 = "A".repeat(b64Bytes);
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"b64_json\":\"").append(b64).append("\"}");
+        }
+        sb.append("],\"usage\":{\"input_tokens\":20,\"output_tokens\":16640,\"total_tokens\":16660}}");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void handle(HttpExchange ex, long gap) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
+        if (ex.getRequestURI().getPath().endsWith("/images/generations")) {
+            try (ex) {
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, IMAGES.length);
+                ex.getResponseBody().write(IMAGES);
+            }
+            return;
+        }
         boolean stream = new String(body, StandardCharsets.UTF_8).contains("\"stream\":true");
         try (ex) {
             if (!stream) {

@@ -11,6 +11,7 @@ import io.hpp.router.catalog.DefaultCatalog;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.ChatService;
+import io.hpp.router.images.ImageService;
 import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.TokenEstimator;
@@ -72,10 +73,11 @@ public final class App implements AutoCloseable {
         SmartRouter smartRouter = new SmartRouter(rules, catalog, new PromptTokens()::estimate, p -> providers.find(p).isPresent());
         RoutingAdmin routingAdmin = new RoutingAdmin(store, catalog::find, rules::refresh);
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())));
-        ChatService chat = new ChatService(catalog, smartRouter, providers, new QuotaLedger(store, config.overflowPolicy()),
-                new TokenEstimator(), log);
+        QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy());
+        ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(), log);
+        ImageService images = new ImageService(catalog, providers, ledger, log);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
-                smartRouter, routingAdmin));
+                smartRouter, routingAdmin, images));
         return new App(store, server, background, providers, log);
     }
 

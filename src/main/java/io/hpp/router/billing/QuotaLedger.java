@@ -38,6 +38,14 @@ public final class QuotaLedger {
      * @param outputCap   the most output tokens the provider may produce
      */
     public Hold reserve(String consumerId, Price price, long inputBound, LongSupplier tightInput, long outputCap) {
+        return reserve(consumerId, price, inputBound, tightInput, outputCap, true);
+    }
+
+    /**
+     * As above; with {@code capAdjustable} false (image generation: the output is fixed by size and quality) the
+     * output cap is never lowered and a balance that cannot cover it is refused.
+     */
+    public Hold reserve(String consumerId, Price price, long inputBound, LongSupplier tightInput, long outputCap, boolean capAdjustable) {
         Money worst = CostCalculator.cost(price, new TokenUsage(inputBound, outputCap, 0, 0));
         Reservation first = reservation(consumerId, worst);
         if (store.reserve(first, worst)) {
@@ -56,7 +64,8 @@ public final class QuotaLedger {
             Money amount = tight;
             Money mustRemain = tight;
             if (available.compareTo(tight) < 0) {
-                switch (policy) {
+                OverflowPolicy effective = !capAdjustable && policy == OverflowPolicy.CAP_OUTPUT ? OverflowPolicy.REJECT : policy;
+                switch (effective) {
                     case REJECT -> throw exhausted();
                     case CAP_OUTPUT -> {
                         long affordable = CostCalculator.affordableOutputTokens(price, available, inputCost);

@@ -15,8 +15,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** What one request did, gathered as the pipeline runs, for its settlement and log row. */
-final class Attempt {
+/** What one request did, gathered as the pipeline runs, for its settlement and log row. Shared by chat and images. */
+public final class Attempt {
     final ApiKeyRecord key;
     final long startNanos = System.nanoTime();
     String requestedModel = "";
@@ -30,11 +30,32 @@ final class Attempt {
     Optional<String> errorCode = Optional.empty();
     Optional<Long> ttftMs = Optional.empty();
 
-    Attempt(ApiKeyRecord key) {
+    public Attempt(ApiKeyRecord key) {
         this.key = key;
     }
 
-    void failed(Throwable t) {
+    public void requested(String model) {
+        this.requestedModel = model;
+    }
+
+    public void resolved(Model model) {
+        this.model = Optional.of(model);
+    }
+
+    public void held(QuotaLedger.Hold hold) {
+        this.hold = Optional.of(hold);
+    }
+
+    public void charged(TokenUsage usage, Money cost) {
+        this.usage = usage;
+        this.cost = cost;
+    }
+
+    public void answered() {
+        this.ttftMs = Optional.of((System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    public void failed(Throwable t) {
         switch (t) {
             case ApiException e -> fail(e.status(), e.code());
             case ProviderException e -> fail(e.clientStatus(), e.code());
@@ -49,7 +70,7 @@ final class Attempt {
         this.errorCode = Optional.of(code);
     }
 
-    Settlement settlement() {
+    public Settlement settlement() {
         RequestLogEntry entry = new RequestLogEntry(UUID.randomUUID().toString(), key.consumerId(), key.id(), requestedModel,
                 model.map(Model::id), route.map(d -> d.basket().wire()), route.map(RouteDecision::ruleId),
                 route.map(RouteDecision::rulesVersion), route.flatMap(RouteDecision::tier), usage, cost,

@@ -47,6 +47,7 @@ public final class ChatService {
 
     public void handle(ApiKeyRecord key, byte[] body, ClientChannel out) {
         Attempt a = new Attempt(key);
+        log.begin();
         Runnable lastWrite = null;
         try {
             ChatRequest req = ChatRequest.parse(body);

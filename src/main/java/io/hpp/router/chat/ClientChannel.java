@@ -7,6 +7,12 @@ public interface ClientChannel {
 
     void sendJson(int status, Map<String, String> headers, byte[] body);
 
+    /**
+     * Starts a JSON response whose body the caller writes (and closes) itself, for large bodies relayed as they
+     * arrive; {@code contentLength} -1 when unknown. Writes fail with {@link ClientGoneException}.
+     */
+    java.io.OutputStream openBody(int status, Map<String, String> headers, long contentLength);
+
     /** Starts a 200 {@code text/event-stream} response with these headers. */
     void openStream(Map<String, String> headers);
 

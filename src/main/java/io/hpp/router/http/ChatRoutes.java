@@ -36,7 +36,7 @@ final class ChatRoutes {
     }
 
     /** Writes the pipeline's answer through Helidon; an SSE event is flushed as soon as it is written. */
-    private static final class HelidonChannel implements ClientChannel {
+    static final class HelidonChannel implements ClientChannel {
         private final ServerResponse res;
         private OutputStream stream;
 
@@ -50,6 +50,41 @@ final class ChatRoutes {
             res.status(status);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(body);
+        }
+
+        @Override
+        public OutputStream openBody(int status, Map<String, String> headers, long contentLength) {
+            headers.forEach(res::header);
+            res.status(status);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            if (contentLength >= 0) {
+                res.contentLength(contentLength);
+            }
+            OutputStream raw = res.outputStream();
+            return new OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    try {
+                        raw.write(b, off, len);
+                    } catch (IOException | RuntimeException e) {
+                        throw new ClientGoneException(e);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        raw.close();
+                    } catch (IOException | RuntimeException e) {
+                        throw new ClientGoneException(e);
+                    }
+                }
+            };
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.ChatService;
+import io.hpp.router.images.ImageService;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.store.Store;
 import io.helidon.common.socket.SocketOptions;
@@ -33,7 +34,7 @@ import java.util.Set;
 public final class RouterServer {
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
-                           ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin) {
+                           ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images) {
     }
 
     private RouterServer() {
@@ -60,6 +61,7 @@ public final class RouterServer {
         Authenticator auth = new Authenticator(s.keys());
         new ConsumerRoutes(auth, s.store(), s.catalog(), s.quotaCache()).register(routes);
         new ChatRoutes(auth, s.chat()).register(routes);
+        new ImageRoutes(auth, s.images()).register(routes);
         AdminGuard adminGuard = new AdminGuard(config.adminToken());
         new AdminRoutes(adminGuard, s.admin()).register(routes);
         new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin()).register(routes);

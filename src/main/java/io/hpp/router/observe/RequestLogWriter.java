@@ -23,6 +23,7 @@ public final class RequestLogWriter implements AutoCloseable {
     private final Store store;
     private final Consumer<List<Settlement>> afterCommit;
     private final LinkedBlockingQueue<Settlement> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong begun = new AtomicLong();
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Thread worker;
@@ -34,14 +35,20 @@ public final class RequestLogWriter implements AutoCloseable {
         this.worker = Thread.ofPlatform().name("hpp-request-log").daemon(true).start(this::run);
     }
 
+    /** A request started that will {@link #submit} its settlement; {@link #flush} waits for it. */
+    public void begin() {
+        begun.incrementAndGet();
+    }
+
+    /** Queues a settlement; one per request, whether or not it called {@link #begin}. */
     public void submit(Settlement s) {
         enqueued.incrementAndGet();
         queue.add(s);
     }
 
-    /** Waits until everything submitted so far is written (tests and shutdown). */
+    /** Waits until every request begun or submitted so far is written (tests and shutdown). */
     public boolean flush(long timeoutMillis) {
-        long target = enqueued.get();
+        long target = Math.max(enqueued.get(), begun.get());
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (written.get() < target) {
             if (System.currentTimeMillis() > deadline) {

@@ -38,6 +38,11 @@ public final class Providers implements AutoCloseable {
         return Optional.ofNullable(byName.get(name));
     }
 
+    /** The named provider, if it is configured and can generate images. */
+    public Optional<ImageProvider> images(String name) {
+        return find(name).filter(ImageProvider.class::isInstance).map(ImageProvider.class::cast);
+    }
+
     @Override
     public void close() {
         watchdog.close();

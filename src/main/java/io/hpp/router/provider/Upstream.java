@@ -96,9 +96,29 @@ public final class Upstream {
             return body;
         }
 
-        /** Reads the whole body, refusing more than {@code max} bytes. */
+        /** The answer's Content-Length, or -1 when it has none. */
+        public long contentLength() {
+            return response.headers().contentLength().orElse(-1);
+        }
+
+        /**
+         * Reads the whole body, refusing more than {@code max} bytes. With a Content-Length the body is read straight
+         * into one array of that size (large image answers are copied once, not grown and re-copied).
+         */
         public byte[] readAll(int max) {
             try {
+                long length = response.headers().contentLength().orElse(-1);
+                if (length > max) {
+                    throw ProviderException.badResponse(provider, "response larger than " + max + " bytes");
+                }
+                if (length >= 0) {
+                    byte[] exact = new byte[(int) length];
+                    int n = body.readNBytes(exact, 0, exact.length);
+                    if (n < exact.length) {
+                        throw ProviderException.badResponse(provider, "response ended after " + n + " of " + length + " bytes");
+                    }
+                    return exact;
+                }
                 byte[] bytes = body.readNBytes(max + 1);
                 if (bytes.length > max) {
                     throw ProviderException.badResponse(provider, "response larger than " + max + " bytes");
@@ -130,6 +150,8 @@ public final class Upstream {
         }
 
         /** Moves the idle deadline forward on every read; turns Helidon's unchecked I/O errors into IOExceptions. */
+        private static final int MAX_READ = 64 * 1024;
+
         private final class GuardedStream extends InputStream {
             private final InputStream in;
 
@@ -144,10 +166,14 @@ public final class Upstream {
                 return n <= 0 ? -1 : one[0] & 0xff;
             }
 
+            /**
+             * Reads at most 64 KiB per call: Helidon's entity stream allocates a buffer as large as the request on every
+             * call, so one large read of a 12 MB body allocated gigabytes (measured: 152 young GCs for one answer).
+             */
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
-                    int n = in.read(b, off, len);
+                    int n = in.read(b, off, Math.min(len, MAX_READ));
                     guard.extend(config.idleTimeout(), "idle");
                     return n;
                 } catch (java.io.UncheckedIOException e) {

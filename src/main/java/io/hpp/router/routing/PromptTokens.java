@@ -1,9 +1,7 @@
 package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,7 +14,7 @@ public final class PromptTokens {
     static final long PER_REQUEST = 3;
     private static final int MAX_CACHED = 100_000;
 
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private final Encoding encoding = Tokenizer.o200k();
     private final ConcurrentHashMap<Long, Long> counts = new ConcurrentHashMap<>();
 
     /** An estimate; {@code capped} when counting stopped early, so the true count is larger still. */

@@ -1,9 +1,7 @@
 package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import io.hpp.router.chat.ChatRequest;
 
 /**
@@ -18,7 +16,7 @@ public final class TokenEstimator {
     private static final long PER_MESSAGE = 4;
     private static final long PER_REQUEST = 8;
 
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+    private final Encoding encoding = Tokenizer.o200k();
 
     public long bound(ChatRequest r) {
         return r.boundBytes() + IMAGE_TOKENS * r.imageParts() + PER_REQUEST;

@@ -6,6 +6,7 @@ import io.hpp.router.Json;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.Secret;
+import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.SseReader;
@@ -18,17 +19,19 @@ import java.util.Optional;
  * Every upstream that speaks the OpenAI chat-completions wire format: OpenAI, Moonshot, Ollama's {@code /v1}.
  * They differ only by base URL, credentials and the path of the endpoint.
  */
-public final class OpenAiCompatibleProvider implements Provider {
-    private static final int MAX_BODY = 32 * 1024 * 1024;
+public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
+    private static final int MAX_BODY = 128 * 1024 * 1024;
     private static final int MAX_EVENT = 8 * 1024 * 1024;
 
     private final Upstream upstream;
     private final String chatPath;
+    private final String imagesPath;
     private final Map<String, String> headers;
 
     private OpenAiCompatibleProvider(Upstream upstream, String chatPath, Optional<Secret> apiKey) {
         this.upstream = upstream;
         this.chatPath = chatPath;
+        this.imagesPath = chatPath.replace("/chat/completions", "/images/generations");
         this.headers = apiKey.map(k -> Map.of("Authorization", "Bearer " + k.reveal())).orElse(Map.of());
     }
 
@@ -104,6 +107,40 @@ public final class OpenAiCompatibleProvider implements Provider {
                     listener.onChunk((ObjectNode) chunk);
                 }
             }
+        }
+    }
+
+    /**
+     * Images: the answer is relayed 64 KiB at a time as it arrives; only its first and last 64 KiB are kept, to find
+     * {@code usage} without holding or decoding the image data.
+     */
+    @Override
+    public Optional<JsonNode> generate(Model model, ObjectNode request, BodySink sink) {
+        ObjectNode body = request.deepCopy();
+        body.put("model", model.upstreamModel());
+        try (Upstream.Exchange ex = upstream.post(imagesPath, headers, Json.bytes(body))) {
+            if (ex.status() != 200) {
+                throw error(ex);
+            }
+            HeadTail kept = new HeadTail(64 * 1024);
+            try (java.io.OutputStream out = sink.open(ex.contentLength())) {
+                byte[] buf = new byte[64 * 1024];
+                for (int n = read(ex, buf); n >= 0; n = read(ex, buf)) {
+                    out.write(buf, 0, n);
+                    kept.add(buf, n);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return ImageUsage.find(kept.head(), kept.tail());
+        }
+    }
+
+    private static int read(Upstream.Exchange ex, byte[] buf) {
+        try {
+            return ex.body().read(buf, 0, buf.length);
+        } catch (IOException e) {
+            throw ex.readFailure(e);
         }
     }
 
