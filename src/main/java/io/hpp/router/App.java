@@ -23,6 +23,7 @@ import io.hpp.router.store.JdbcStore;
 import io.hpp.router.store.Store;
 import io.helidon.webserver.WebServer;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +40,16 @@ public final class App implements AutoCloseable {
 
     private final Providers providers;
     private final RequestLogWriter log;
+    private final AutoCloseable listener;
 
-    private App(Store store, WebServer server, ScheduledExecutorService background, Providers providers, RequestLogWriter log) {
+    private App(Store store, WebServer server, ScheduledExecutorService background, Providers providers, RequestLogWriter log,
+                AutoCloseable listener) {
         this.store = store;
         this.server = server;
         this.background = background;
         this.providers = providers;
         this.log = log;
+        this.listener = listener;
     }
 
     /** Waits until every finished request is settled in the database. */
@@ -56,9 +60,12 @@ public final class App implements AutoCloseable {
     public static App start(RouterConfig config) {
         Store store = openStore(config);
         ModelCatalog catalog = new ModelCatalog(store);
+        ActiveRules rules = new ActiveRules(store);
         QuotaCache quotaCache = new QuotaCache(store::consumer, config.quotaCacheTtl());
         ApiKeys keys = new ApiKeys(store);
+        AutoCloseable listener = store.listen(event -> onNodeEvent(event, catalog, rules, quotaCache, keys));
         Admin admin = new Admin(store, keys, quotaCache::invalidate, catalog::refresh);
+        RoutingAdmin routingAdmin = new RoutingAdmin(store, catalog::find, rules::refresh);
         int released = store.releaseExpired(Instant.now());
         if (released > 0) {
             LOG.info("released {} expired quota reservations", released);
@@ -66,24 +73,46 @@ public final class App implements AutoCloseable {
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("hpp-background").daemon(true).factory());
         background.scheduleWithFixedDelay(() -> quietly(catalog::refresh), 15, 15, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> quietly(() -> store.releaseExpired(Instant.now())), 60, 60, TimeUnit.SECONDS);
-        Providers providers = Providers.from(config);
-        ActiveRules rules = new ActiveRules(store);
         background.scheduleWithFixedDelay(() -> quietly(rules::refresh), 1, 1, TimeUnit.SECONDS);
+        long sweep = config.sweepInterval().toMillis();
+        background.scheduleWithFixedDelay(() -> quietly(() -> store.releaseExpired(Instant.now())), sweep, sweep, TimeUnit.MILLISECONDS);
+
+        Providers providers = Providers.from(config);
         SmartRouter smartRouter = new SmartRouter(rules, catalog, new PromptTokens()::estimate, p -> providers.find(p).isPresent());
-        RoutingAdmin routingAdmin = new RoutingAdmin(store, catalog::find, rules::refresh);
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())));
-        QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy());
+        QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl());
         ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(), log);
         ImageService images = new ImageService(catalog, providers, ledger, log);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images));
-        return new App(store, server, background, providers, log);
+        return new App(store, server, background, providers, log, listener);
+    }
+
+    /** Another node (or the CLI) changed something this node caches. */
+    private static void onNodeEvent(String event, ModelCatalog catalog, ActiveRules rules, QuotaCache quotaCache, ApiKeys keys) {
+        int colon = event.indexOf(':');
+        String kind = colon < 0 ? event : event.substring(0, colon);
+        String id = colon < 0 ? "" : event.substring(colon + 1);
+        switch (kind) {
+            case "quota" -> quotaCache.invalidate(id);
+            case "key" -> keys.invalidate(id);
+            case "rules" -> rules.refresh();
+            case "catalog" -> catalog.refresh();
+            case "resync" -> {
+                quotaCache.invalidateAll();
+                keys.invalidateAll();
+                rules.refresh();
+                catalog.refresh();
+            }
+            default -> LOG.info("ignoring unknown cross-node event '{}'", event);
+        }
     }
 
     /** Opens the database, migrates it, and seeds the default catalog on first start. */
     public static Store openStore(RouterConfig config) {
-        Store store = new JdbcStore(Database.open(config), Dialect.of(config.dbUrl()));
+        Dialect dialect = Dialect.of(config.dbUrl());
+        Store store = new JdbcStore(Database.open(config), dialect,
+                dialect == Dialect.POSTGRES ? Optional.of(Database.openHoldPool(config)) : Optional.empty());
         if (store.seedModels(DefaultCatalog.models())) {
             LOG.info("seeded the default model catalog");
         }
@@ -112,6 +141,11 @@ public final class App implements AutoCloseable {
         background.shutdownNow();
         log.close();
         providers.close();
+        try {
+            listener.close();
+        } catch (Exception e) {
+            LOG.warn("closing the cross-node listener: {}", e.getMessage());
+        }
         store.close();
     }
 }

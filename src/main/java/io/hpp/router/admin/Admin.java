@@ -60,6 +60,7 @@ public final class Admin {
         }
         Optional<ConsumerRecord> updated = set.isPresent() ? store.setQuota(id, set.get()) : store.addQuota(id, add.orElseThrow());
         quotaChanged.accept(id);
+        store.notifyNodes("quota:" + id);
         return updated.orElseThrow(() -> ApiException.notFound("No consumer with id '" + id + "'"));
     }
 
@@ -73,6 +74,7 @@ public final class Admin {
             throw ApiException.notFound("No key with id '" + keyId + "'");
         }
         keys.revoke(keyId);
+        store.notifyNodes("key:" + keyId);
     }
 
     public List<Model> models() {
@@ -86,6 +88,7 @@ public final class Admin {
         Model merged = ModelSpec.merge(current, body);
         store.upsertModel(merged);
         catalogChanged.run();
+        store.notifyNodes("catalog");
         return merged;
     }
 }

@@ -42,6 +42,7 @@ public final class RoutingAdmin {
         }
         RulesetRecord saved = store.publishRuleset(body.toString(), createdBy);
         rulesChanged.run();
+        store.notifyNodes("rules");
         return saved;
     }
 
@@ -50,6 +51,7 @@ public final class RoutingAdmin {
             throw ApiException.notFound("No routing ruleset version " + version);
         }
         rulesChanged.run();
+        store.notifyNodes("rules");
         return store.activeRuleset().orElseThrow();
     }
 }

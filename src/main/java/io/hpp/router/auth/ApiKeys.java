@@ -64,6 +64,11 @@ public final class ApiKeys {
         cache.remove(keyId);
     }
 
+    /** Forgets every cached key (after missing cross-node events). */
+    public void invalidateAll() {
+        cache.clear();
+    }
+
     /**
      * The key's record if {@code presented} is a well-formed, known, unrevoked key whose secret matches. Known keys
      * are cached briefly so the hot path does not read the database; the secret is checked on every call.

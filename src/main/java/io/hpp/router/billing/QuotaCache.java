@@ -68,6 +68,12 @@ public final class QuotaCache {
         fresh.remove(consumerId);
     }
 
+    /** Forgets every balance (after missing cross-node events). */
+    public void invalidateAll() {
+        invalidations.incrementAndGet();
+        fresh.clear();
+    }
+
     private static Optional<ConsumerRecord> await(CompletableFuture<Optional<ConsumerRecord>> f) {
         try {
             return f.join();

@@ -17,15 +17,17 @@ import java.util.function.LongSupplier;
  * the tokenizer for a tighter input estimate and, by policy, lower the output cap to what the consumer can afford.
  */
 public final class QuotaLedger {
-    private static final Duration HOLD_LIFETIME = Duration.ofMinutes(30);
     private static final int RACE_RETRIES = 3;
 
     private final Store store;
     private final OverflowPolicy policy;
+    private final Duration holdLifetime;
 
-    public QuotaLedger(Store store, OverflowPolicy policy) {
+    /** @param holdLifetime how long a hold outlives a node that never settles it (the sweeper releases it then) */
+    public QuotaLedger(Store store, OverflowPolicy policy, Duration holdLifetime) {
         this.store = store;
         this.policy = policy;
+        this.holdLifetime = holdLifetime;
     }
 
     /** Money held for one request, and the output cap to send upstream when it had to be lowered. */
@@ -90,8 +92,8 @@ public final class QuotaLedger {
         throw exhausted();
     }
 
-    private static Reservation reservation(String consumerId, Money amount) {
-        return new Reservation(UUID.randomUUID().toString(), consumerId, amount, Instant.now().plus(HOLD_LIFETIME));
+    private Reservation reservation(String consumerId, Money amount) {
+        return new Reservation(UUID.randomUUID().toString(), consumerId, amount, Instant.now().plus(holdLifetime));
     }
 
     private static ApiException exhausted() {

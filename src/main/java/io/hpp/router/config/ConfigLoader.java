@@ -108,17 +108,23 @@ public final class ConfigLoader {
         }
         Optional<String> dbUser = raw("database.user", "HPP_ROUTER_DB_USER");
         Optional<Secret> dbPassword = raw("database.password", "HPP_ROUTER_DB_PASSWORD").map(Secret::of);
+        boolean sqlite = dbUrl.startsWith("jdbc:sqlite:");
+        int poolSize = (int) number("database.pool_size", "HPP_ROUTER_DB_POOL_SIZE", sqlite ? 4 : 16, 1, 500);
+        Duration dbConnectTimeout = Duration.ofMillis(number("database.connect_timeout_ms", "HPP_ROUTER_DB_CONNECT_TIMEOUT_MS", 3000, 250, 600_000));
         Optional<Secret> adminToken = raw("admin.token", "HPP_ROUTER_ADMIN_TOKEN").map(Secret::of);
         if (adminToken.isPresent() && adminToken.get().reveal().length() < 16) {
             throw new ConfigException("config key 'admin.token' (env HPP_ROUTER_ADMIN_TOKEN): expected at least 16 characters");
         }
         Duration cacheTtl = Duration.ofMillis(number("quota.cache_ttl_ms", "HPP_ROUTER_QUOTA_CACHE_TTL_MS", 2000, 0, 600_000));
+        Duration reservationTtl = Duration.ofMillis(number("quota.reservation_ttl_ms", "HPP_ROUTER_RESERVATION_TTL_MS", 1_800_000, 100, 86_400_000));
+        Duration sweepInterval = Duration.ofMillis(number("quota.sweep_interval_ms", "HPP_ROUTER_SWEEP_INTERVAL_MS", 60_000, 50, 3_600_000));
         RouterConfig.OverflowPolicy overflow = overflowPolicy();
         Map<String, ProviderConfig> providers = new LinkedHashMap<>();
         for (KnownProvider p : PROVIDERS) {
             provider(p).ifPresent(c -> providers.put(p.name(), c));
         }
-        return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, adminToken, cacheTtl, overflow,
+        return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
+                reservationTtl, sweepInterval, overflow,
                 Map.copyOf(providers));
     }
 

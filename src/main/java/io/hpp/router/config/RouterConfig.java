@@ -14,13 +14,18 @@ import java.util.Optional;
  * @param dbUrl          {@code jdbc:sqlite:…} or {@code jdbc:postgresql://…}
  * @param dbUser         database user (PostgreSQL)
  * @param dbPassword     database password (PostgreSQL)
+ * @param dbPoolSize     connections in the pool
+ * @param dbConnectTimeout how long to wait for a connection before failing closed
  * @param adminToken     bearer token of the admin API; empty disables the admin API
  * @param quotaCacheTtl  how long a quota-check answer stays fresh
+ * @param reservationTtl how long a quota hold lives if its node never settles it (crashed)
+ * @param sweepInterval  how often expired holds are released
  * @param overflowPolicy what to do when the balance cannot cover a request's output cap
  * @param providers      upstream providers by name (openai, anthropic, moonshotai, ollama)
  */
 public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
-                           Optional<Secret> dbPassword, Optional<Secret> adminToken, Duration quotaCacheTtl,
+                           Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
+                           Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
                            OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers) {
 
     /** When the balance cannot pay for the requested output cap. */

@@ -16,12 +16,33 @@ public final class Database {
     private Database() {
     }
 
+    /**
+     * PostgreSQL only: a pool whose sessions commit without waiting for the WAL flush, used for quota holds alone
+     * (a hold lost in a database crash is lost together with its balance change, which is harmless).
+     */
+    public static HikariDataSource openHoldPool(RouterConfig config) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.dbUrl());
+        hc.setPoolName("hpp-router-holds");
+        hc.setConnectionTimeout(config.dbConnectTimeout().toMillis());
+        hc.setMaximumPoolSize(config.dbPoolSize());
+        hc.setMinimumIdle(1);
+        hc.setConnectionInitSql("SET synchronous_commit TO OFF");
+        config.dbUser().ifPresent(hc::setUsername);
+        config.dbPassword().map(Secret::reveal).ifPresent(hc::setPassword);
+        hc.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(10, config.dbConnectTimeout().toSeconds() * 5)));
+        hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.dbConnectTimeout().toSeconds())));
+        hc.setInitializationFailTimeout(-1);
+        return new HikariDataSource(hc);
+    }
+
     public static HikariDataSource open(RouterConfig config) {
         Dialect dialect = Dialect.of(config.dbUrl());
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.dbUrl());
         hc.setPoolName("hpp-router-db");
-        hc.setConnectionTimeout(3_000);
+        hc.setConnectionTimeout(config.dbConnectTimeout().toMillis());
+        hc.setMaximumPoolSize(config.dbPoolSize());
         hc.setValidationTimeout(1_000);
         hc.setInitializationFailTimeout(10_000);
         config.dbUser().ifPresent(hc::setUsername);
@@ -35,9 +56,11 @@ public final class Database {
             p.setProperty("foreign_keys", "true");
             p.setProperty("transaction_mode", "IMMEDIATE");
             hc.setDataSourceProperties(p);
-            hc.setMaximumPoolSize(4);
         } else {
-            hc.setMaximumPoolSize(16);
+            // a statement that cannot finish in time fails (closed) instead of holding a request forever
+            hc.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(10, config.dbConnectTimeout().toSeconds() * 5)));
+            hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.dbConnectTimeout().toSeconds())));
+            hc.addDataSourceProperty("tcpKeepAlive", "true");
         }
         HikariDataSource ds = new HikariDataSource(hc);
         Flyway.configure()

@@ -20,9 +20,18 @@ public final class JdbcStore implements Store {
 
     private final HikariDataSource ds;
     private final Jdbc jdbc;
+    private final Dialect dialect;
+    private final Optional<HikariDataSource> holdPool;
 
     public JdbcStore(HikariDataSource ds, Dialect dialect) {
+        this(ds, dialect, Optional.empty());
+    }
+
+    /** @param holdPool PostgreSQL: the asynchronous-commit pool that {@link #reserve} uses */
+    public JdbcStore(HikariDataSource ds, Dialect dialect, Optional<HikariDataSource> holdPool) {
         this.ds = ds;
+        this.dialect = dialect;
+        this.holdPool = holdPool;
         this.jdbc = new Jdbc(ds, dialect == Dialect.SQLITE ? Optional.of(new ReentrantLock()) : Optional.empty());
     }
 
@@ -102,6 +111,17 @@ public final class JdbcStore implements Store {
 
     @Override
     public boolean reserve(Reservation r, Money mustRemain) {
+        if (holdPool.isPresent()) {
+            // PostgreSQL: one statement, one round trip; the hold row is written only if the balance covered it
+            try (java.sql.Connection c = holdPool.get().getConnection()) {
+                return Jdbc.update(c, "WITH held AS (UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
+                                + "WHERE id = ? AND quota_nanos - used_nanos - reserved_nanos >= ? RETURNING id) "
+                                + "INSERT INTO reservations (id, consumer_id, amount_nanos, expires_at) SELECT ?, id, ?, ? FROM held",
+                        r.amount().nanos(), r.consumerId(), mustRemain.nanos(), r.id(), r.amount().nanos(), r.expiresAt().toEpochMilli()) == 1;
+            } catch (SQLException e) {
+                throw new StoreException("quota hold failed: " + e.getMessage(), e);
+            }
+        }
         return jdbc.inTransaction(c -> {
             int held = Jdbc.update(c, "UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
                     + "WHERE id = ? AND quota_nanos - used_nanos - reserved_nanos >= ?",
@@ -119,8 +139,12 @@ public final class JdbcStore implements Store {
         if (batch.isEmpty()) {
             return;
         }
+        // one lock order for every node: consumers by id, so concurrent batches cannot deadlock
+        List<Settlement> ordered = batch.stream()
+                .sorted(java.util.Comparator.comparing((Settlement s) -> s.entry().consumerId()).thenComparing(s -> s.entry().keyId()))
+                .toList();
         jdbc.inTransaction(c -> {
-            for (Settlement s : batch) {
+            for (Settlement s : ordered) {
                 settleOne(c, s);
             }
             return null;
@@ -178,6 +202,9 @@ public final class JdbcStore implements Store {
     public RulesetRecord publishRuleset(String body, String createdBy) {
         long now = System.currentTimeMillis();
         long version = jdbc.inTransaction(c -> {
+            if (dialect == Dialect.POSTGRES) {
+                Jdbc.update(c, "LOCK TABLE routing_rulesets IN SHARE ROW EXCLUSIVE MODE");
+            }
             long next = Jdbc.query(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM routing_rulesets", rs -> rs.getLong(1)).getFirst();
             Jdbc.update(c, "UPDATE routing_rulesets SET active = 0 WHERE active = 1");
             Jdbc.update(c, "INSERT INTO routing_rulesets (version, created_at, created_by, body, active) VALUES (?, ?, ?, ?, 1)",
@@ -205,12 +232,28 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void notifyNodes(String event) {
+        if (dialect == Dialect.POSTGRES) {
+            jdbc.query("SELECT pg_notify('" + PgListener.CHANNEL + "', ?)", rs -> 1, event);
+        }
+    }
+
+    @Override
+    public AutoCloseable listen(java.util.function.Consumer<String> handler) {
+        if (dialect != Dialect.POSTGRES) {
+            return () -> { };
+        }
+        return PgListener.start(ds, handler);
+    }
+
+    @Override
     public void ping() {
         jdbc.query("SELECT 1", rs -> rs.getInt(1));
     }
 
     @Override
     public void close() {
+        holdPool.ifPresent(HikariDataSource::close);
         ds.close();
     }
 

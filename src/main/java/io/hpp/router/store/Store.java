@@ -62,6 +62,18 @@ public interface Store extends AutoCloseable {
     /** Makes an existing version the active one; false when there is no such version. */
     boolean activateRuleset(long version);
 
+    /**
+     * Tells every node sharing this database about a change ({@code quota:<consumer>}, {@code key:<key id>},
+     * {@code rules}, {@code catalog}). A no-op where one process owns the database (SQLite).
+     */
+    void notifyNodes(String event);
+
+    /**
+     * Delivers other nodes' (and this node's) {@link #notifyNodes} events to {@code handler} until closed; keeps
+     * reconnecting while the database is away. Nothing to listen to on SQLite.
+     */
+    AutoCloseable listen(java.util.function.Consumer<String> handler);
+
     /** Cheap liveness probe of the database. */
     void ping();
 

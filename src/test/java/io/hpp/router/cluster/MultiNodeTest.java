@@ -1,0 +1,148 @@
+package io.hpp.router.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.billing.Money;
+import io.hpp.router.routing.RuleSet;
+import io.hpp.router.store.ConsumerRecord;
+import io.hpp.router.store.RequestLogEntry;
+import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.OpenAiWire;
+import io.hpp.router.testing.TestPostgres;
+import io.hpp.router.testing.TestRouter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two router nodes sharing one real PostgreSQL and nothing else. */
+class MultiNodeTest {
+    private FakeProvider fake;
+    private TestRouter a;
+    private TestRouter b;
+    private String dbUrl;
+
+    private static final FakeProvider.Script HONOURS_CAP = (req, ex) -> {
+        JsonNode body = req.json();
+        long cap = body.path("max_completion_tokens").asLong(50);
+        byte[] bytes = OpenAiWire.completion("gpt-5", "ok", 20, (int) Math.min(cap, 50), 0).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
+    };
+
+    private Map<String, String> env(String extraKey, String extraValue) {
+        Map<String, String> env = new HashMap<>(Map.of("HPP_ROUTER_DB_URL", dbUrl, "OPENAI_BASE_URL", fake.baseUrl() + "/v1",
+                "OPENAI_API_KEY", "sk-multi", "HPP_ROUTER_QUOTA_CACHE_TTL_MS", "60000"));
+        env.put(extraKey, extraValue);
+        return env;
+    }
+
+    @BeforeEach
+    void start() {
+        dbUrl = TestPostgres.shared().newDatabase();
+        fake = new FakeProvider();
+        a = TestRouter.start(env("HPP_ROUTER_SWEEP_INTERVAL_MS", "60000"));
+        b = TestRouter.start(env("HPP_ROUTER_SWEEP_INTERVAL_MS", "200"));
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+        fake.close();
+    }
+
+    private TestRouter.Reply chat(TestRouter node, String key) {
+        return node.send("POST", "/llm/v1/chat/completions",
+                "{\"model\":\"openai/gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}",
+                Map.of("Authorization", "Bearer " + key));
+    }
+
+    @Test
+    void concurrentRequestsOverTwoNodesNeverOverspendAndEveryRowIsLogged() throws Exception {
+        fake.always(HONOURS_CAP);
+        TestRouter.Customer c = a.customer("0.01");
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            TestRouter node = i % 2 == 0 ? a : b;
+            calls.add(() -> chat(node, c.key()).status());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(120)) {
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+        }
+        assertThat(a.app().flushRequestLog(20_000)).isTrue();
+        assertThat(b.app().flushRequestLog(20_000)).isTrue();
+        long ok = statuses.stream().filter(s -> s == 200).count();
+        long rejected = statuses.stream().filter(s -> s == 429).count();
+        assertThat(ok + rejected).as("only 200s and 429s").isEqualTo(240);
+        assertThat(ok).isPositive();
+        assertThat(rejected).isPositive();
+        assertThat(fake.received()).as("rejected requests never reached the provider").hasSize((int) ok);
+
+        ConsumerRecord after = a.app().store().consumer(c.id()).orElseThrow();
+        List<RequestLogEntry> log = a.app().store().requestLog(c.id(), 1_000);
+        assertThat(log).as("no request-log row lost").hasSize(240);
+        assertThat(after.requests()).isEqualTo(240);
+        assertThat(after.used()).isEqualTo(log.stream().map(RequestLogEntry::cost).reduce(Money.ZERO, Money::plus));
+        assertThat(after.used()).isLessThanOrEqualTo(after.quota());
+        assertThat(after.reserved()).isEqualTo(Money.ZERO);
+    }
+
+    @Test
+    void aQuotaTopUpOnOneNodeIsSeenAtOnceByTheOther() throws Exception {
+        TestRouter.Customer c = a.customer("1");
+        Map<String, String> auth = Map.of("apikey", c.key());
+        assertThat(b.get("/api/quota-check", auth).json().get("quota").decimalValue()).isEqualByComparingTo("1");
+        a.admin("POST", "/admin/v1/consumers/" + c.id() + "/quota", "{\"add\":4}");
+        long deadline = System.currentTimeMillis() + 1_000;
+        String seen = "";
+        while (System.currentTimeMillis() < deadline && !seen.equals("5")) {
+            seen = b.get("/api/quota-check", auth).json().get("quota").decimalValue().stripTrailingZeros().toPlainString();
+            Thread.sleep(20);
+        }
+        assertThat(seen).as("B's cache lives 60 s: only the cross-node event can explain this").isEqualTo("5");
+    }
+
+    @Test
+    void aRulesetActivatedOnOneNodeRoutesTheOtherWithinASecond() throws Exception {
+        TestRouter.Customer c = a.customer("1");
+        var v2 = RuleSet.defaults();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) v2.get("tool")).put("model", "ollama/gpt-oss:120b").put("rule_id", "tool-local");
+        String preview = "{\"model\":\"hpprouter/auto\",\"tool_choice\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        assertThat(b.send("POST", "/api/route-preview", preview, Map.of("apikey", c.key())).json().get("rule_id").asText())
+                .isEqualTo("tool-default");
+        long t0 = System.nanoTime();
+        assertThat(a.admin("POST", "/admin/v1/routing/rulesets", v2.toString()).status()).isEqualTo(201);
+        String rule = "";
+        while ((System.nanoTime() - t0) / 1_000_000 < 1_000 && !rule.equals("tool-local")) {
+            rule = b.send("POST", "/api/route-preview", preview, Map.of("apikey", c.key())).json().get("rule_id").asText();
+        }
+        assertThat(rule).isEqualTo("tool-local");
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedByTheOtherNodeAtOnce() throws Exception {
+        TestRouter.Customer c = a.customer("1");
+        assertThat(b.get("/api/usage", Map.of("apikey", c.key())).status()).isEqualTo(200);
+        a.admin("DELETE", "/admin/v1/keys/" + c.keyId(), null);
+        long deadline = System.currentTimeMillis() + 1_000;
+        int status = 200;
+        while (System.currentTimeMillis() < deadline && status == 200) {
+            status = b.get("/api/usage", Map.of("apikey", c.key())).status();
+            Thread.sleep(20);
+        }
+        assertThat(status).isEqualTo(401);
+    }
+}

@@ -1,0 +1,159 @@
+package io.hpp.router.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hpp.router.App;
+import io.hpp.router.billing.Money;
+import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.catalog.Model;
+import io.hpp.router.config.ConfigLoader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every Store must do, whatever its database. Subclasses give the database. */
+abstract class StoreContract {
+    Store store;
+
+    abstract String jdbcUrl();
+
+    @BeforeEach
+    void open() {
+        store = App.openStore(ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_DB_URL", jdbcUrl())));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static Reservation hold(String consumer, String dollars, Instant expires) {
+        return new Reservation(UUID.randomUUID().toString(), consumer, Money.ofDollars(dollars), expires);
+    }
+
+    private static Settlement settle(Reservation r, String cost) {
+        RequestLogEntry e = new RequestLogEntry(UUID.randomUUID().toString(), r.consumerId(), "k1", "openai/gpt-5",
+                Optional.of("openai/gpt-5"), Optional.of("complex"), Optional.of("complex-t2"), Optional.of(3L), Optional.of("T2"),
+                new TokenUsage(10, 5, 2, 3), Money.ofDollars(cost), 200, Optional.empty(), true, 12, Optional.of(4L), Instant.now());
+        return new Settlement(Optional.of(r), e);
+    }
+
+    @Test
+    void seedsTheDefaultCatalogOnceAndUpsertsModels() {
+        assertThat(store.models()).extracting(Model::id).contains("openai/gpt-5", "gpt-image-1");
+        assertThat(store.seedModels(List.of())).isFalse();
+        Model m = store.models().stream().filter(x -> x.id().equals("openai/gpt-5")).findFirst().orElseThrow();
+        store.upsertModel(new Model(m.id(), m.provider(), "gpt-5-2025", m.ownedBy(), m.price(), m.maxOutputTokens(), false, m.kind()));
+        Model after = store.models().stream().filter(x -> x.id().equals("openai/gpt-5")).findFirst().orElseThrow();
+        assertThat(after.upstreamModel()).isEqualTo("gpt-5-2025");
+        assertThat(after.enabled()).isFalse();
+        assertThat(after.price()).isEqualTo(m.price());
+    }
+
+    @Test
+    void reserveHoldsOnlyWhatTheBalanceCoversAtomically() throws Exception {
+        ConsumerRecord c = store.createConsumer(Optional.of("u"), Optional.of("cid-" + UUID.randomUUID()), Money.ofDollars("1"));
+        List<Callable<Boolean>> tries = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            tries.add(() -> store.reserve(hold(c.id(), "0.1", Instant.now().plusSeconds(60)), Money.ofDollars("0.1")));
+        }
+        int granted = 0;
+        try (var pool = Executors.newFixedThreadPool(16)) {
+            for (Future<Boolean> f : pool.invokeAll(tries)) {
+                granted += f.get() ? 1 : 0;
+            }
+        }
+        assertThat(granted).isEqualTo(10);
+        assertThat(store.consumer(c.id()).orElseThrow().reserved()).isEqualTo(Money.ofDollars("1"));
+        assertThat(store.consumer(c.id()).orElseThrow().available()).isEqualTo(Money.ZERO);
+    }
+
+    @Test
+    void settlementChargesReleasesAndLogsInOneStep() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("5"));
+        store.createKey(new ApiKeyRecord("k1", c.id(), new byte[32], Optional.empty(), Instant.now(), Optional.empty()));
+        Reservation r1 = hold(c.id(), "1", Instant.now().plusSeconds(60));
+        Reservation r2 = hold(c.id(), "2", Instant.now().plusSeconds(60));
+        assertThat(store.reserve(r1, r1.amount())).isTrue();
+        assertThat(store.reserve(r2, r2.amount())).isTrue();
+        store.settle(List.of(settle(r1, "0.25"), settle(r2, "0.5")));
+        ConsumerRecord after = store.consumer(c.id()).orElseThrow();
+        assertThat(after.used()).isEqualTo(Money.ofDollars("0.75"));
+        assertThat(after.reserved()).isEqualTo(Money.ZERO);
+        assertThat(after.requests()).isEqualTo(2);
+        assertThat(after.totalTokens()).isEqualTo(40);
+        List<RequestLogEntry> log = store.requestLog(c.id(), 10);
+        assertThat(log).hasSize(2);
+        RequestLogEntry row = log.getFirst();
+        assertThat(row.usage()).isEqualTo(new TokenUsage(10, 5, 2, 3));
+        assertThat(row.tier()).contains("T2");
+        assertThat(row.rulesVersion()).contains(3L);
+        assertThat(row.ttftMs()).contains(4L);
+    }
+
+    @Test
+    void aFailedSettlementBatchChangesNothing() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("5"));
+        Reservation r = hold(c.id(), "1", Instant.now().plusSeconds(60));
+        store.reserve(r, r.amount());
+        Settlement ok = settle(r, "0.25");
+        Settlement duplicate = new Settlement(Optional.empty(), ok.entry());
+        assertThatThrownBy(() -> store.settle(List.of(ok, duplicate))).isInstanceOf(StoreException.class);
+        ConsumerRecord after = store.consumer(c.id()).orElseThrow();
+        assertThat(after.used()).isEqualTo(Money.ZERO);
+        assertThat(after.reserved()).isEqualTo(Money.ofDollars("1"));
+        assertThat(store.requestLog(c.id(), 10)).isEmpty();
+    }
+
+    @Test
+    void expiredHoldsAreReleasedOnceAndSettlingThemLaterReleasesNothingTwice() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("5"));
+        Reservation old = hold(c.id(), "2", Instant.now().minusSeconds(1));
+        Reservation live = hold(c.id(), "1", Instant.now().plusSeconds(600));
+        store.reserve(old, old.amount());
+        store.reserve(live, live.amount());
+        assertThat(store.releaseExpired(Instant.now())).isEqualTo(1);
+        assertThat(store.releaseExpired(Instant.now())).isZero();
+        assertThat(store.consumer(c.id()).orElseThrow().reserved()).isEqualTo(Money.ofDollars("1"));
+        store.settle(List.of(settle(old, "0.1")));
+        ConsumerRecord after = store.consumer(c.id()).orElseThrow();
+        assertThat(after.reserved()).isEqualTo(Money.ofDollars("1"));
+        assertThat(after.used()).isEqualTo(Money.ofDollars("0.1"));
+    }
+
+    @Test
+    void rulesetsAreVersionedWithExactlyOneActive() {
+        int before = store.rulesets().size();
+        RulesetRecord a = store.publishRuleset("{\"a\":1}", "t");
+        RulesetRecord b = store.publishRuleset("{\"b\":2}", "t");
+        assertThat(b.version()).isEqualTo(a.version() + 1);
+        assertThat(store.activeRuleset().orElseThrow().version()).isEqualTo(b.version());
+        assertThat(store.activateRuleset(a.version())).isTrue();
+        assertThat(store.activeRuleset().orElseThrow().body()).isEqualTo("{\"a\":1}");
+        assertThat(store.activateRuleset(9_999)).isFalse();
+        assertThat(store.rulesets()).hasSize(before + 2).filteredOn(RulesetRecord::active).hasSize(1);
+    }
+
+    @Test
+    void keysAreRevokedOnceAndQuotaChangesApply() {
+        ConsumerRecord c = store.createConsumer(Optional.of("x"), Optional.of("ext-" + UUID.randomUUID()), Money.ofDollars("1"));
+        store.createKey(new ApiKeyRecord("kk", c.id(), new byte[] {1, 2}, Optional.of("n"), Instant.now(), Optional.empty()));
+        assertThat(store.key("kk").orElseThrow().secretHash()).containsExactly(1, 2);
+        assertThat(store.revokeKey("kk", Instant.now())).isTrue();
+        assertThat(store.revokeKey("kk", Instant.now())).isFalse();
+        assertThat(store.key("kk").orElseThrow().revoked()).isTrue();
+        assertThat(store.addQuota(c.id(), Money.ofDollars("2.5")).orElseThrow().quota()).isEqualTo(Money.ofDollars("3.5"));
+        assertThat(store.setQuota(c.id(), Money.ofDollars("0.1")).orElseThrow().quota()).isEqualTo(Money.ofDollars("0.1"));
+        assertThat(store.consumerByCustomId(c.customId().orElseThrow())).isPresent();
+    }
+}
