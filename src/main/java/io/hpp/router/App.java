@@ -12,6 +12,7 @@ import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.ChatService;
 import io.hpp.router.images.ImageService;
+import io.hpp.router.observe.Metrics;
 import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.TokenEstimator;
@@ -79,12 +80,14 @@ public final class App implements AutoCloseable {
 
         Providers providers = Providers.from(config);
         SmartRouter smartRouter = new SmartRouter(rules, catalog, new PromptTokens()::estimate, p -> providers.find(p).isPresent());
-        RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())));
+        Metrics metrics = new Metrics();
+        RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
+                metrics, model -> catalog.find(model).map(io.hpp.router.catalog.Model::provider).orElse("none"));
         QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl());
         ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(), log);
         ImageService images = new ImageService(catalog, providers, ledger, log);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
-                smartRouter, routingAdmin, images));
+                smartRouter, routingAdmin, images, metrics, config.providers().keySet()));
         return new App(store, server, background, providers, log, listener);
     }
 

@@ -18,7 +18,11 @@ import java.util.UUID;
 /** What one request did, gathered as the pipeline runs, for its settlement and log row. Shared by chat and images. */
 public final class Attempt {
     final ApiKeyRecord key;
+    final String requestId;
+    final String endpoint;
     final long startNanos = System.nanoTime();
+    long upstreamNanos;
+    Optional<Money> baseline = Optional.empty();
     String requestedModel = "";
     Optional<Model> model = Optional.empty();
     Optional<RouteDecision> route = Optional.empty();
@@ -30,8 +34,15 @@ public final class Attempt {
     Optional<String> errorCode = Optional.empty();
     Optional<Long> ttftMs = Optional.empty();
 
-    public Attempt(ApiKeyRecord key) {
+    public Attempt(ApiKeyRecord key, String requestId, String endpoint) {
         this.key = key;
+        this.requestId = requestId;
+        this.endpoint = endpoint;
+    }
+
+    /** Time spent on the provider, counted apart so that the router's own latency can be told from it. */
+    public void upstream(long nanos) {
+        this.upstreamNanos += nanos;
     }
 
     public void requested(String model) {
@@ -74,7 +85,9 @@ public final class Attempt {
         RequestLogEntry entry = new RequestLogEntry(UUID.randomUUID().toString(), key.consumerId(), key.id(), requestedModel,
                 model.map(Model::id), route.map(d -> d.basket().wire()), route.map(RouteDecision::ruleId),
                 route.map(RouteDecision::rulesVersion), route.flatMap(RouteDecision::tier), usage, cost,
-                status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now());
+                status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now(),
+                new RequestLogEntry.Meta(requestId, endpoint,
+                        upstreamNanos > 0 ? Optional.of(upstreamNanos / 1_000_000) : Optional.empty(), baseline));
         return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry);
     }
 }

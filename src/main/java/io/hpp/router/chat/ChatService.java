@@ -45,8 +45,8 @@ public final class ChatService {
         this.log = log;
     }
 
-    public void handle(ApiKeyRecord key, byte[] body, ClientChannel out) {
-        Attempt a = new Attempt(key);
+    public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out) {
+        Attempt a = new Attempt(key, requestId, "chat");
         log.begin();
         Runnable lastWrite = null;
         try {
@@ -87,7 +87,9 @@ public final class ChatService {
     /** Calls the provider; returns the write of the answer, made once the request is settled. */
     private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                   Map<String, String> headers) {
+        long t0 = System.nanoTime();
         ObjectNode answer = provider.complete(model, req.body());
+        a.upstream(System.nanoTime() - t0);
         a.ttftMs = Optional.of((System.nanoTime() - a.startNanos) / 1_000_000);
         TokenUsage usage = UsageReader.read(answer.get("usage")).orElseGet(() -> estimatedUsage(req, answer.toString()));
         charge(a, model, usage);
@@ -100,11 +102,13 @@ public final class ChatService {
     private Runnable relayStream(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                  Map<String, String> headers) {
         StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers);
+        long t0 = System.nanoTime();
         try {
             Optional<ProviderException> cut = relay.run(provider, model, req.body());
             cut.ifPresent(e -> a.fail(e.clientStatus(), e.code()));
             return () -> relay.finish(cut);
         } finally {
+            a.upstream(System.nanoTime() - t0);
             if (relay.started()) {
                 a.ttftMs = Optional.of((relay.firstEventNanos() - a.startNanos) / 1_000_000);
                 TokenUsage usage = relay.usage().orElseGet(() -> relay.produced().isEmpty()
@@ -121,8 +125,8 @@ public final class ChatService {
     }
 
     private static void charge(Attempt a, Model model, TokenUsage usage) {
-        a.usage = usage;
-        a.cost = CostCalculator.cost(model.price(), usage);
+        a.charged(usage, CostCalculator.cost(model.price(), usage));
+        a.baseline = a.route.flatMap(RouteDecision::baseline).map(p -> CostCalculator.cost(p, usage));
     }
 
     private static long outputCap(ChatRequest req, Model model) {

@@ -32,7 +32,9 @@ final class ChatRoutes {
     private void complete(ServerRequest req, ServerResponse res) {
         ApiKeyRecord key = auth.require(req);
         byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
-        chat.handle(key, body, new HelidonChannel(res));
+        RequestTag tag = Observability.tag(req);
+        tag.pipelined = true;
+        chat.handle(key, tag.id, body, new HelidonChannel(res));
     }
 
     /** Writes the pipeline's answer through Helidon; an SSE event is flushed as soon as it is written. */

@@ -13,7 +13,7 @@ import io.helidon.webserver.http.RoutingResponse;
  */
 final class Cors implements Filter {
     static final String EXPOSED = "X-HPP-Router-Resolved-Model, X-HPP-Router-Basket, X-HPP-Router-Rule-Id, "
-            + "X-HPP-Router-Rules-Version, X-HPP-Router-Tier, Retry-After";
+            + "X-HPP-Router-Rules-Version, X-HPP-Router-Tier, X-Request-Id, Retry-After";
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
@@ -21,7 +21,7 @@ final class Cors implements Filter {
         res.header(HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
         if (req.prologue().method() == Method.OPTIONS && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE, OPTIONS");
-            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, apikey, Content-Type");
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, apikey, Content-Type, X-Request-Id");
             res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
             res.status(204).send();
             return;

@@ -21,6 +21,9 @@ final class ImageRoutes {
 
     private void generate(ServerRequest req, ServerResponse res) {
         var key = auth.require(req);
-        images.handle(key, req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0], new ChatRoutes.HelidonChannel(res));
+        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        RequestTag tag = Observability.tag(req);
+        tag.pipelined = true;
+        images.handle(key, tag.id, body, new ChatRoutes.HelidonChannel(res));
     }
 }

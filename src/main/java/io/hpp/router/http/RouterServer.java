@@ -10,6 +10,7 @@ import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.ChatService;
 import io.hpp.router.images.ImageService;
+import io.hpp.router.observe.Metrics;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.store.Store;
 import io.helidon.common.socket.SocketOptions;
@@ -34,7 +35,8 @@ import java.util.Set;
 public final class RouterServer {
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
-                           ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images) {
+                           ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images,
+                           Metrics metrics, java.util.Set<String> providers) {
     }
 
     private RouterServer() {
@@ -55,6 +57,7 @@ public final class RouterServer {
     }
 
     private static void routing(HttpRouting.Builder r, RouterConfig config, Services s, byte[] openapi) {
+        r.addFilter(new Observability(s.metrics()));
         r.addFilter(new Cors());
         r.error(Throwable.class, ErrorResponses::send);
         RouteTable routes = new RouteTable(r);
@@ -65,6 +68,8 @@ public final class RouterServer {
         AdminGuard adminGuard = new AdminGuard(config.adminToken());
         new AdminRoutes(adminGuard, s.admin()).register(routes);
         new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin()).register(routes);
+        new AuditRoutes(auth, adminGuard, s.store()).register(routes);
+        new OpsRoutes(s.metrics(), s.store(), s.providers()).register(routes);
         routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openapi);

@@ -23,6 +23,11 @@ final class Views {
         n.put("requests", c.requests());
         n.put("total_tokens", c.totalTokens());
         n.put("total_cost", c.used().dollars());
+        ObjectNode savings = n.putObject("routing_savings");
+        savings.put("auto_requests", c.auto().requests());
+        savings.put("cost", c.auto().cost().dollars());
+        savings.put("cost_at_top_tier", c.auto().baseline().dollars());
+        savings.put("saved", c.auto().saved().dollars());
         return n;
     }
 

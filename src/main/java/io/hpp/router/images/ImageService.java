@@ -34,8 +34,8 @@ public final class ImageService {
         this.log = log;
     }
 
-    public void handle(ApiKeyRecord key, byte[] body, ClientChannel out) {
-        Attempt a = new Attempt(key);
+    public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out) {
+        Attempt a = new Attempt(key, requestId, "images");
         log.begin();
         try {
             ImageRequest req = ImageRequest.parse(body);
@@ -49,10 +49,12 @@ public final class ImageService {
             long promptBound = req.prompt().getBytes(StandardCharsets.UTF_8).length + 16L;
             a.held(ledger.reserve(key.consumerId(), model.price(), promptBound, () -> promptBound,
                     req.n() * req.outputTokensPerImage(), false));
+            long t0 = System.nanoTime();
             Optional<JsonNode> reported = provider.generate(model, req.body(), length -> {
                 a.answered();
                 return out.openBody(200, Map.of("X-HPP-Router-Resolved-Model", model.id()), length);
             });
+            a.upstream(System.nanoTime() - t0);
             // without a usage report (an answer cut short), bill what the provider charges for generating n images
             TokenUsage usage = reported.map(ImageService::usage)
                     .orElseGet(() -> new TokenUsage(promptBound, req.n() * req.outputTokensPerImage(), 0, 0));

@@ -29,9 +29,19 @@ public final class RequestLogWriter implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closing;
 
-    public RequestLogWriter(Store store, Consumer<List<Settlement>> afterCommit) {
+    private final Metrics metrics;
+    private final java.util.function.Function<String, String> providerOfModel;
+
+    /**
+     * @param providerOfModel the provider of a resolved model id, for the metrics' provider label
+     */
+    public RequestLogWriter(Store store, Consumer<List<Settlement>> afterCommit, Metrics metrics,
+                            java.util.function.Function<String, String> providerOfModel) {
         this.store = store;
         this.afterCommit = afterCommit;
+        this.metrics = metrics;
+        this.providerOfModel = providerOfModel;
+        metrics.gauge("hpp_request_log_queue_depth", "Settlements waiting to be written", queue::size);
         this.worker = Thread.ofPlatform().name("hpp-request-log").daemon(true).start(this::run);
     }
 
@@ -44,6 +54,8 @@ public final class RequestLogWriter implements AutoCloseable {
     public void submit(Settlement s) {
         enqueued.incrementAndGet();
         queue.add(s);
+        AccessLog.pipeline(s.entry());
+        metrics.settled(s.entry(), s.entry().resolvedModel().map(providerOfModel).orElse("none"));
     }
 
     /** Waits until every request begun or submitted so far is written (tests and shutdown). */
@@ -86,7 +98,9 @@ public final class RequestLogWriter implements AutoCloseable {
         long backoff = 50;
         while (true) {
             try {
+                long t0 = System.nanoTime();
                 store.settle(batch);
+                metrics.logWrite(System.nanoTime() - t0, batch.size());
                 written.addAndGet(batch.size());
                 afterCommit.accept(batch);
                 return;

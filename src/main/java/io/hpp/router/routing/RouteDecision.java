@@ -1,5 +1,6 @@
 package io.hpp.router.routing;
 
+import io.hpp.router.billing.Price;
 import io.hpp.router.catalog.Model;
 import java.util.Optional;
 
@@ -8,7 +9,8 @@ import java.util.Optional;
  *
  * @param estimate       input tokens estimated for the decision
  * @param estimateCapped counting stopped early: the request has more than {@code estimate} tokens
+ * @param baseline       prices of the ruleset's most expensive tier, against which routing's savings are counted
  */
 public record RouteDecision(Model model, Basket basket, String ruleId, long rulesVersion, Optional<String> tier,
-                            long estimate, boolean estimateCapped, String reason) {
+                            long estimate, boolean estimateCapped, String reason, Optional<Price> baseline) {
 }

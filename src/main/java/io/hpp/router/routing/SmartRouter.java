@@ -104,7 +104,16 @@ public final class SmartRouter {
         if (!providerConfigured.test(model.provider())) {
             throw failed("rule '" + ruleId + "' routes to provider '" + model.provider() + "', which is not configured on this gateway");
         }
-        return new RouteDecision(model, basket, ruleId, rs.version(), tier, estimate, capped, reason);
+        return new RouteDecision(model, basket, ruleId, rs.version(), tier, estimate, capped, reason, baseline(rs));
+    }
+
+    /** The price of the ruleset's most expensive complex tier (by input + output rate), if it is priced. */
+    private Optional<io.hpp.router.billing.Price> baseline(RuleSet rs) {
+        return rs.complex().stream().flatMap(c -> c.tiers().stream())
+                .map(t -> catalog.find(t.model()))
+                .flatMap(Optional::stream)
+                .map(Model::price)
+                .max(java.util.Comparator.comparing(p -> p.input().add(p.output())));
     }
 
     private static boolean hasTools(JsonNode body) {

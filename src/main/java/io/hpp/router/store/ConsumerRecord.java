@@ -6,7 +6,17 @@ import java.util.Optional;
 
 /** A consumer and its balances. {@code remaining = quota − used}; {@code reserved} is held by requests in flight. */
 public record ConsumerRecord(String id, Optional<String> username, Optional<String> customId, Money quota, Money used,
-                             Money reserved, long requests, long totalTokens, Instant createdAt) {
+                             Money reserved, long requests, long totalTokens, Instant createdAt, AutoTotals auto) {
+
+    /** Running totals of the consumer's {@code hpprouter/auto} traffic: what it cost, and what the top tier would have. */
+    public record AutoTotals(long requests, Money cost, Money baseline) {
+        public static final AutoTotals NONE = new AutoTotals(0, Money.ZERO, Money.ZERO);
+
+        public Money saved() {
+            return baseline.minus(cost);
+        }
+    }
+
     public Money remaining() {
         return quota.minus(used);
     }

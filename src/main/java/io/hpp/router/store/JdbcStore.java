@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
 public final class JdbcStore implements Store {
-    private static final String CONSUMER_COLUMNS =
-            "id, username, custom_id, quota_nanos, used_nanos, reserved_nanos, requests, total_tokens, created_at";
+    private static final String CONSUMER_COLUMNS = "id, username, custom_id, quota_nanos, used_nanos, reserved_nanos, requests, "
+            + "total_tokens, created_at, auto_requests, auto_cost_nanos, auto_baseline_nanos";
 
     private final HikariDataSource ds;
     private final Jdbc jdbc;
@@ -162,6 +162,11 @@ public final class JdbcStore implements Store {
         Jdbc.update(c, "UPDATE consumers SET used_nanos = used_nanos + ?, reserved_nanos = reserved_nanos - ?, "
                         + "requests = requests + 1, total_tokens = total_tokens + ? WHERE id = ?",
                 e.cost().nanos(), release, e.usage().totalTokens(), e.consumerId());
+        if (e.meta().baselineCost().isPresent()) {
+            Jdbc.update(c, "UPDATE consumers SET auto_requests = auto_requests + 1, auto_cost_nanos = auto_cost_nanos + ?, "
+                    + "auto_baseline_nanos = auto_baseline_nanos + ? WHERE id = ?",
+                    e.cost().nanos(), e.meta().baselineCost().get().nanos(), e.consumerId());
+        }
         RequestLogRows.insert(c, e);
         Jdbc.update(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", e.createdAt().toEpochMilli(), e.keyId());
     }
@@ -247,6 +252,36 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public Optional<RequestLogEntry> requestByRequestId(String consumerId, String requestId) {
+        return jdbc.queryOne("SELECT * FROM request_log WHERE request_id = ? AND consumer_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+                RequestLogRows::read, requestId, consumerId);
+    }
+
+    @Override
+    public List<RequestLogEntry> requestLogPage(Optional<String> consumerId, Optional<Instant> since, Optional<LogCursor> before,
+                                                int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM request_log WHERE 1 = 1");
+        List<Object> params = new java.util.ArrayList<>();
+        consumerId.ifPresent(id -> {
+            sql.append(" AND consumer_id = ?");
+            params.add(id);
+        });
+        since.ifPresent(t -> {
+            sql.append(" AND created_at >= ?");
+            params.add(t.toEpochMilli());
+        });
+        before.ifPresent(cur -> {
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            params.add(cur.createdAt().toEpochMilli());
+            params.add(cur.createdAt().toEpochMilli());
+            params.add(cur.id());
+        });
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        params.add(limit);
+        return jdbc.query(sql.toString(), RequestLogRows::read, params.toArray());
+    }
+
+    @Override
     public void ping() {
         jdbc.query("SELECT 1", rs -> rs.getInt(1));
     }
@@ -261,7 +296,9 @@ public final class JdbcStore implements Store {
         return new ConsumerRecord(rs.getString("id"), Optional.ofNullable(rs.getString("username")),
                 Optional.ofNullable(rs.getString("custom_id")), new Money(rs.getLong("quota_nanos")),
                 new Money(rs.getLong("used_nanos")), new Money(rs.getLong("reserved_nanos")), rs.getLong("requests"),
-                rs.getLong("total_tokens"), Instant.ofEpochMilli(rs.getLong("created_at")));
+                rs.getLong("total_tokens"), Instant.ofEpochMilli(rs.getLong("created_at")),
+                new ConsumerRecord.AutoTotals(rs.getLong("auto_requests"), new Money(rs.getLong("auto_cost_nanos")),
+                        new Money(rs.getLong("auto_baseline_nanos"))));
     }
 
     static TokenUsage usage(ResultSet rs) throws SQLException {

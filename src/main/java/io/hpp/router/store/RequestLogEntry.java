@@ -10,5 +10,18 @@ public record RequestLogEntry(String id, String consumerId, String keyId, String
                              Optional<String> resolvedModel, Optional<String> basket, Optional<String> ruleId,
                              Optional<Long> rulesVersion, Optional<String> tier, TokenUsage usage, Money cost,
                              int status, Optional<String> errorCode, boolean streamed, long latencyMs,
-                             Optional<Long> ttftMs, Instant createdAt) {
+                             Optional<Long> ttftMs, Instant createdAt, Meta meta) {
+
+    /**
+     * @param requestId    the X-Request-Id the client saw (the client's own, when it sent a well-formed one)
+     * @param endpoint     {@code chat} or {@code images}
+     * @param upstreamMs   time spent waiting for and reading the provider
+     * @param baselineCost for {@code hpprouter/auto}: what the same tokens would have cost on the ruleset's most
+     *                     expensive tier
+     */
+    public record Meta(String requestId, String endpoint, Optional<Long> upstreamMs, Optional<Money> baselineCost) {
+        public static Meta of(String requestId, String endpoint) {
+            return new Meta(requestId, endpoint, Optional.empty(), Optional.empty());
+        }
+    }
 }

@@ -51,6 +51,16 @@ public interface Store extends AutoCloseable {
     /** The consumer's most recent log rows, newest first. */
     List<RequestLogEntry> requestLog(String consumerId, int limit);
 
+    /** The consumer's logged request with this X-Request-Id (the newest, should a client reuse one). */
+    Optional<RequestLogEntry> requestByRequestId(String consumerId, String requestId);
+
+    /** Where a page of the log ended: the next page starts after this row. */
+    record LogCursor(Instant createdAt, String id) {
+    }
+
+    /** Log rows, newest first, filtered, from after {@code before}. */
+    List<RequestLogEntry> requestLogPage(Optional<String> consumerId, Optional<Instant> since, Optional<LogCursor> before, int limit);
+
     /** Every stored ruleset version, oldest first. */
     List<RulesetRecord> rulesets();
 

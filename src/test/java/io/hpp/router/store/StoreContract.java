@@ -44,7 +44,8 @@ abstract class StoreContract {
     private static Settlement settle(Reservation r, String cost) {
         RequestLogEntry e = new RequestLogEntry(UUID.randomUUID().toString(), r.consumerId(), "k1", "openai/gpt-5",
                 Optional.of("openai/gpt-5"), Optional.of("complex"), Optional.of("complex-t2"), Optional.of(3L), Optional.of("T2"),
-                new TokenUsage(10, 5, 2, 3), Money.ofDollars(cost), 200, Optional.empty(), true, 12, Optional.of(4L), Instant.now());
+                new TokenUsage(10, 5, 2, 3), Money.ofDollars(cost), 200, Optional.empty(), true, 12, Optional.of(4L), Instant.now(),
+                new RequestLogEntry.Meta("req-" + UUID.randomUUID(), "chat", Optional.of(9L), Optional.of(Money.ofDollars(cost).plus(Money.ofDollars("1")))));
         return new Settlement(Optional.of(r), e);
     }
 

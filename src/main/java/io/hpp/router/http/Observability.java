@@ -1,0 +1,64 @@
+package io.hpp.router.http;
+
+import io.hpp.router.observe.AccessLog;
+import io.hpp.router.observe.Metrics;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import org.slf4j.MDC;
+
+/**
+ * Every request gets an id ({@code X-Request-Id}, the client's own when well formed), carried in the logs' MDC;
+ * requests the chat and image pipelines did not take over are counted and access-logged here.
+ */
+final class Observability implements Filter {
+    static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    private final Metrics metrics;
+
+    Observability(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long t0 = System.nanoTime();
+        RequestTag tag = RequestTag.of(req.headers().first(REQUEST_ID).orElse(null));
+        req.context().register(tag);
+        res.header(REQUEST_ID, tag.id);
+        MDC.put("request_id", tag.id);
+        try {
+            chain.proceed();
+        } finally {
+            MDC.remove("request_id");
+            if (!tag.pipelined) {
+                long nanos = System.nanoTime() - t0;
+                int status = res.status().code();
+                String path = req.path().path();
+                metrics.request(endpoint(path), status, nanos);
+                AccessLog.plain(tag.id, req.prologue().method().text(), path, status, nanos / 1000);
+            }
+        }
+    }
+
+    /** A bounded endpoint label for a path. */
+    static String endpoint(String path) {
+        return switch (path) {
+            case "/llm/v1/chat/completions" -> "chat";
+            case "/v1/images/generations" -> "images";
+            case "/llm/v1/models" -> "models";
+            case "/api/usage" -> "usage";
+            case "/api/quota-check" -> "quota_check";
+            case "/api/route-preview" -> "route_preview";
+            case "/metrics", "/healthz", "/readyz", "/openapi.yaml" -> "ops";
+            default -> path.startsWith("/api/requests/") ? "audit" : path.startsWith("/admin/") ? "admin" : "other";
+        };
+    }
+
+    static RequestTag tag(io.helidon.webserver.http.ServerRequest req) {
+        return req.context().get(RequestTag.class).orElseGet(() -> RequestTag.of(null));
+    }
+}

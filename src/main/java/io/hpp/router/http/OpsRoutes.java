@@ -1,0 +1,60 @@
+package io.hpp.router.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.Json;
+import io.hpp.router.observe.Metrics;
+import io.hpp.router.store.Store;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Set;
+
+/** For operators and load balancers: {@code /metrics}, {@code /healthz} (alive), {@code /readyz} (able to serve). */
+final class OpsRoutes {
+    private final Metrics metrics;
+    private final Store store;
+    private final Set<String> providers;
+
+    OpsRoutes(Metrics metrics, Store store, Set<String> providers) {
+        this.metrics = metrics;
+        this.store = store;
+        this.providers = providers;
+    }
+
+    void register(RouteTable routes) {
+        routes.add(Method.GET, "/metrics", this::metrics)
+                .add(Method.GET, "/healthz", this::health)
+                .add(Method.GET, "/readyz", this::ready);
+    }
+
+    private void metrics(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.send(metrics.scrape());
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        Responses.json(res, Json.object().put("status", "ok"));
+    }
+
+    /** Ready when the database answers (its schema was migrated before the server started) and a provider is configured. */
+    private void ready(ServerRequest req, ServerResponse res) {
+        ObjectNode checks = Json.object();
+        boolean ok = true;
+        try {
+            store.ping();
+            checks.put("database", "ok");
+            checks.put("migrations", "applied");
+        } catch (RuntimeException e) {
+            checks.put("database", "unreachable");
+            ok = false;
+        }
+        checks.set("providers", Json.MAPPER.valueToTree(providers.stream().sorted().toList()));
+        if (providers.isEmpty()) {
+            ok = false;
+        }
+        ObjectNode body = Json.object().put("status", ok ? "ready" : "not_ready");
+        body.set("checks", checks);
+        Responses.json(res, ok ? 200 : 503, body);
+    }
+}

@@ -1,0 +1,33 @@
+package io.hpp.router.http;
+
+import java.security.SecureRandom;
+import java.util.regex.Pattern;
+
+/**
+ * The request's id (returned in {@code X-Request-Id}) and whether the chat or image pipeline took the request over
+ * (then it records the request's metrics and access-log line itself). Lives in Helidon's request context.
+ */
+final class RequestTag {
+    private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final String id;
+    volatile boolean pipelined;
+
+    private RequestTag(String id) {
+        this.id = id;
+    }
+
+    /** Keeps the client's id when it is well formed; makes one otherwise. */
+    static RequestTag of(String incoming) {
+        if (incoming != null && WELL_FORMED.matcher(incoming).matches()) {
+            return new RequestTag(incoming);
+        }
+        char[] id = new char[24];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new RequestTag("req_" + new String(id));
+    }
+}

@@ -1,0 +1,44 @@
+package io.hpp.router.observe;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.LayoutBase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.Json;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * Logback layout writing one JSON object per line: time, level, logger, thread, the request id from the MDC, and the
+ * message; access-log messages, already JSON, are embedded as fields rather than as a string.
+ */
+public final class JsonLayout extends LayoutBase<ILoggingEvent> {
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        ObjectNode n = Json.object();
+        n.put("ts", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+        n.put("level", event.getLevel().toString());
+        n.put("logger", event.getLoggerName());
+        n.put("thread", event.getThreadName());
+        String rid = event.getMDCPropertyMap().get("request_id");
+        if (rid != null) {
+            n.put("request_id", rid);
+        }
+        String msg = event.getFormattedMessage();
+        if (event.getLoggerName().equals("hpp.access") && msg.startsWith("{")) {
+            try {
+                JsonNode fields = Json.MAPPER.readTree(msg);
+                fields.properties().forEach(f -> n.set(f.getKey(), f.getValue()));
+            } catch (IOException e) {
+                n.put("msg", msg);
+            }
+        } else {
+            n.put("msg", msg);
+        }
+        if (event.getThrowableProxy() != null) {
+            n.put("error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
+        }
+        return n + "\n";
+    }
+}

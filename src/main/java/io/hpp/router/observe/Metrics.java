@@ -1,0 +1,120 @@
+package io.hpp.router.observe;
+
+import io.hpp.router.store.RequestLogEntry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The router's metrics, in Prometheus format at {@code /metrics}. Label sets are bounded: models come from the
+ * catalog, endpoints from the route table, and consumers are labelled by id for the first {@value #MAX_CONSUMERS}
+ * seen, {@code other} after that.
+ */
+public final class Metrics {
+    static final int MAX_CONSUMERS = 500;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<String> labelledConsumers = ConcurrentHashMap.newKeySet();
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** A request that did not go through the chat or image pipeline. */
+    public void request(String endpoint, int status, long nanos) {
+        Counter.builder("hpp_requests").description("Requests by endpoint, model, provider and status")
+                .tags("endpoint", endpoint, "model", "none", "provider", "none", "status", Integer.toString(status))
+                .register(registry).increment();
+        timer("hpp_added_latency", "Time the router itself adds to a request", "endpoint", endpoint).record(Duration.ofNanos(nanos));
+    }
+
+    /** A chat or image request, from its settlement. */
+    public void settled(RequestLogEntry e, String provider) {
+        String model = e.resolvedModel().orElse("none");
+        Counter.builder("hpp_requests").description("Requests by endpoint, model, provider and status")
+                .tags("endpoint", e.meta().endpoint(), "model", model, "provider", provider, "status", Integer.toString(e.status()))
+                .register(registry).increment();
+        long upstreamMs = e.meta().upstreamMs().orElse(0L);
+        timer("hpp_added_latency", "Time the router itself adds to a request", "endpoint", e.meta().endpoint())
+                .record(Duration.ofMillis(Math.max(0, e.latencyMs() - upstreamMs)));
+        e.meta().upstreamMs().ifPresent(ms -> timer("hpp_upstream_latency", "Time spent on the provider", "provider", provider)
+                .record(Duration.ofMillis(ms)));
+        if (e.streamed()) {
+            e.ttftMs().ifPresent(ms -> timer("hpp_time_to_first_token", "Time to the first streamed event", "provider", provider)
+                    .record(Duration.ofMillis(ms)));
+        }
+        tokens(model, "input", e.usage().input());
+        tokens(model, "output", e.usage().output());
+        tokens(model, "cache_read", e.usage().cacheRead());
+        tokens(model, "cache_write", e.usage().cacheWrite());
+        if (e.cost().isPositive()) {
+            double dollars = e.cost().dollars().doubleValue();
+            Counter.builder("hpp_cost_usd").description("Cost charged, by model").tag("model", model).register(registry).increment(dollars);
+            Counter.builder("hpp_consumer_cost_usd").description("Cost charged, by consumer (first " + MAX_CONSUMERS + " consumers; then other)")
+                    .tag("consumer", consumerLabel(e.consumerId())).register(registry).increment(dollars);
+        }
+        if (e.errorCode().filter("quota_exceeded"::equals).isPresent()) {
+            Counter.builder("hpp_quota_rejections").description("Requests refused for lack of quota").register(registry).increment();
+        }
+        if (e.basket().isPresent()) {
+            Counter.builder("hpp_routing_decisions").description("hpprouter/auto decisions")
+                    .tags("basket", e.basket().get(), "tier", e.tier().orElse("none"), "rule", e.ruleId().orElse("none"),
+                            "version", e.rulesVersion().map(String::valueOf).orElse("none"))
+                    .register(registry).increment();
+        }
+    }
+
+    /** Settlement writes: how long each batch took. */
+    public void logWrite(long nanos, int rows) {
+        timer("hpp_request_log_write", "Time to write one batch of request-log rows", "kind", "batch").record(Duration.ofNanos(nanos));
+        DistributionSummary.builder("hpp_request_log_batch_rows").description("Rows per request-log batch").register(registry).record(rows);
+    }
+
+    /** A gauge read when scraped. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    private void tokens(String model, String kind, long n) {
+        if (n > 0) {
+            Counter.builder("hpp_tokens").description("Tokens by model and kind").tags("model", model, "kind", kind)
+                    .register(registry).increment(n);
+        }
+    }
+
+    private Timer timer(String name, String description, String tagKey, String tagValue) {
+        return Timer.builder(name).description(description).tag(tagKey, tagValue).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    }
+
+    private String consumerLabel(String consumerId) {
+        if (labelledConsumers.contains(consumerId)) {
+            return consumerId;
+        }
+        if (labelledConsumers.size() < MAX_CONSUMERS && labelledConsumers.add(consumerId)) {
+            return consumerId;
+        }
+        return labelledConsumers.contains(consumerId) ? consumerId : "other";
+    }
+}
