@@ -54,7 +54,8 @@ final class Observability implements Filter {
             case "/api/quota-check" -> "quota_check";
             case "/api/route-preview" -> "route_preview";
             case "/metrics", "/healthz", "/readyz", "/openapi.yaml" -> "ops";
-            default -> path.startsWith("/api/requests/") ? "audit" : path.startsWith("/admin/") ? "admin" : "other";
+            default -> path.startsWith("/api/requests/") ? "audit" : path.startsWith("/admin/") ? "admin"
+                    : path.startsWith("/playground") || path.startsWith("/docs") ? "static" : "other";
         };
     }
 

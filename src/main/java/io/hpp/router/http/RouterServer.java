@@ -70,6 +70,7 @@ public final class RouterServer {
         new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin()).register(routes);
         new AuditRoutes(auth, adminGuard, s.store()).register(routes);
         new OpsRoutes(s.metrics(), s.store(), s.providers()).register(routes);
+        new StaticRoutes().register(routes);
         routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
             res.send(openapi);

@@ -11,6 +11,7 @@ import com.openai.models.images.ImagesResponse;
 import io.hpp.router.billing.Money;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.OpenApi;
 import io.hpp.router.testing.TestRouter;
 import java.util.Map;
@@ -22,15 +23,8 @@ class ImageGenerationTest {
     private FakeProvider fake;
     private TestRouter router;
 
-    /** OpenAI's images answer for gpt-image-1 (b64_json data, image usage names). */
     static String answer(int n, long input, long output) {
-        StringBuilder data = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            data.append(i == 0 ? "" : ",").append("{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\"}");
-        }
-        return "{\"created\":1713833628,\"background\":\"opaque\",\"data\":[" + data + "],\"output_format\":\"png\",\"quality\":\"high\","
-                + "\"size\":\"1024x1024\",\"usage\":{\"input_tokens\":" + input + ",\"input_tokens_details\":{\"image_tokens\":0,"
-                + "\"text_tokens\":" + input + "},\"output_tokens\":" + output + ",\"total_tokens\":" + (input + output) + "}}";
+        return OpenAiWire.imagesAnswer(n, input, output);
     }
 
     @BeforeEach

@@ -58,6 +58,17 @@ public final class OpenAiWire {
                 "[DONE]");
     }
 
+    /** OpenAI's images answer for gpt-image-1 (b64_json data of a 1×1 PNG, image usage names). */
+    public static String imagesAnswer(int n, long input, long output) {
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            data.append(i == 0 ? "" : ",").append("{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\"}");
+        }
+        return "{\"created\":1713833628,\"background\":\"opaque\",\"data\":[" + data + "],\"output_format\":\"png\",\"quality\":\"high\","
+                + "\"size\":\"1024x1024\",\"usage\":{\"input_tokens\":" + input + ",\"input_tokens_details\":{\"image_tokens\":0,"
+                + "\"text_tokens\":" + input + "},\"output_tokens\":" + output + ",\"total_tokens\":" + (input + output) + "}}";
+    }
+
     public static final String RATE_LIMITED = "{\"error\":{\"message\":\"Rate limit reached for gpt-5 in organization org-x on "
             + "requests per min (RPM): Limit 500, Used 500, Requested 1.\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
     public static final String SERVER_ERROR = "{\"error\":{\"message\":\"The server had an error while processing your request. Sorry about that!\","

@@ -1,0 +1,66 @@
+package io.hpp.router.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * The playground ({@code /playground}) and the API docs ({@code /docs}, Swagger UI from its webjar), served from
+ * the classpath. Only the listed files exist; each is read once at start-up.
+ */
+final class StaticRoutes {
+    private static final String SWAGGER = "/META-INF/resources/webjars/swagger-ui/5.34.1/";
+    private static final String CSP = "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+            + "connect-src 'self'; frame-ancestors 'none'";
+
+    private record Asset(byte[] bytes, String type) {
+    }
+
+    private final Map<String, Asset> assets = Map.of(
+            "/playground", asset("/playground/index.html", "text/html; charset=utf-8"),
+            "/playground/app.js", asset("/playground/app.js", "text/javascript; charset=utf-8"),
+            "/playground/style.css", asset("/playground/style.css", "text/css; charset=utf-8"),
+            "/docs", asset("/docs/index.html", "text/html; charset=utf-8"),
+            "/docs/init.js", asset("/docs/init.js", "text/javascript; charset=utf-8"),
+            "/docs/assets/swagger-ui.css", asset(SWAGGER + "swagger-ui.css", "text/css; charset=utf-8"),
+            "/docs/assets/swagger-ui-bundle.js", asset(SWAGGER + "swagger-ui-bundle.js", "text/javascript; charset=utf-8"));
+
+    void register(RouteTable routes) {
+        for (String path : assets.keySet()) {
+            routes.add(Method.GET, path, this::serve);
+        }
+        routes.add(Method.GET, "/playground/", (req, res) -> redirect(res, "/playground"));
+        routes.add(Method.GET, "/docs/", (req, res) -> redirect(res, "/docs"));
+    }
+
+    private void serve(ServerRequest req, ServerResponse res) {
+        Asset a = assets.get(req.path().path());
+        res.header(HeaderNames.CONTENT_TYPE, a.type());
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
+        res.header(HeaderNames.create("Content-Security-Policy"), CSP);
+        res.send(a.bytes());
+    }
+
+    private static void redirect(ServerResponse res, String to) {
+        res.status(301);
+        res.header(HeaderNames.LOCATION, to);
+        res.send();
+    }
+
+    private static Asset asset(String resource, String type) {
+        try (InputStream in = StaticRoutes.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return new Asset(in.readAllBytes(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

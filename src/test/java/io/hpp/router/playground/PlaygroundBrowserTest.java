@@ -1,0 +1,157 @@
+package io.hpp.router.playground;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.OpenAiWire;
+import io.hpp.router.testing.TestRouter;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The playground in real headless Chromium (Debian's chromium + chromium-driver) against a router and a fake
+ * provider: key, streamed chat through hpprouter/auto, routing metadata, cost, quota, route preview, an image, a 401,
+ * and the Swagger UI docs. Screenshots go to target/screenshots/.
+ */
+class PlaygroundBrowserTest {
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static FakeProvider fake;
+    private static TestRouter router;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws IOException {
+        File driver = new File("/usr/bin/chromedriver");
+        File chromium = new File("/usr/bin/chromium");
+        Assumptions.assumeTrue(driver.canExecute() && chromium.canExecute(), () -> {
+            String msg = "Browser test skipped: /usr/bin/chromium and /usr/bin/chromedriver are needed "
+                    + "(apt-get install chromium chromium-driver; .ci/run installs them)";
+            System.err.println(msg);
+            return msg;
+        });
+        fake = new FakeProvider();
+        router = TestRouter.start(Map.of("OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk-browser"));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1800", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (router != null) {
+            router.close();
+        }
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private static void shot(String name) throws IOException {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static void useKey(String key) {
+        WebElement field = browser.findElement(By.id("api-key"));
+        field.clear();
+        field.sendKeys(key);
+        browser.findElement(By.id("key-save")).click();
+    }
+
+    @Test
+    void aPersonCanChatGenerateAnImageAndReadErrorsInThePlayground() throws IOException {
+        TestRouter.Customer c = router.customer("5");
+        browser.get(router.baseUrl() + "/playground");
+        useKey(c.key());
+        waiting().until(d -> !d.findElements(By.cssSelector("#model option[value='hpprouter/auto']")).isEmpty());
+        Select model = new Select(browser.findElement(By.id("model")));
+        assertThat(model.getOptions().getFirst().getAttribute("value")).isEqualTo("hpprouter/auto");
+        assertThat(model.getOptions()).anySatisfy(o -> assertThat(o.getText()).contains("openai/gpt-5", "$1.25 in / $10 out per 1M"));
+        model.selectByValue("hpprouter/auto");
+
+        fake.enqueue(fake.sse(60, OpenAiWire.textStream("gpt-4o-mini", List.of("Hello", " from", " the", " stream"), 14, 4)));
+        browser.findElement(By.id("prompt")).sendKeys("Say hello");
+        assertThat(browser.findElement(By.id("stream")).isSelected()).isTrue();
+        browser.findElement(By.id("send")).click();
+        waiting().until(d -> text("answer").equals("Hello from the stream"));
+        waiting().until(d -> text("m-cost").startsWith("$"));
+        assertThat(text("m-model")).isEqualTo("openai/gpt-4o-mini");
+        assertThat(text("m-basket")).isEqualTo("streaming");
+        assertThat(text("m-rule")).isEqualTo("stream-fallback");
+        assertThat(text("m-version")).isEqualTo("1");
+        assertThat(text("m-tokens")).isEqualTo("14 / 4");
+        waiting().until(d -> text("q-requests").equals("1"));
+        assertThat(text("q-used")).startsWith("$0.0000");
+        assertThat(text("error")).isEmpty();
+        shot("1-streamed-chat");
+
+        browser.findElement(By.id("preview")).click();
+        waiting().until(d -> text("route-preview").contains("hpprouter/auto would use"));
+
+        fake.enqueue(FakeProvider.json(200, OpenAiWire.imagesAnswer(2, 9, 544)));
+        browser.findElement(By.id("image-prompt")).sendKeys("a lighthouse at dusk");
+        new Select(browser.findElement(By.id("image-n"))).selectByVisibleText("2");
+        browser.findElement(By.id("generate")).click();
+        waiting().until(d -> d.findElements(By.cssSelector("#images img")).size() == 2);
+        Object width = ((JavascriptExecutor) browser).executeScript("return document.querySelector('#images img').naturalWidth");
+        assertThat(((Number) width).intValue()).as("the image decoded").isEqualTo(1);
+        assertThat(fake.last().json().get("n").asInt()).isEqualTo(2);
+        shot("2-image");
+
+        useKey("hpp_wrong.key");
+        waiting().until(d -> text("key-status").contains("Invalid API key"));
+        shot("3-unauthorized");
+
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 1400));
+        Object overflow = ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(((Number) overflow).intValue()).as("no sideways scrolling on a phone-sized screen").isLessThanOrEqualTo(0);
+        shot("5-narrow");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1800));
+    }
+
+    @Test
+    void apiDocsRenderTheRoutersOwnContract() throws IOException {
+        browser.get(router.baseUrl() + "/docs");
+        waiting().until(d -> !d.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".swagger-ui .info .title")).getText()).contains("HPP Router Consumer API");
+        waiting().until(d -> !d.findElements(By.cssSelector("[id^='operations-default-createChatCompletion']")).isEmpty()
+                || d.getPageSource().contains("createChatCompletion") || d.getPageSource().contains("/llm/v1/chat/completions"));
+        shot("4-docs");
+    }
+}
