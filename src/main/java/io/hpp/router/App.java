@@ -14,6 +14,7 @@ import io.hpp.router.chat.ChatService;
 import io.hpp.router.images.ImageService;
 import io.hpp.router.observe.Metrics;
 import io.hpp.router.observe.RequestLogWriter;
+import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.TokenEstimator;
 import io.hpp.router.config.RouterConfig;
@@ -84,7 +85,16 @@ public final class App implements AutoCloseable {
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
                 metrics, model -> catalog.find(model).map(io.hpp.router.catalog.Model::provider).orElse("none"));
         QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl());
-        ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(), log);
+        RouterConfig.Resilience resilience = config.resilience();
+        CircuitBreakers[] breakers = new CircuitBreakers[1];
+        breakers[0] = new CircuitBreakers(resilience.circuitFailures(), resilience.circuitWindow(), resilience.circuitCooldown(),
+                target -> metrics.circuit(target, () -> switch (breakers[0].state(target)) {
+                    case CLOSED -> 0;
+                    case HALF_OPEN -> 0.5;
+                    case OPEN -> 1;
+                }));
+        ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(), log, breakers[0], resilience,
+                metrics::fallback);
         ImageService images = new ImageService(catalog, providers, ledger, log);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images, metrics, config.providers().keySet()));

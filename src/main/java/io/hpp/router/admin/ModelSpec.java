@@ -6,6 +6,7 @@ import io.hpp.router.billing.Price;
 import io.hpp.router.catalog.Model;
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads a model from its admin JSON form, merged over the current entry if there is one. */
@@ -34,12 +35,30 @@ final class ModelSpec {
         Optional<Long> maxOut = body.has("max_output_tokens")
                 ? positiveLong(body.get("max_output_tokens"), "max_output_tokens") : current.flatMap(Model::maxOutputTokens);
         boolean enabled = body.has("enabled") ? bool(body.get("enabled"), "enabled") : current.map(Model::enabled).orElse(true);
+        List<String> fallbacks = body.has("fallbacks") ? fallbacks(body.get("fallbacks"), id) : current.map(Model::fallbacks).orElse(List.of());
         Model.Kind kind = text(body, "kind").map(ModelSpec::kind).or(() -> current.map(Model::kind)).orElse(Model.Kind.CHAT);
         try {
-            return new Model(id, provider, upstream, ownedBy, price, maxOut, enabled, kind);
+            return new Model(id, provider, upstream, ownedBy, price, maxOut, enabled, kind, fallbacks);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest(e.getMessage());
         }
+    }
+
+    private static List<String> fallbacks(JsonNode v, String id) {
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw ApiException.invalidRequest("Field 'fallbacks' must be an array of model ids, in the order to try them");
+        }
+        java.util.ArrayList<String> ids = new java.util.ArrayList<>();
+        for (JsonNode f : v) {
+            if (!f.isTextual() || f.asText().isBlank() || f.asText().equals(id)) {
+                throw ApiException.invalidRequest("Field 'fallbacks' must hold model ids other than the model itself");
+            }
+            ids.add(f.asText());
+        }
+        return ids;
     }
 
     private static String providerOf(String id) {

@@ -24,6 +24,21 @@ public record Price(BigDecimal input, BigDecimal output, Optional<BigDecimal> ca
                 Optional.ofNullable(cacheWrite).map(BigDecimal::new), Optional.ofNullable(cacheRead).map(BigDecimal::new));
     }
 
+    /** A price at least as high as each of {@code prices} in every rate: a safe bound when the model is not known yet. */
+    public static Price ceiling(java.util.List<Price> prices) {
+        BigDecimal in = BigDecimal.ZERO;
+        BigDecimal out = BigDecimal.ZERO;
+        BigDecimal write = BigDecimal.ZERO;
+        BigDecimal read = BigDecimal.ZERO;
+        for (Price p : prices) {
+            in = in.max(p.input());
+            out = out.max(p.output());
+            write = write.max(p.cacheWriteOrInput());
+            read = read.max(p.cacheReadOrInput());
+        }
+        return new Price(in, out, Optional.of(write), Optional.of(read));
+    }
+
     public BigDecimal cacheWriteOrInput() {
         return cacheWrite.orElse(input);
     }

@@ -23,10 +23,10 @@ public final class DefaultCatalog {
                 chat("ollama/gpt-oss:120b", "ollama", "gpt-oss:120b", Price.of("0", "0"), 32_768),
                 chat("ollama/solidity-master:2", "ollama", "solidity-master:2", Price.of("0", "0"), 32_768),
                 new Model("gpt-image-1", "openai", "gpt-image-1", "openai", Price.of("10", "40"),
-                        Optional.empty(), true, Model.Kind.IMAGE));
+                        Optional.empty(), true, Model.Kind.IMAGE, List.of()));
     }
 
     private static Model chat(String id, String provider, String upstream, Price price, long maxOutput) {
-        return new Model(id, provider, upstream, provider, price, Optional.of(maxOutput), true, Model.Kind.CHAT);
+        return new Model(id, provider, upstream, provider, price, Optional.of(maxOutput), true, Model.Kind.CHAT, List.of());
     }
 }

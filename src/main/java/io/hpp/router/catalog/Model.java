@@ -1,15 +1,21 @@
 package io.hpp.router.catalog;
 
 import io.hpp.router.billing.Price;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One catalog entry: the public id clients send ({@code openai/gpt-5}), the provider that serves it, the model name
- * the provider knows, and its price.
+ * the provider knows, its price, and the models to fall back to (in order) when its provider fails.
  */
 public record Model(String id, String provider, String upstreamModel, String ownedBy, Price price,
-                    Optional<Long> maxOutputTokens, boolean enabled, Kind kind) {
+                    Optional<Long> maxOutputTokens, boolean enabled, Kind kind, List<String> fallbacks) {
+
+    /** The same entry, enabled or disabled. */
+    public Model withEnabled(boolean on) {
+        return new Model(id, provider, upstreamModel, ownedBy, price, maxOutputTokens, on, kind, fallbacks);
+    }
 
     /** What a model produces. */
     public enum Kind { CHAT, IMAGE }
@@ -20,6 +26,7 @@ public record Model(String id, String provider, String upstreamModel, String own
         Objects.requireNonNull(upstreamModel, "upstreamModel");
         Objects.requireNonNull(ownedBy, "ownedBy");
         Objects.requireNonNull(price, "price");
+        fallbacks = List.copyOf(fallbacks);
         if (id.isBlank() || provider.isBlank() || upstreamModel.isBlank()) {
             throw new IllegalArgumentException("model id, provider and upstream_model must not be blank");
         }

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
 import io.hpp.router.billing.CostCalculator;
+import io.hpp.router.billing.Price;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.config.RouterConfig;
 import io.hpp.router.observe.RequestLogWriter;
+import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.Providers;
@@ -16,6 +19,7 @@ import io.hpp.router.routing.RouteDecision;
 import io.hpp.router.routing.SmartRouter;
 import io.hpp.router.routing.TokenEstimator;
 import io.hpp.router.store.ApiKeyRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,15 +38,18 @@ public final class ChatService {
     private final QuotaLedger ledger;
     private final TokenEstimator estimator;
     private final RequestLogWriter log;
+    private final Dispatcher dispatcher;
 
     public ChatService(ModelCatalog catalog, SmartRouter smartRouter, Providers providers, QuotaLedger ledger, TokenEstimator estimator,
-                       RequestLogWriter log) {
+                       RequestLogWriter log, CircuitBreakers breakers, RouterConfig.Resilience resilience,
+                       java.util.function.BiConsumer<String, String> onFallback) {
         this.catalog = catalog;
         this.smartRouter = smartRouter;
         this.providers = providers;
         this.ledger = ledger;
         this.estimator = estimator;
         this.log = log;
+        this.dispatcher = new Dispatcher(catalog, providers, breakers, resilience, onFallback);
     }
 
     public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out) {
@@ -57,14 +64,22 @@ public final class ChatService {
             a.route = route;
             Model model = route.map(RouteDecision::model).orElseGet(() -> resolve(req.model()));
             a.model = Optional.of(model);
-            Map<String, String> headers = headers(model, route);
             Provider provider = providers.find(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
                     "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
-            QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), model.price(), estimator.bound(req),
-                    () -> estimator.estimate(req), outputCap(req, model));
+            List<Dispatcher.Target> targets = dispatcher.targets(model, provider, route,
+                    p -> route.isEmpty() || smartRouter.allows(route.get(), p));
+            // the hold covers the dearest target, so a fallback can never cost more than was held
+            long cap = targets.stream().mapToLong(t -> outputCap(req, t.model())).max().orElseThrow();
+            QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), Price.ceiling(targets.stream().map(t -> t.model().price()).toList()),
+                    estimator.bound(req), () -> estimator.estimate(req), cap);
             a.hold = Optional.of(hold);
-            hold.loweredOutputCap().ifPresent(cap -> req.body().put(capField(req, model), cap));
-            lastWrite = req.stream() ? relayStream(a, req, model, provider, out, headers) : completeOnce(a, req, model, provider, out, headers);
+            lastWrite = dispatcher.dispatch(targets, t -> {
+                a.model = Optional.of(t.model());
+                ChatRequest sent = hold.loweredOutputCap().map(c -> req.withCap(capField(req, t.model()), c)).orElse(req);
+                Map<String, String> headers = headers(t.model(), route);
+                return req.stream() ? relayStream(a, sent, t.model(), t.provider(), out, headers)
+                        : completeOnce(a, sent, t.model(), t.provider(), out, headers);
+            });
         } catch (RuntimeException e) {
             a.failed(e);
             if (!(e instanceof ClientChannel.ClientGoneException)) {

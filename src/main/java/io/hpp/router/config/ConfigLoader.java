@@ -123,9 +123,15 @@ public final class ConfigLoader {
         for (KnownProvider p : PROVIDERS) {
             provider(p).ifPresent(c -> providers.put(p.name(), c));
         }
+        RouterConfig.Resilience resilience = new RouterConfig.Resilience(
+                (int) number("resilience.retries", "HPP_ROUTER_RETRIES", 1, 0, 5),
+                Duration.ofMillis(number("resilience.retry_backoff_ms", "HPP_ROUTER_RETRY_BACKOFF_MS", 100, 0, 10_000)),
+                (int) number("resilience.circuit_failures", "HPP_ROUTER_CIRCUIT_FAILURES", 5, 1, 1000),
+                Duration.ofMillis(number("resilience.circuit_window_ms", "HPP_ROUTER_CIRCUIT_WINDOW_MS", 30_000, 100, 3_600_000)),
+                Duration.ofMillis(number("resilience.circuit_cooldown_ms", "HPP_ROUTER_CIRCUIT_COOLDOWN_MS", 30_000, 10, 3_600_000)),
+                Duration.ofMillis(number("server.drain_timeout_ms", "HPP_ROUTER_DRAIN_TIMEOUT_MS", 30_000, 0, 600_000)));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
-                reservationTtl, sweepInterval, overflow,
-                Map.copyOf(providers));
+                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience);
     }
 
     private RouterConfig.OverflowPolicy overflowPolicy() {

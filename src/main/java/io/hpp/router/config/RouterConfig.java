@@ -26,7 +26,20 @@ import java.util.Optional;
 public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
                            Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
                            Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
-                           OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers) {
+                           OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience) {
+
+    /**
+     * How the router copes with failing providers and with shutting down.
+     *
+     * @param retries         extra attempts on the same model after a retryable failure, before its fallbacks
+     * @param retryBackoff    wait before the first retry; doubled for each further one
+     * @param circuitFailures retryable failures within {@code circuitWindow} that open a model's circuit
+     * @param circuitCooldown how long an open circuit skips its model (longer if the provider sent Retry-After)
+     * @param drainTimeout    on SIGTERM, how long requests in flight (streams) may take to finish
+     */
+    public record Resilience(int retries, Duration retryBackoff, int circuitFailures, Duration circuitWindow,
+                             Duration circuitCooldown, Duration drainTimeout) {
+    }
 
     /** When the balance cannot pay for the requested output cap. */
     public enum OverflowPolicy {

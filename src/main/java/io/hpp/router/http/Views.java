@@ -90,6 +90,7 @@ final class Views {
         }
         n.put("enabled", m.enabled());
         n.put("kind", m.kind().name().toLowerCase(Locale.ROOT));
+        n.set("fallbacks", io.hpp.router.Json.MAPPER.valueToTree(m.fallbacks()));
         return n;
     }
 }

@@ -91,6 +91,18 @@ public final class Metrics {
         DistributionSummary.builder("hpp_request_log_batch_rows").description("Rows per request-log batch").register(registry).record(rows);
     }
 
+    /** A request served by a fallback model. */
+    public void fallback(String from, String to) {
+        Counter.builder("hpp_fallbacks").description("Requests served by a fallback model").tags("from", from, "to", to)
+                .register(registry).increment();
+    }
+
+    /** The circuit of one target: 0 closed, 1 open, 0.5 half-open (probing). */
+    public void circuit(String target, Supplier<Number> state) {
+        io.micrometer.core.instrument.Gauge.builder("hpp_circuit_state", state).description("Circuit of a model: 0 closed, 0.5 half-open, 1 open")
+                .tag("target", target).register(registry);
+    }
+
     /** A gauge read when scraped. */
     public void gauge(String name, String description, Supplier<Number> value) {
         io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);

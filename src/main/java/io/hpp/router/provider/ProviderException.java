@@ -15,6 +15,7 @@ public final class ProviderException extends RuntimeException {
     private final Optional<Integer> upstreamStatus;
     private final boolean retryable;
     private final int clientStatus;
+    private Optional<java.time.Duration> retryAfter = Optional.empty();
 
     public ProviderException(String provider, String type, String code, Optional<Integer> upstreamStatus,
                              boolean retryable, int clientStatus, String message) {
@@ -59,6 +60,23 @@ public final class ProviderException extends RuntimeException {
 
     public String provider() {
         return provider;
+    }
+
+    /** The provider's Retry-After, when it sent one. */
+    public Optional<java.time.Duration> retryAfter() {
+        return retryAfter;
+    }
+
+    /** Records the provider's Retry-After header (seconds), if it is one. */
+    public ProviderException withRetryAfter(Optional<String> header) {
+        header.map(String::trim).filter(h -> h.matches("\\d{1,6}")).ifPresent(h -> retryAfter = Optional.of(java.time.Duration.ofSeconds(Long.parseLong(h))));
+        return this;
+    }
+
+    /** Every target of a request was skipped because its circuit is open. */
+    public static ProviderException circuitOpen(String provider, String target) {
+        return new ProviderException(provider, "upstream_error", "circuit_open", Optional.empty(), true, 500,
+                target + " is failing and is being given a rest; retry shortly");
     }
 
     public String code() {

@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * HTTP to one provider: JSON POSTs over a pooled Helidon WebClient with TCP_NODELAY, and the provider's timeouts
@@ -94,6 +95,11 @@ public final class Upstream {
 
         public InputStream body() {
             return body;
+        }
+
+        /** A header of the answer. */
+        public Optional<String> header(String name) {
+            return response.headers().first(HeaderNames.create(name));
         }
 
         /** The answer's Content-Length, or -1 when it has none. */

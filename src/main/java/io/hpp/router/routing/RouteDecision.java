@@ -10,7 +10,9 @@ import java.util.Optional;
  * @param estimate       input tokens estimated for the decision
  * @param estimateCapped counting stopped early: the request has more than {@code estimate} tokens
  * @param baseline       prices of the ruleset's most expensive tier, against which routing's savings are counted
+ * @param fallbacks      the rule's fallback models, in order
  */
 public record RouteDecision(Model model, Basket basket, String ruleId, long rulesVersion, Optional<String> tier,
-                            long estimate, boolean estimateCapped, String reason, Optional<Price> baseline) {
+                            long estimate, boolean estimateCapped, String reason, Optional<Price> baseline,
+                            java.util.List<String> fallbacks) {
 }

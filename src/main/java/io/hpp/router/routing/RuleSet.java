@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * {@code smart_routing_failed}), but what is present must be well formed.
  */
 public record RuleSet(long version, Optional<Rule> tool, Optional<SimpleRule> simple, Optional<ComplexRule> complex,
-                      Optional<StreamingRule> streaming, Set<String> allowedProviders, JsonNode json) {
+                      Optional<StreamingRule> streaming, Set<String> allowedProviders, Map<String, List<String>> fallbacks,
+                      JsonNode json) {
 
     /** A rule that sends its basket to one model. */
     public record Rule(String ruleId, String model) {
@@ -69,7 +71,39 @@ public record RuleSet(long version, Optional<Rule> tool, Optional<SimpleRule> si
         if (tool.isEmpty() && simple.isEmpty() && complex.isEmpty() && streaming.isEmpty()) {
             throw invalid("the ruleset routes nothing: give at least one of tool, simple, complex, streaming");
         }
-        return new RuleSet(version, tool, simple, complex, streaming, Set.copyOf(allowed), n);
+        Map<String, List<String>> fallbacks = new java.util.HashMap<>();
+        collectFallbacks(n.get("tool"), "tool", fallbacks);
+        collectFallbacks(n.get("simple"), "simple", fallbacks);
+        collectFallbacks(n.get("streaming"), "streaming", fallbacks);
+        JsonNode tiers = n.path("complex").path("tiers");
+        for (int i = 0; i < tiers.size(); i++) {
+            collectFallbacks(tiers.get(i), "complex.tiers[" + i + "]", fallbacks);
+        }
+        return new RuleSet(version, tool, simple, complex, streaming, Set.copyOf(allowed), Map.copyOf(fallbacks), n);
+    }
+
+    /** A rule's optional {@code fallbacks}: model ids to try, in order, when its model's provider fails. */
+    private static void collectFallbacks(JsonNode rule, String where, Map<String, List<String>> into) {
+        if (rule == null || !rule.isObject() || !rule.has("fallbacks")) {
+            return;
+        }
+        JsonNode f = rule.get("fallbacks");
+        if (!f.isArray()) {
+            throw invalid(where + ".fallbacks must be an array of model ids");
+        }
+        List<String> ids = new ArrayList<>();
+        for (JsonNode id : f) {
+            if (!id.isTextual() || id.asText().isBlank()) {
+                throw invalid(where + ".fallbacks must hold non-empty model ids");
+            }
+            ids.add(id.asText());
+        }
+        into.put(rule.path("rule_id").asText(where), List.copyOf(ids));
+    }
+
+    /** The fallback models of a rule, in order. */
+    public List<String> fallbacksOf(String ruleId) {
+        return fallbacks.getOrDefault(ruleId, List.of());
     }
 
     /** Every model the ruleset can send a request to. */
@@ -79,6 +113,7 @@ public record RuleSet(long version, Optional<Rule> tool, Optional<SimpleRule> si
         simple.ifPresent(r -> models.add(r.model()));
         complex.ifPresent(c -> c.tiers().forEach(t -> models.add(t.model())));
         streaming.flatMap(StreamingRule::model).ifPresent(models::add);
+        fallbacks.values().forEach(models::addAll);
         return models;
     }
 

@@ -76,6 +76,11 @@ public final class SmartRouter {
         throw failed("no complex tier matched");
     }
 
+    /** Whether the ruleset that made {@code decision} allows {@code provider} (for its fallbacks). */
+    public boolean allows(RouteDecision decision, String provider) {
+        return rules.active().filter(rs -> rs.version() == decision.rulesVersion()).map(rs -> rs.allows(provider)).orElse(true);
+    }
+
     /** The estimate past which no decision of this ruleset changes: counting can stop there. */
     static long stopAbove(RuleSet rs) {
         long stop = rs.simple().flatMap(RuleSet.SimpleRule::maxInputTokens).orElse(0L);
@@ -104,7 +109,7 @@ public final class SmartRouter {
         if (!providerConfigured.test(model.provider())) {
             throw failed("rule '" + ruleId + "' routes to provider '" + model.provider() + "', which is not configured on this gateway");
         }
-        return new RouteDecision(model, basket, ruleId, rs.version(), tier, estimate, capped, reason, baseline(rs));
+        return new RouteDecision(model, basket, ruleId, rs.version(), tier, estimate, capped, reason, baseline(rs), rs.fallbacksOf(ruleId));
     }
 
     /** The price of the ruleset's most expensive complex tier (by input + output rate), if it is priced. */

@@ -20,22 +20,36 @@ final class ModelRows {
                 Jdbc.optLong(rs, "cache_read_price").map(ModelRows::dollars));
         return new Model(rs.getString("id"), rs.getString("provider"), rs.getString("upstream_model"),
                 rs.getString("owned_by"), price, Jdbc.optLong(rs, "max_output_tokens"), rs.getInt("enabled") == 1,
-                Model.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)));
+                Model.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), fallbacks(rs.getString("fallbacks")));
     }
 
     static int upsert(Connection c, Model m) throws SQLException {
         Price p = m.price();
         return Jdbc.update(c, "INSERT INTO models (id, provider, upstream_model, owned_by, input_price, output_price, "
-                        + "cache_write_price, cache_read_price, max_output_tokens, enabled, kind, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                        + "cache_write_price, cache_read_price, max_output_tokens, enabled, kind, updated_at, fallbacks) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                         + "provider = excluded.provider, upstream_model = excluded.upstream_model, owned_by = excluded.owned_by, "
                         + "input_price = excluded.input_price, output_price = excluded.output_price, "
                         + "cache_write_price = excluded.cache_write_price, cache_read_price = excluded.cache_read_price, "
                         + "max_output_tokens = excluded.max_output_tokens, enabled = excluded.enabled, kind = excluded.kind, "
-                        + "updated_at = excluded.updated_at",
+                        + "updated_at = excluded.updated_at, fallbacks = excluded.fallbacks",
                 m.id(), m.provider(), m.upstreamModel(), m.ownedBy(), nanos(p.input()), nanos(p.output()),
                 p.cacheWrite().map(ModelRows::nanos), p.cacheRead().map(ModelRows::nanos), m.maxOutputTokens(),
-                m.enabled(), m.kind().name().toLowerCase(Locale.ROOT), System.currentTimeMillis());
+                m.enabled(), m.kind().name().toLowerCase(Locale.ROOT), System.currentTimeMillis(),
+                m.fallbacks().isEmpty() ? null : io.hpp.router.Json.MAPPER.valueToTree(m.fallbacks()).toString());
+    }
+
+    private static java.util.List<String> fallbacks(String json) throws SQLException {
+        if (json == null || json.isBlank()) {
+            return java.util.List.of();
+        }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try {
+            io.hpp.router.Json.MAPPER.readTree(json).forEach(n -> ids.add(n.asText()));
+        } catch (java.io.IOException e) {
+            throw new SQLException("models.fallbacks is not a JSON array: " + json, e);
+        }
+        return ids;
     }
 
     private static long nanos(BigDecimal dollarsPerMillion) {

@@ -36,7 +36,8 @@ abstract class ChatTestBase {
                 "OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", UPSTREAM_KEY,
                 "MOONSHOT_BASE_URL", fake.baseUrl() + "/moonshot/v1", "MOONSHOT_API_KEY", "sk-moonshot",
                 "OLLAMA_BASE_URL", fake.baseUrl(),
-                "OPENAI_FIRST_BYTE_TIMEOUT_MS", "1500", "OPENAI_IDLE_TIMEOUT_MS", "1500"));
+                "OPENAI_FIRST_BYTE_TIMEOUT_MS", "1500", "OPENAI_IDLE_TIMEOUT_MS", "1500",
+                "HPP_ROUTER_RETRIES", "0"));
         env.putAll(extraEnv());
         router = TestRouter.start(env);
     }

@@ -165,12 +165,10 @@ class SmartRouterTest {
         publish(RuleSet.defaults().toString());
         assertFails(() -> router(Set.of("openai")).decide(req("", "hi there")), "smart_routing_failed", "not configured");
 
-        store.upsertModel(catalog.find("anthropic/claude-sonnet-4").map(m -> new io.hpp.router.catalog.Model(m.id(), m.provider(),
-                m.upstreamModel(), m.ownedBy(), m.price(), m.maxOutputTokens(), false, m.kind())).orElseThrow());
+        store.upsertModel(catalog.find("anthropic/claude-sonnet-4").orElseThrow().withEnabled(false));
         catalog.refresh();
         assertFails(() -> all().decide(req("", "hi there")), "smart_routing_failed", "not an enabled chat model");
-        store.upsertModel(catalog.find("anthropic/claude-sonnet-4").map(m -> new io.hpp.router.catalog.Model(m.id(), m.provider(),
-                m.upstreamModel(), m.ownedBy(), m.price(), m.maxOutputTokens(), true, m.kind())).orElseThrow());
+        store.upsertModel(catalog.find("anthropic/claude-sonnet-4").orElseThrow().withEnabled(true));
         catalog.refresh();
     }
 

@@ -54,11 +54,13 @@ abstract class StoreContract {
         assertThat(store.models()).extracting(Model::id).contains("openai/gpt-5", "gpt-image-1");
         assertThat(store.seedModels(List.of())).isFalse();
         Model m = store.models().stream().filter(x -> x.id().equals("openai/gpt-5")).findFirst().orElseThrow();
-        store.upsertModel(new Model(m.id(), m.provider(), "gpt-5-2025", m.ownedBy(), m.price(), m.maxOutputTokens(), false, m.kind()));
+        store.upsertModel(new Model(m.id(), m.provider(), "gpt-5-2025", m.ownedBy(), m.price(), m.maxOutputTokens(), false, m.kind(),
+                List.of("openai/gpt-4o")));
         Model after = store.models().stream().filter(x -> x.id().equals("openai/gpt-5")).findFirst().orElseThrow();
         assertThat(after.upstreamModel()).isEqualTo("gpt-5-2025");
         assertThat(after.enabled()).isFalse();
         assertThat(after.price()).isEqualTo(m.price());
+        assertThat(after.fallbacks()).containsExactly("openai/gpt-4o");
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class AnthropicProvider implements Provider {
         body.remove("stream");
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, Json.bytes(body))) {
             if (ex.status() != 200) {
-                throw AnthropicMapper.fromError(ex.status(), safeText(ex));
+                throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
             }
             JsonNode message;
             try {
@@ -52,7 +52,7 @@ public final class AnthropicProvider implements Provider {
         body.put("stream", true);
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, Json.bytes(body))) {
             if (ex.status() != 200) {
-                throw AnthropicMapper.fromError(ex.status(), safeText(ex));
+                throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
             }
             AnthropicStream stream = AnthropicMapper.newStream(System.currentTimeMillis() / 1000);
             SseReader reader = new SseReader(ex.body(), MAX_EVENT);

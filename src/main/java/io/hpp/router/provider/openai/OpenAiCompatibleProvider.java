@@ -159,7 +159,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
         } catch (ProviderException e) {
             text = "";
         }
-        return ProviderException.fromStatus(upstream.provider(), ex.status(), upstreamMessage(text));
+        return ProviderException.fromStatus(upstream.provider(), ex.status(), upstreamMessage(text)).withRetryAfter(ex.header("retry-after"));
     }
 
     /** An error event inside a stream that had started (OpenAI sends {@code {"error":{...}}}). */

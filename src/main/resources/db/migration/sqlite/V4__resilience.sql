@@ -1,0 +1,11 @@
+-- Fallback models per catalog entry (a JSON array of model ids) and per-consumer rate limits.
+ALTER TABLE models ADD COLUMN fallbacks TEXT;
+ALTER TABLE consumers ADD COLUMN rate_rpm INTEGER;
+ALTER TABLE consumers ADD COLUMN rate_tpm INTEGER;
+CREATE TABLE rate_windows (
+    consumer_id  TEXT    NOT NULL,
+    window_start INTEGER NOT NULL,
+    requests     INTEGER NOT NULL DEFAULT 0,
+    tokens       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (consumer_id, window_start)
+);
