@@ -7,11 +7,26 @@ package io.hpp.router;
 public final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
+    private final java.util.Optional<Long> retryAfterSeconds;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, java.util.Optional.empty());
+    }
+
+    private ApiException(int status, String code, String message, java.util.Optional<Long> retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429 {@code rate_limited}, sent with {@code Retry-After}. */
+    public static ApiException rateLimited(String message, long retryAfterSeconds) {
+        return new ApiException(429, "rate_limited", message, java.util.Optional.of(retryAfterSeconds));
+    }
+
+    public java.util.Optional<Long> retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiException invalidRequest(String message) {

@@ -9,6 +9,7 @@ import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.DefaultCatalog;
 import io.hpp.router.billing.QuotaLedger;
+import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.ChatService;
 import io.hpp.router.images.ImageService;
@@ -65,8 +66,12 @@ public final class App implements AutoCloseable {
         ActiveRules rules = new ActiveRules(store);
         QuotaCache quotaCache = new QuotaCache(store::consumer, config.quotaCacheTtl());
         ApiKeys keys = new ApiKeys(store);
-        AutoCloseable listener = store.listen(event -> onNodeEvent(event, catalog, rules, quotaCache, keys));
-        Admin admin = new Admin(store, keys, quotaCache::invalidate, catalog::refresh);
+        RateLimiter limiter = new RateLimiter(store);
+        AutoCloseable listener = store.listen(event -> onNodeEvent(event, catalog, rules, quotaCache, keys, limiter));
+        Admin admin = new Admin(store, keys, id -> {
+            quotaCache.invalidate(id);
+            limiter.invalidate(id);
+        }, catalog::refresh);
         RoutingAdmin routingAdmin = new RoutingAdmin(store, catalog::find, rules::refresh);
         int released = store.releaseExpired(Instant.now());
         if (released > 0) {
@@ -94,25 +99,30 @@ public final class App implements AutoCloseable {
                     case OPEN -> 1;
                 }));
         ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(), log, breakers[0], resilience,
-                metrics::fallback);
-        ImageService images = new ImageService(catalog, providers, ledger, log);
+                metrics::fallback, limiter);
+        ImageService images = new ImageService(catalog, providers, ledger, log, limiter);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images, metrics, config.providers().keySet()));
         return new App(store, server, background, providers, log, listener);
     }
 
     /** Another node (or the CLI) changed something this node caches. */
-    private static void onNodeEvent(String event, ModelCatalog catalog, ActiveRules rules, QuotaCache quotaCache, ApiKeys keys) {
+    private static void onNodeEvent(String event, ModelCatalog catalog, ActiveRules rules, QuotaCache quotaCache, ApiKeys keys,
+                                    RateLimiter limiter) {
         int colon = event.indexOf(':');
         String kind = colon < 0 ? event : event.substring(0, colon);
         String id = colon < 0 ? "" : event.substring(colon + 1);
         switch (kind) {
-            case "quota" -> quotaCache.invalidate(id);
+            case "quota" -> {
+                quotaCache.invalidate(id);
+                limiter.invalidate(id);
+            }
             case "key" -> keys.invalidate(id);
             case "rules" -> rules.refresh();
             case "catalog" -> catalog.refresh();
             case "resync" -> {
                 quotaCache.invalidateAll();
+                limiter.invalidateAll();
                 keys.invalidateAll();
                 rules.refresh();
                 catalog.refresh();

@@ -126,7 +126,8 @@ final class Cli {
         }
     }
 
-    @Command(name = "quota", description = "Set or add to a consumer's quota.", subcommands = {QuotaCmd.Set.class, QuotaCmd.Add.class})
+    @Command(name = "quota", description = "Set or add to a consumer's quota.", subcommands = {QuotaCmd.Set.class, QuotaCmd.Add.class,
+            QuotaCmd.Limits.class})
     static final class QuotaCmd {
         @ParentCommand
         Main main;
@@ -143,6 +144,23 @@ final class Cli {
             @Override
             public void run() {
                 exec(parent.main, a -> consumerJson(a.changeQuota(id, Optional.of(Money.ofDollars(amount)), Optional.empty())));
+            }
+        }
+
+        @Command(name = "limits", description = "Set per-minute rate limits (omit an option to lift that limit).")
+        static final class Limits implements Runnable {
+            @ParentCommand
+            QuotaCmd parent;
+            @Parameters(index = "0", paramLabel = "CONSUMER_ID")
+            String id;
+            @Option(names = "--rpm", description = "Requests per minute")
+            Long rpm;
+            @Option(names = "--tpm", description = "Tokens per minute")
+            Long tpm;
+
+            @Override
+            public void run() {
+                exec(parent.main, a -> consumerJson(a.setLimits(id, Optional.ofNullable(rpm), Optional.ofNullable(tpm))));
             }
         }
 

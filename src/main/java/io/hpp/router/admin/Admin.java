@@ -64,6 +64,20 @@ public final class Admin {
         return updated.orElseThrow(() -> ApiException.notFound("No consumer with id '" + id + "'"));
     }
 
+    /** Sets or lifts the consumer's rate limits (null or absent values lift that limit). */
+    public ConsumerRecord setLimits(String id, Optional<Long> rpm, Optional<Long> tpm) {
+        consumer(id);
+        for (Optional<Long> v : java.util.List.of(rpm, tpm)) {
+            if (v.isPresent() && v.get() < 1) {
+                throw ApiException.invalidRequest("Rate limits must be whole numbers >= 1 (or null for no limit)");
+            }
+        }
+        ConsumerRecord updated = store.setLimits(id, new ConsumerRecord.RateLimits(rpm, tpm)).orElseThrow();
+        quotaChanged.accept(id);
+        store.notifyNodes("quota:" + id);
+        return updated;
+    }
+
     public ApiKeys.Issued createKey(String consumerId, Optional<String> name) {
         consumer(consumerId);
         return keys.issue(consumerId, name);

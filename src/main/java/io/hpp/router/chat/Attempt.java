@@ -22,6 +22,7 @@ public final class Attempt {
     final String endpoint;
     final long startNanos = System.nanoTime();
     long upstreamNanos;
+    Optional<Long> rateWindow = Optional.empty();
     Optional<Money> baseline = Optional.empty();
     String requestedModel = "";
     Optional<Model> model = Optional.empty();
@@ -38,6 +39,11 @@ public final class Attempt {
         this.key = key;
         this.requestId = requestId;
         this.endpoint = endpoint;
+    }
+
+    /** The rate-limit window the request was admitted in. */
+    public void admitted(Optional<Long> window) {
+        this.rateWindow = window;
     }
 
     /** Time spent on the provider, counted apart so that the router's own latency can be told from it. */
@@ -88,6 +94,6 @@ public final class Attempt {
                 status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now(),
                 new RequestLogEntry.Meta(requestId, endpoint,
                         upstreamNanos > 0 ? Optional.of(upstreamNanos / 1_000_000) : Optional.empty(), baseline));
-        return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry);
+        return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry, rateWindow);
     }
 }

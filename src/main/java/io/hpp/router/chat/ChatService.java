@@ -6,6 +6,7 @@ import io.hpp.router.Json;
 import io.hpp.router.billing.CostCalculator;
 import io.hpp.router.billing.Price;
 import io.hpp.router.billing.QuotaLedger;
+import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.catalog.ModelCatalog;
@@ -39,10 +40,12 @@ public final class ChatService {
     private final TokenEstimator estimator;
     private final RequestLogWriter log;
     private final Dispatcher dispatcher;
+    private final RateLimiter limiter;
 
     public ChatService(ModelCatalog catalog, SmartRouter smartRouter, Providers providers, QuotaLedger ledger, TokenEstimator estimator,
                        RequestLogWriter log, CircuitBreakers breakers, RouterConfig.Resilience resilience,
-                       java.util.function.BiConsumer<String, String> onFallback) {
+                       java.util.function.BiConsumer<String, String> onFallback, RateLimiter limiter) {
+        this.limiter = limiter;
         this.catalog = catalog;
         this.smartRouter = smartRouter;
         this.providers = providers;
@@ -57,6 +60,7 @@ public final class ChatService {
         log.begin();
         Runnable lastWrite = null;
         try {
+            a.admitted(limiter.admit(key.consumerId()));
             ChatRequest req = ChatRequest.parse(body);
             a.requestedModel = req.model();
             a.streamed = req.stream();

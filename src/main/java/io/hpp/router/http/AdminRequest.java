@@ -47,6 +47,17 @@ record AdminRequest(JsonNode node) {
         return Optional.of(v.asText());
     }
 
+    Optional<Long> optionalCount(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.canConvertToExactIntegral() || v.asLong() < 1) {
+            throw ApiException.invalidRequest("Field '" + field + "' must be a whole number >= 1, or null for no limit");
+        }
+        return Optional.of(v.asLong());
+    }
+
     Optional<Money> optionalMoney(String field) {
         return moneyField(node, field);
     }

@@ -27,6 +27,7 @@ final class AdminRoutes {
                 .add(Method.GET, "/admin/v1/consumers/{id}", this::consumer)
                 .add(Method.POST, "/admin/v1/consumers/{id}/quota", this::quota)
                 .add(Method.POST, "/admin/v1/consumers/{id}/keys", this::createKey)
+                .add(Method.POST, "/admin/v1/consumers/{id}/limits", this::limits)
                 .add(Method.DELETE, "/admin/v1/keys/{id}", this::revokeKey)
                 .add(Method.GET, "/admin/v1/models", this::models)
                 .add(Method.POST, "/admin/v1/models", this::upsertModel);
@@ -54,6 +55,14 @@ final class AdminRoutes {
         AdminRequest body = AdminRequest.parse(req);
         String id = req.path().pathParameters().get("id");
         ConsumerRecord c = admin.changeQuota(id, body.optionalMoney("set"), body.optionalMoney("add"));
+        Responses.json(res, Views.adminConsumer(c));
+    }
+
+    private void limits(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        AdminRequest body = AdminRequest.parse(req);
+        ConsumerRecord c = admin.setLimits(req.path().pathParameters().get("id"), body.optionalCount("requests_per_minute"),
+                body.optionalCount("tokens_per_minute"));
         Responses.json(res, Views.adminConsumer(c));
     }
 

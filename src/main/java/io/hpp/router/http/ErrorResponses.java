@@ -57,8 +57,8 @@ public final class ErrorResponses {
         }
         Rendered r = render(t);
         res.status(r.status());
-        if (t instanceof ApiException e && e.status() == 429 && e.code().equals("rate_limited")) {
-            res.header(HeaderNames.RETRY_AFTER, "1");
+        if (t instanceof ApiException e) {
+            e.retryAfterSeconds().ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Long.toString(s)));
         }
         Responses.json(res, r.body());
     }

@@ -43,6 +43,9 @@ final class Views {
     static ObjectNode adminConsumer(ConsumerRecord c) {
         ObjectNode n = usage(c);
         n.put("reserved", c.reserved().dollars());
+        ObjectNode limits = n.putObject("rate_limits");
+        c.limits().requestsPerMinute().ifPresentOrElse(v -> limits.put("requests_per_minute", v), () -> limits.putNull("requests_per_minute"));
+        c.limits().tokensPerMinute().ifPresentOrElse(v -> limits.put("tokens_per_minute", v), () -> limits.putNull("tokens_per_minute"));
         n.put("created_at", c.createdAt().toString());
         return n;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.billing.CostCalculator;
 import io.hpp.router.billing.QuotaLedger;
+import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.catalog.ModelCatalog;
@@ -27,7 +28,10 @@ public final class ImageService {
     private final QuotaLedger ledger;
     private final RequestLogWriter log;
 
-    public ImageService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, RequestLogWriter log) {
+    private final RateLimiter limiter;
+
+    public ImageService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, RequestLogWriter log, RateLimiter limiter) {
+        this.limiter = limiter;
         this.catalog = catalog;
         this.providers = providers;
         this.ledger = ledger;
@@ -38,6 +42,7 @@ public final class ImageService {
         Attempt a = new Attempt(key, requestId, "images");
         log.begin();
         try {
+            a.admitted(limiter.admit(key.consumerId()));
             ImageRequest req = ImageRequest.parse(body);
             a.requested(req.model());
             Model model = catalog.find(req.model()).filter(Model::enabled).filter(m -> m.kind() == Model.Kind.IMAGE)

@@ -6,7 +6,17 @@ import java.util.Optional;
 
 /** A consumer and its balances. {@code remaining = quota − used}; {@code reserved} is held by requests in flight. */
 public record ConsumerRecord(String id, Optional<String> username, Optional<String> customId, Money quota, Money used,
-                             Money reserved, long requests, long totalTokens, Instant createdAt, AutoTotals auto) {
+                             Money reserved, long requests, long totalTokens, Instant createdAt, AutoTotals auto,
+                             RateLimits limits) {
+
+    /** Requests and tokens per minute the consumer may use; empty is unlimited. */
+    public record RateLimits(Optional<Long> requestsPerMinute, Optional<Long> tokensPerMinute) {
+        public static final RateLimits NONE = new RateLimits(Optional.empty(), Optional.empty());
+
+        public boolean any() {
+            return requestsPerMinute.isPresent() || tokensPerMinute.isPresent();
+        }
+    }
 
     /** Running totals of the consumer's {@code hpprouter/auto} traffic: what it cost, and what the top tier would have. */
     public record AutoTotals(long requests, Money cost, Money baseline) {

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
 public final class JdbcStore implements Store {
     private static final String CONSUMER_COLUMNS = "id, username, custom_id, quota_nanos, used_nanos, reserved_nanos, requests, "
-            + "total_tokens, created_at, auto_requests, auto_cost_nanos, auto_baseline_nanos";
+            + "total_tokens, created_at, auto_requests, auto_cost_nanos, auto_baseline_nanos, rate_rpm, rate_tpm";
 
     private final HikariDataSource ds;
     private final Jdbc jdbc;
@@ -168,11 +168,40 @@ public final class JdbcStore implements Store {
                     e.cost().nanos(), e.meta().baselineCost().get().nanos(), e.consumerId());
         }
         RequestLogRows.insert(c, e);
+        if (s.rateWindow().isPresent() && e.usage().totalTokens() > 0) {
+            Jdbc.update(c, "UPDATE rate_windows SET tokens = tokens + ? WHERE consumer_id = ? AND window_start = ?",
+                    e.usage().totalTokens(), e.consumerId(), s.rateWindow().get());
+        }
         Jdbc.update(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", e.createdAt().toEpochMilli(), e.keyId());
     }
 
     @Override
+    public Optional<ConsumerRecord> setLimits(String consumerId, ConsumerRecord.RateLimits limits) {
+        jdbc.update("UPDATE consumers SET rate_rpm = ?, rate_tpm = ? WHERE id = ?", limits.requestsPerMinute(), limits.tokensPerMinute(),
+                consumerId);
+        return consumer(consumerId);
+    }
+
+    @Override
+    public boolean admit(String consumerId, long windowStart, ConsumerRecord.RateLimits limits) {
+        String sql = "INSERT INTO rate_windows (consumer_id, window_start, requests, tokens) VALUES (?, ?, 1, 0) "
+                + "ON CONFLICT (consumer_id, window_start) DO UPDATE SET requests = rate_windows.requests + 1 "
+                + "WHERE rate_windows.requests < ? AND rate_windows.tokens < ?";
+        Object[] params = {consumerId, windowStart, limits.requestsPerMinute().orElse(Long.MAX_VALUE),
+                limits.tokensPerMinute().orElse(Long.MAX_VALUE)};
+        if (holdPool.isPresent()) {
+            try (java.sql.Connection c = holdPool.get().getConnection()) {
+                return Jdbc.update(c, sql, params) == 1;
+            } catch (SQLException e) {
+                throw new StoreException("rate-limit check failed: " + e.getMessage(), e);
+            }
+        }
+        return jdbc.update(sql, params) == 1;
+    }
+
+    @Override
     public int releaseExpired(Instant now) {
+        jdbc.update("DELETE FROM rate_windows WHERE window_start < ?", now.toEpochMilli() / 60_000 - 10);
         return jdbc.inTransaction(c -> {
             List<Reservation> expired = Jdbc.query(c, "SELECT id, consumer_id, amount_nanos, expires_at FROM reservations WHERE expires_at < ?",
                     rs -> new Reservation(rs.getString(1), rs.getString(2), new Money(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))),
@@ -298,7 +327,8 @@ public final class JdbcStore implements Store {
                 new Money(rs.getLong("used_nanos")), new Money(rs.getLong("reserved_nanos")), rs.getLong("requests"),
                 rs.getLong("total_tokens"), Instant.ofEpochMilli(rs.getLong("created_at")),
                 new ConsumerRecord.AutoTotals(rs.getLong("auto_requests"), new Money(rs.getLong("auto_cost_nanos")),
-                        new Money(rs.getLong("auto_baseline_nanos"))));
+                        new Money(rs.getLong("auto_baseline_nanos"))),
+                new ConsumerRecord.RateLimits(Jdbc.optLong(rs, "rate_rpm"), Jdbc.optLong(rs, "rate_tpm")));
     }
 
     static TokenUsage usage(ResultSet rs) throws SQLException {

@@ -22,6 +22,15 @@ public interface Store extends AutoCloseable {
 
     Optional<ConsumerRecord> addQuota(String consumerId, Money delta);
 
+    /** Sets (or, with empty values, lifts) the consumer's rate limits. */
+    Optional<ConsumerRecord> setLimits(String consumerId, ConsumerRecord.RateLimits limits);
+
+    /**
+     * Counts one request in the consumer's window (epoch minute) if the window is under both limits, atomically, in
+     * one statement; false when the consumer is over a limit. Shared by every node on the database.
+     */
+    boolean admit(String consumerId, long windowStart, ConsumerRecord.RateLimits limits);
+
     void createKey(ApiKeyRecord key);
 
     Optional<ApiKeyRecord> key(String keyId);

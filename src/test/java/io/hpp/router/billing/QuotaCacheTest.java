@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class QuotaCacheTest {
     private static ConsumerRecord consumer(String quota) {
         return new ConsumerRecord("c1", Optional.empty(), Optional.empty(), Money.ofDollars(quota), Money.ZERO, Money.ZERO, 0, 0,
-                Instant.EPOCH, ConsumerRecord.AutoTotals.NONE);
+                Instant.EPOCH, ConsumerRecord.AutoTotals.NONE, ConsumerRecord.RateLimits.NONE);
     }
 
     @Test

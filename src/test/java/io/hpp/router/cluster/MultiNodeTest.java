@@ -133,6 +133,23 @@ class MultiNodeTest {
     }
 
     @Test
+    void aRateLimitHoldsAcrossBothNodes() throws Exception {
+        fake.always(HONOURS_CAP);
+        TestRouter.Customer c = a.customer("1");
+        a.admin("POST", "/admin/v1/consumers/" + c.id() + "/limits", "{\"requests_per_minute\":5}");
+        io.hpp.router.chat.RateLimitTestSupport.awayFromAMinuteBoundary();
+        int ok = 0;
+        int limited = 0;
+        for (int i = 0; i < 10; i++) {
+            int status = chat(i % 2 == 0 ? a : b, c.key()).status();
+            ok += status == 200 ? 1 : 0;
+            limited += status == 429 ? 1 : 0;
+        }
+        assertThat(ok).isEqualTo(5);
+        assertThat(limited).isEqualTo(5);
+    }
+
+    @Test
     void aRevokedKeyIsRefusedByTheOtherNodeAtOnce() throws Exception {
         TestRouter.Customer c = a.customer("1");
         assertThat(b.get("/api/usage", Map.of("apikey", c.key())).status()).isEqualTo(200);
