@@ -52,6 +52,7 @@ public final class RouterServer {
                 .directHandlers(directHandlers())
                 .routing(r -> routing(r, config, s, openapi))
                 .shutdownHook(false)
+                .shutdownGracePeriod(config.resilience().drainTimeout())
                 .build()
                 .start();
     }
