@@ -131,7 +131,22 @@ public final class ConfigLoader {
                 Duration.ofMillis(number("resilience.circuit_cooldown_ms", "HPP_ROUTER_CIRCUIT_COOLDOWN_MS", 30_000, 10, 3_600_000)),
                 Duration.ofMillis(number("server.drain_timeout_ms", "HPP_ROUTER_DRAIN_TIMEOUT_MS", 30_000, 0, 600_000)));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
-                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience);
+                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins());
+    }
+
+    private java.util.Set<String> corsOrigins() {
+        String v = raw("server.cors_origins", "HPP_ROUTER_CORS_ORIGINS").orElse("*");
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        for (String o : v.split(",")) {
+            String t = o.trim();
+            if (!t.isEmpty()) {
+                if (!t.equals("*") && !t.matches("https?://[^/\\s]+")) {
+                    throw bad("server.cors_origins", "HPP_ROUTER_CORS_ORIGINS", "* or a comma-separated list of origins like https://app.example.com", t);
+                }
+                origins.add(t);
+            }
+        }
+        return java.util.Set.copyOf(origins);
     }
 
     private RouterConfig.OverflowPolicy overflowPolicy() {

@@ -22,11 +22,14 @@ import java.util.Optional;
  * @param sweepInterval  how often expired holds are released
  * @param overflowPolicy what to do when the balance cannot cover a request's output cap
  * @param providers      upstream providers by name (openai, anthropic, moonshotai, ollama)
+ * @param resilience     retries, circuit breaking, drain on shutdown
+ * @param corsOrigins    browser origins allowed on the consumer API ({@code *}: any); never the admin API
  */
 public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
                            Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
                            Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
-                           OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience) {
+                           OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience,
+                           java.util.Set<String> corsOrigins) {
 
     /**
      * How the router copes with failing providers and with shutting down.

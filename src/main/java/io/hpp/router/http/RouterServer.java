@@ -59,7 +59,7 @@ public final class RouterServer {
 
     private static void routing(HttpRouting.Builder r, RouterConfig config, Services s, byte[] openapi) {
         r.addFilter(new Observability(s.metrics()));
-        r.addFilter(new Cors());
+        r.addFilter(new Cors(config.corsOrigins()));
         r.error(Throwable.class, ErrorResponses::send);
         RouteTable routes = new RouteTable(r);
         Authenticator auth = new Authenticator(s.keys());

@@ -77,6 +77,9 @@ public final class Metrics {
         if (e.errorCode().filter("quota_exceeded"::equals).isPresent()) {
             Counter.builder("hpp_quota_rejections").description("Requests refused for lack of quota").register(registry).increment();
         }
+        if (e.errorCode().filter("rate_limited"::equals).isPresent()) {
+            Counter.builder("hpp_rate_limit_rejections").description("Requests refused by a consumer's rate limit").register(registry).increment();
+        }
         if (e.basket().isPresent()) {
             Counter.builder("hpp_routing_decisions").description("hpprouter/auto decisions")
                     .tags("basket", e.basket().get(), "tier", e.tier().orElse("none"), "rule", e.ruleId().orElse("none"),

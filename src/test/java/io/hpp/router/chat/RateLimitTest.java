@@ -36,6 +36,7 @@ class RateLimitTest extends ChatTestBase {
         assertThat(fake.received()).hasSize(3);
         Money usedBefore = settledConsumer(c.id()).used();
         assertThat(log(c.id()).getFirst().errorCode()).contains("rate_limited");
+        assertThat(router.get("/metrics", java.util.Map.of()).body()).contains("hpp_rate_limit_rejections_total 1.0");
         assertThat(settledConsumer(c.id()).used()).isEqualTo(usedBefore);
 
         router.admin("POST", "/admin/v1/consumers/" + c.id() + "/limits", "{\"requests_per_minute\":null}");
