@@ -5,6 +5,7 @@ import io.hpp.router.admin.RoutingAdmin;
 import io.hpp.router.routing.ActiveRules;
 import io.hpp.router.routing.PromptTokens;
 import io.hpp.router.routing.SmartRouter;
+import io.hpp.router.routing.Tokenizer;
 import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.catalog.DefaultCatalog;
@@ -103,6 +104,7 @@ public final class App implements AutoCloseable {
         ImageService images = new ImageService(catalog, providers, ledger, log, limiter);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images, metrics, config.providers().keySet()));
+        Tokenizer.warmUp();
         return new App(store, server, background, providers, log, listener);
     }
 

@@ -38,8 +38,11 @@ final class Observability implements Filter {
                 long nanos = System.nanoTime() - t0;
                 int status = res.status().code();
                 String path = req.path().path();
-                metrics.request(endpoint(path), status, nanos);
-                AccessLog.plain(tag.id, req.prologue().method().text(), path, status, nanos / 1000);
+                String endpoint = endpoint(path);
+                metrics.request(endpoint, status, nanos);
+                if (!endpoint.equals("ops") || status >= 400) {
+                    AccessLog.plain(tag.id, req.prologue().method().text(), path, status, nanos / 1000);
+                }
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.knuddels.jtokkit.api.Encoding;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,7 +13,6 @@ public final class PromptTokens {
     static final long PER_REQUEST = 3;
     private static final int MAX_CACHED = 100_000;
 
-    private final Encoding encoding = Tokenizer.o200k();
     private final ConcurrentHashMap<Long, Long> counts = new ConcurrentHashMap<>();
 
     /** An estimate; {@code capped} when counting stopped early, so the true count is larger still. */
@@ -56,14 +54,14 @@ public final class PromptTokens {
 
     private long text(String s) {
         if (s.length() < 16) {
-            return s.isEmpty() ? 0 : encoding.countTokensOrdinary(s);
+            return s.isEmpty() ? 0 : Tokenizer.o200k().countTokensOrdinary(s);
         }
         long key = (long) s.hashCode() << 32 ^ s.length() ^ (long) s.charAt(s.length() / 2) << 20;
         Long cached = counts.get(key);
         if (cached != null) {
             return cached;
         }
-        long c = encoding.countTokensOrdinary(s);
+        long c = Tokenizer.o200k().countTokensOrdinary(s);
         if (counts.size() >= MAX_CACHED) {
             counts.clear();
         }

@@ -1,7 +1,6 @@
 package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.knuddels.jtokkit.api.Encoding;
 import io.hpp.router.chat.ChatRequest;
 
 /**
@@ -16,7 +15,6 @@ public final class TokenEstimator {
     private static final long PER_MESSAGE = 4;
     private static final long PER_REQUEST = 8;
 
-    private final Encoding encoding = Tokenizer.o200k();
 
     public long bound(ChatRequest r) {
         return r.boundBytes() + IMAGE_TOKENS * r.imageParts() + PER_REQUEST;
@@ -29,7 +27,7 @@ public final class TokenEstimator {
         }
         JsonNode tools = r.body().get("tools");
         if (tools != null) {
-            tokens += encoding.countTokensOrdinary(tools.toString());
+            tokens += Tokenizer.o200k().countTokensOrdinary(tools.toString());
         }
         tokens += IMAGE_TOKENS * r.imageParts();
         long withMargin = tokens + (tokens + 3) / 4;
@@ -39,7 +37,7 @@ public final class TokenEstimator {
     /** Tokens of every string in a message except image URLs (bounded apart). */
     private long countText(JsonNode node) {
         if (node.isTextual()) {
-            return encoding.countTokensOrdinary(node.asText());
+            return Tokenizer.o200k().countTokensOrdinary(node.asText());
         }
         long n = 0;
         if (node.isObject()) {
@@ -58,6 +56,6 @@ public final class TokenEstimator {
 
     /** Tokens of generated text, for streams cut short without a usage report. */
     public long count(String text) {
-        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+        return text.isEmpty() ? 0 : Tokenizer.o200k().countTokensOrdinary(text);
     }
 }

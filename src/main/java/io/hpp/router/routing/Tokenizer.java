@@ -8,7 +8,7 @@ import com.knuddels.jtokkit.api.EncodingType;
  * The one o200k tokenizer of the process. Its vocabulary takes ~35 MB of heap, so it is loaded once, on first use,
  * and shared by everything that counts tokens.
  */
-final class Tokenizer {
+public final class Tokenizer {
     private Tokenizer() {
     }
 
@@ -18,5 +18,10 @@ final class Tokenizer {
 
     static Encoding o200k() {
         return Holder.O200K;
+    }
+
+    /** Loads the vocabulary in the background, so that neither start-up nor the first request waits for it. */
+    public static void warmUp() {
+        Thread.ofVirtual().name("hpp-tokenizer-warm-up").start(Tokenizer::o200k);
     }
 }
