@@ -3,6 +3,7 @@ package io.hpp.router;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +28,20 @@ public final class Json {
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
+    }
+
+    /** A request body that must be one JSON object; anything else is a 400 {@code invalid_request}. */
+    public static ObjectNode requestObject(byte[] raw) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(raw);
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("Request body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiException.invalidRequest("Request body must be a JSON object");
+        }
+        return (ObjectNode) root;
     }
 
     public static byte[] bytes(Object value) {

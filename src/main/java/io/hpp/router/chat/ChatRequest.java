@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
-import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,16 +33,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
     }
 
     public static ChatRequest parse(byte[] raw) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(raw);
-        } catch (IOException e) {
-            throw ApiException.invalidRequest("Request body is not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.invalidRequest("Request body must be a JSON object");
-        }
-        ObjectNode body = (ObjectNode) root;
+        ObjectNode body = Json.requestObject(raw);
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             throw ApiException.invalidRequest("Field 'model' is required and must be a non-empty string");

@@ -5,7 +5,6 @@ import io.hpp.router.ApiException;
 import io.hpp.router.Json;
 import io.hpp.router.billing.Money;
 import io.helidon.webserver.http.ServerRequest;
-import java.io.IOException;
 import java.util.Optional;
 
 /** A parsed admin JSON body with typed, validated field access; every violation is a 400 naming the field. */
@@ -25,15 +24,7 @@ record AdminRequest(JsonNode node) {
     }
 
     private static AdminRequest of(byte[] bytes) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(bytes);
-            if (n == null || !n.isObject()) {
-                throw ApiException.invalidRequest("Request body must be a JSON object");
-            }
-            return new AdminRequest(n);
-        } catch (IOException e) {
-            throw ApiException.invalidRequest("Request body is not valid JSON");
-        }
+        return new AdminRequest(Json.requestObject(bytes));
     }
 
     Optional<String> optionalText(String field) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -17,16 +16,7 @@ record ImageRequest(ObjectNode body, String model, String prompt, int n, String 
     private static final int MAX_PROMPT_CHARS = 32_000;
 
     static ImageRequest parse(byte[] raw) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(raw);
-        } catch (IOException e) {
-            throw ApiException.invalidRequest("Request body is not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiException.invalidRequest("Request body must be a JSON object");
-        }
-        ObjectNode body = (ObjectNode) root;
+        ObjectNode body = Json.requestObject(raw);
         JsonNode prompt = body.get("prompt");
         if (prompt == null || !prompt.isTextual() || prompt.asText().isBlank()) {
             throw ApiException.invalidRequest("Field 'prompt' is required and must be a non-empty string");

@@ -6,17 +6,14 @@ import io.hpp.router.billing.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.NodeProcess;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestPostgres;
 import io.hpp.router.testing.TestRouter;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,24 +29,14 @@ class CrashSafetyTest {
              TestRouter survivor = TestRouter.start(Map.of("HPP_ROUTER_DB_URL", db, "HPP_ROUTER_SWEEP_INTERVAL_MS", "200"))) {
             fake.always(FakeProvider.delayed(20_000, FakeProvider.json(200, OpenAiWire.completion("gpt-5", "late", 1, 1, 0))));
             TestRouter.Customer c = survivor.customer("10");
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            Path logFile = Files.createTempFile("victim", ".log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.hpp.router.Main", "serve")
-                    .redirectErrorStream(true).redirectOutput(logFile.toFile());
-            pb.environment().putAll(Map.of("HPP_ROUTER_DB_URL", db, "HPP_ROUTER_HOST", "127.0.0.1", "HPP_ROUTER_PORT", String.valueOf(port),
-                    "OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk", "HPP_ROUTER_RESERVATION_TTL_MS", "1500",
-                    "HPP_ROUTER_CONFIG", new File("does-not-exist.yaml").getAbsolutePath()));
-            Process victim = pb.start();
+            NodeProcess victimNode = NodeProcess.start(Map.of("HPP_ROUTER_DB_URL", db, "OPENAI_BASE_URL", fake.baseUrl() + "/v1",
+                    "OPENAI_API_KEY", "sk", "HPP_ROUTER_RESERVATION_TTL_MS", "1500"));
+            Process victim = victimNode.process();
             try {
                 HttpClient http = HttpClient.newHttpClient();
-                waitUntilUp(http, port, victim, logFile);
                 for (int i = 0; i < 5; i++) {
                     CompletableFuture<HttpResponse<String>> ignored = http.sendAsync(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + port + "/llm/v1/chat/completions")).header("apikey", c.key())
+                                    URI.create(victimNode.baseUrl() + "/llm/v1/chat/completions")).header("apikey", c.key())
                             .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"openai/gpt-5\",\"max_tokens\":100,"
                                     + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
                 }
@@ -72,24 +59,6 @@ class CrashSafetyTest {
             assertThat(after.used()).isEqualTo(survivor.app().store().requestLog(c.id(), 100).stream()
                     .map(RequestLogEntry::cost).reduce(Money.ZERO, Money::plus));
         }
-    }
-
-    private static void waitUntilUp(HttpClient http, int port, Process p, Path log) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("the node died at start-up: " + Files.readString(log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/openapi.yaml")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("the node did not start: " + Files.readString(log));
     }
 
     @Test

@@ -6,10 +6,9 @@ import io.hpp.router.billing.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.NodeProcess;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,24 +39,14 @@ class GracefulShutdownTest {
             try (TestRouter setup = TestRouter.start(Map.of("HPP_ROUTER_DB_URL", db))) {
                 c = setup.customer("10");
             }
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            Path log = dir.resolve("node.log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.hpp.router.Main", "serve")
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(Map.of("HPP_ROUTER_DB_URL", db, "HPP_ROUTER_HOST", "127.0.0.1", "HPP_ROUTER_PORT", String.valueOf(port),
-                    "OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk", "HPP_ROUTER_DRAIN_TIMEOUT_MS", "20000",
-                    "HPP_ROUTER_CONFIG", new File("does-not-exist.yaml").getAbsolutePath()));
-            Process node = pb.start();
+            NodeProcess started = NodeProcess.start(Map.of("HPP_ROUTER_DB_URL", db, "OPENAI_BASE_URL", fake.baseUrl() + "/v1",
+                    "OPENAI_API_KEY", "sk", "HPP_ROUTER_DRAIN_TIMEOUT_MS", "20000"));
+            Process node = started.process();
             HttpClient http = HttpClient.newHttpClient();
             try {
-                waitUntilUp(http, port, node, log);
                 List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
-                    streams.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/llm/v1/chat/completions"))
+                    streams.add(http.sendAsync(HttpRequest.newBuilder(URI.create(started.baseUrl() + "/llm/v1/chat/completions"))
                             .header("apikey", c.key()).POST(HttpRequest.BodyPublishers.ofString(
                                     "{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                             .build(), HttpResponse.BodyHandlers.ofString()));
@@ -87,23 +76,5 @@ class GracefulShutdownTest {
                 assertThat(after.reserved()).isEqualTo(Money.ZERO);
             }
         }
-    }
-
-    private static void waitUntilUp(HttpClient http, int port, Process p, Path log) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("the node died at start-up: " + Files.readString(log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("the node did not start: " + Files.readString(log));
     }
 }
