@@ -153,5 +153,28 @@ class PlaygroundBrowserTest {
         waiting().until(d -> !d.findElements(By.cssSelector("[id^='operations-default-createChatCompletion']")).isEmpty()
                 || d.getPageSource().contains("createChatCompletion") || d.getPageSource().contains("/llm/v1/chat/completions"));
         shot("4-docs");
+
+        // "Try it out" against this router, authorised with a consumer key
+        TestRouter.Customer c = router.customer("3");
+        browser.findElement(By.cssSelector("button.authorize")).click();
+        WebElement container = waiting().until(d -> d.findElements(By.cssSelector(".auth-container")).stream()
+                .filter(e -> e.getText().contains("ApiKeyAuth")).findFirst().orElse(null));
+        container.findElement(By.cssSelector("input")).sendKeys(c.key());
+        container.findElement(By.cssSelector("button[type=submit]")).click();
+        browser.findElement(By.cssSelector("button.btn-done")).click();
+        WebElement op = browser.findElement(By.id("operations-default-checkQuota"));
+        op.findElement(By.cssSelector(".opblock-summary")).click();
+        // the docs page enables "Try it out" from the start; click it only if this Swagger UI did not
+        waiting().until(d -> !op.findElements(By.cssSelector(".try-out__btn")).isEmpty());
+        if (op.findElements(By.cssSelector("button.execute")).isEmpty()) {
+            op.findElement(By.cssSelector(".try-out__btn")).click();
+        }
+        waiting().until(d -> !op.findElements(By.cssSelector("button.execute")).isEmpty());
+        op.findElement(By.cssSelector("button.execute")).click();
+        By status = By.cssSelector(".live-responses-table tbody td.response-col_status");
+        waiting().until(d -> !op.findElements(status).isEmpty());
+        assertThat(op.findElement(status).getText()).contains("200");
+        assertThat(op.findElement(By.cssSelector(".live-responses-table")).getText()).contains("has_quota");
+        shot("6-docs-try-it-out");
     }
 }
