@@ -8,7 +8,6 @@ import io.hpp.router.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -93,7 +92,7 @@ public final class QuotaLedger {
     }
 
     private Reservation reservation(String consumerId, Money amount) {
-        return new Reservation(UUID.randomUUID().toString(), consumerId, amount, Instant.now().plus(holdLifetime));
+        return new Reservation(io.hpp.router.Ids.uuid(), consumerId, amount, Instant.now().plus(holdLifetime));
     }
 
     private static ApiException exhausted() {

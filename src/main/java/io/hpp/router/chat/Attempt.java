@@ -13,7 +13,6 @@ import io.hpp.router.store.Settlement;
 import io.hpp.router.store.StoreException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 /** What one request did, gathered as the pipeline runs, for its settlement and log row. Shared by chat and images. */
 public final class Attempt {
@@ -88,7 +87,7 @@ public final class Attempt {
     }
 
     public Settlement settlement() {
-        RequestLogEntry entry = new RequestLogEntry(UUID.randomUUID().toString(), key.consumerId(), key.id(), requestedModel,
+        RequestLogEntry entry = new RequestLogEntry(io.hpp.router.Ids.uuid(), key.consumerId(), key.id(), requestedModel,
                 model.map(Model::id), route.map(d -> d.basket().wire()), route.map(RouteDecision::ruleId),
                 route.map(RouteDecision::rulesVersion), route.flatMap(RouteDecision::tier), usage, cost,
                 status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now(),

@@ -1,6 +1,5 @@
 package io.hpp.router.http;
 
-import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -9,8 +8,6 @@ import java.util.regex.Pattern;
  */
 final class RequestTag {
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     final String id;
     volatile boolean pipelined;
@@ -24,10 +21,6 @@ final class RequestTag {
         if (incoming != null && WELL_FORMED.matcher(incoming).matches()) {
             return new RequestTag(incoming);
         }
-        char[] id = new char[24];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-        }
-        return new RequestTag("req_" + new String(id));
+        return new RequestTag(io.hpp.router.Ids.token("req_", 24));
     }
 }

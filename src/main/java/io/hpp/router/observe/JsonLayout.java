@@ -3,10 +3,8 @@ package io.hpp.router.observe;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.Json;
-import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -26,16 +24,12 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
             n.put("request_id", rid);
         }
         String msg = event.getFormattedMessage();
-        if (event.getLoggerName().equals("hpp.access") && msg.startsWith("{")) {
-            try {
-                JsonNode fields = Json.MAPPER.readTree(msg);
-                fields.properties().forEach(f -> n.set(f.getKey(), f.getValue()));
-            } catch (IOException e) {
-                n.put("msg", msg);
-            }
-        } else {
-            n.put("msg", msg);
+        if (event.getLoggerName().equals("hpp.access") && msg.startsWith("{") && msg.length() > 2 && event.getThrowableProxy() == null) {
+            // the access line is already a JSON object: splice its fields in rather than parse it again
+            String head = n.toString();
+            return head.substring(0, head.length() - 1) + "," + msg.substring(1) + "\n";
         }
+        n.put("msg", msg);
         if (event.getThrowableProxy() != null) {
             n.put("error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
         }

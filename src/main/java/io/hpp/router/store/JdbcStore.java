@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
@@ -37,7 +36,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public ConsumerRecord createConsumer(Optional<String> username, Optional<String> customId, Money quota) {
-        String id = UUID.randomUUID().toString();
+        String id = io.hpp.router.Ids.uuid();
         long now = System.currentTimeMillis();
         jdbc.update("INSERT INTO consumers (id, username, custom_id, quota_nanos, created_at) VALUES (?, ?, ?, ?, ?)",
                 id, username, customId, quota.nanos(), now);

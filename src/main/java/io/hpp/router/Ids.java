@@ -1,0 +1,34 @@
+package io.hpp.router;
+
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Identifiers for rows and requests. They must be unique, not secret, so they come from {@link ThreadLocalRandom}:
+ * {@code UUID.randomUUID()} reads the kernel's entropy pool through a lock on every call, which showed in profiles
+ * of the request path. Secrets (API keys) keep using {@code SecureRandom}.
+ */
+public final class Ids {
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private Ids() {
+    }
+
+    /** A version-4 UUID string. */
+    public static String uuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
+    }
+
+    /** {@code prefix} followed by {@code length} random lowercase letters and digits. */
+    public static String token(String prefix, int length) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        char[] c = new char[length];
+        for (int i = 0; i < length; i++) {
+            c[i] = ALPHABET[r.nextInt(ALPHABET.length)];
+        }
+        return prefix + new String(c);
+    }
+}

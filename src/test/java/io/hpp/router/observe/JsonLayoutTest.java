@@ -1,0 +1,37 @@
+package io.hpp.router.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.Json;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonLayoutTest {
+    private final LoggerContext context = new LoggerContext();
+
+    private JsonNode layout(String logger, String message) throws Exception {
+        LoggingEvent e = new LoggingEvent("x", context.getLogger(logger), Level.INFO, message, null, null);
+        e.setMDCPropertyMap(Map.of("request_id", "req_1"));
+        String line = new JsonLayout().doLayout(e);
+        assertThat(line).endsWith("\n").doesNotContain("\n\n");
+        return Json.MAPPER.readTree(line);
+    }
+
+    @Test
+    void everyLineIsOneJsonObjectWithTheRequestId() throws Exception {
+        JsonNode plain = layout("io.hpp.router.App", "started \"quoted\"");
+        assertThat(plain.get("msg").asText()).isEqualTo("started \"quoted\"");
+        assertThat(plain.get("request_id").asText()).isEqualTo("req_1");
+        assertThat(plain.get("level").asText()).isEqualTo("INFO");
+
+        JsonNode access = layout("hpp.access", "{\"status\":200,\"cost\":0.5,\"path\":\"/x\"}");
+        assertThat(access.get("status").asInt()).isEqualTo(200);
+        assertThat(access.get("cost").decimalValue()).isEqualByComparingTo("0.5");
+        assertThat(access.get("logger").asText()).isEqualTo("hpp.access");
+        assertThat(access.has("msg")).isFalse();
+    }
+}
