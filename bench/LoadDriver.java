@@ -28,7 +28,9 @@ public final class LoadDriver {
         int rate = Integer.parseInt(args[1]);
         int seconds = Math.min(Integer.parseInt(args[2]), 120);
         String key = args.length > 3 && !args[3].equals("-") ? args[3] : null;
-        long pid = args.length > 4 && !args[4].equals("-") ? Long.parseLong(args[4]) : -1;
+        long[] pids = args.length > 4 && !args[4].equals("-")
+                ? java.util.Arrays.stream(args[4].split(",")).mapToLong(Long::parseLong).toArray() : new long[0];
+        long pid = pids.length > 0 ? pids[0] : -1;
         boolean stream = args.length > 5 && args[5].equals("stream");
         String body = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in five words.\"}]"
                 + (stream ? ",\"stream\":true" : "") + ",\"max_tokens\":64}";
@@ -40,6 +42,14 @@ public final class LoadDriver {
         if (key != null) {
             rb.header("Authorization", "Bearer " + key);
         }
+        // extra headers for gateways that need them (Portkey: provider and upstream host), "Name: value; Name: value"
+        String extra = System.getenv().getOrDefault("LOAD_HEADERS", "");
+        for (String h : extra.split(";")) {
+            int colon = h.indexOf(':');
+            if (colon > 0) {
+                rb.header(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+            }
+        }
         HttpRequest request = rb.build();
 
         // warm-up at the full rate so the JIT has compiled the hot paths; not measured
@@ -50,11 +60,11 @@ public final class LoadDriver {
         AtomicLongArray latencies = new AtomicLongArray(total);
         AtomicLongArray firstBytes = new AtomicLongArray(total);
         AtomicInteger errors = new AtomicInteger();
-        long[] cpu0 = pid > 0 ? cpuTicks(pid) : new long[2];
+        long[] cpu0 = cpuTicks(pids);
         long t0 = System.nanoTime();
         run(client, request, rate, seconds, stream, latencies, firstBytes, errors);
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        long[] cpu1 = pid > 0 ? cpuTicks(pid) : new long[2];
+        long[] cpu1 = cpuTicks(pids);
 
         long[] lat = sorted(latencies);
         long[] ttfb = sorted(firstBytes);
@@ -66,8 +76,12 @@ public final class LoadDriver {
         if (pid > 0) {
             double user = (cpu1[0] - cpu0[0]) * 1e6 / 100.0 / total;
             double sys = (cpu1[1] - cpu0[1]) * 1e6 / 100.0 / total;
-            System.out.printf("process=%d cpu_us_per_request=%.0f (user %.0f, system %.0f) peak_rss_mib=%d%n", pid, user + sys, user, sys,
-                    peakRssKib(pid) / 1024);
+            long rss = 0;
+            for (long p : pids) {
+                rss += peakRssKib(p);
+            }
+            System.out.printf("process=%s cpu_us_per_request=%.0f (user %.0f, system %.0f) peak_rss_mib=%d%n", args[4], user + sys, user, sys,
+                    rss / 1024);
         }
     }
 
@@ -132,11 +146,16 @@ public final class LoadDriver {
         return sorted[Math.max(0, i)] / 1e6;
     }
 
-    /** {utime, stime} of the process, in clock ticks (USER_HZ = 100 on Linux). */
-    private static long[] cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    /** {utime, stime} of the processes together, in clock ticks (USER_HZ = 100 on Linux). */
+    private static long[] cpuTicks(long[] pids) throws IOException {
+        long[] sum = new long[2];
+        for (long pid : pids) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            sum[0] += Long.parseLong(f[11]);
+            sum[1] += Long.parseLong(f[12]);
+        }
+        return sum;
     }
 
     private static long peakRssKib(long pid) throws IOException {

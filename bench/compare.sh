@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# One run, one table: the same open-model load against the fake upstream directly, nginx as a plain reverse proxy
+# (the floor), the Portkey AI gateway (the peer) and HPP Router with everything on (auth, quota hold and settle,
+# request log, metrics, access log). Everything on 127.0.0.1, bounded in time; stops only what it started.
+#   bench/compare.sh                 full matrix: non-streaming 200, 1000, 3000 req/s; streaming 200, 1000 streams/s
+#   RATES="200 1000" STREAM_RATES="200" SECONDS_PER_RUN=10 bench/compare.sh     a smaller one
+# Needs: nginx (apt-get install nginx-light), Node.js + npm (Portkey is installed into bench/.portkey on first use).
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; SECS="${SECONDS_PER_RUN:-10}"
+UP=18991; NGINX=18992; PORTKEY=18993; ROUTER=18994; ADMIN=bench-admin-token-0123456789
+WORK="$(mktemp -d)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$WORK"; }
+trap cleanup EXIT
+wait_up() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
+
+[ -f "$ROOT/target/hpp-router.jar" ] || (cd "$ROOT" && ./hpp-router --version >/dev/null)
+command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx-light" >&2; exit 1; }
+if [ ! -f "$ROOT/bench/.portkey/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
+  mkdir -p "$ROOT/bench/.portkey" && (cd "$ROOT/bench/.portkey" && npm install --silent --no-audit --no-fund @portkey-ai/gateway@1.15.2 >/dev/null)
+fi
+
+# the fake upstream (20 chunks + usage chunk for streams; 2 ms between chunks)
+"$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & UP_PID=$!; pids+=($UP_PID)
+# nginx: plain reverse proxy with upstream keep-alive and no buffering (so SSE streams through)
+mkdir -p "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $WORK/nginx/nginx.pid; error_log $WORK/nginx/error.log warn;
+events { worker_connections 8192; }
+http { access_log off;
+  upstream up { server 127.0.0.1:$UP; keepalive 256; }
+  server { listen 127.0.0.1:$NGINX;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } } }
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" & NGINX_PID=$!; pids+=($NGINX_PID)
+# Portkey, pointed at the fake upstream per request (x-portkey-custom-host)
+(cd "$ROOT/bench/.portkey" && exec node node_modules/@portkey-ai/gateway/build/start-server.js --port=$PORTKEY > "$WORK/portkey.log" 2>&1) &
+PK_PID=$!; pids+=($PK_PID)
+# HPP Router with everything on
+HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
+  OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
+  "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms64m -Xmx1g -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 &
+ROUTER_PID=$!; pids+=($ROUTER_PID)
+wait_up "http://127.0.0.1:$UP/"; wait_up "http://127.0.0.1:$NGINX/"; wait_up "http://127.0.0.1:$PORTKEY/"; wait_up "http://127.0.0.1:$ROUTER/healthz"
+sleep 1
+NGINX_PIDS="$NGINX_PID,$(pgrep -d, -P "$NGINX_PID" || true)"; NGINX_PIDS="${NGINX_PIDS%,}"
+PK_NODE=$(pgrep -f "start-server.js --port=$PORTKEY" | head -1)
+CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
+KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+
+run() { # name url pids rate mode [headers]
+  LOAD_HEADERS="${6:-}" "$JAVA" "$ROOT/bench/LoadDriver.java" "$2" "$4" "$SECS" "${KEY_FOR:--}" "$3" $5 2>/dev/null | tr '\n' ' '
+}
+printf '\n%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s\n' target mode rate achieved p50_ms p99_ms added_p50 added_p99 cpu_us rss_mb
+for mode in nonstream stream; do
+  rates=$RATES; [ $mode = stream ] && rates=$STREAM_RATES
+  flag=""; [ $mode = stream ] && flag=stream
+  for rate in $rates; do
+    base50=""; base99=""
+    for target in direct nginx portkey hpp-router; do
+      case $target in
+        direct) out=$(KEY_FOR=- run direct "http://127.0.0.1:$UP/v1/chat/completions" "$UP_PID" $rate "$flag") ;;
+        nginx) out=$(KEY_FOR=- run nginx "http://127.0.0.1:$NGINX/v1/chat/completions" "$NGINX_PIDS" $rate "$flag") ;;
+        portkey) out=$(KEY_FOR=sk run portkey "http://127.0.0.1:$PORTKEY/v1/chat/completions" "$PK_NODE" $rate "$flag" \
+                       "x-portkey-provider: openai; x-portkey-custom-host: http://127.0.0.1:$UP/v1") ;;
+        hpp-router) out=$(KEY_FOR=$KEY run router "http://127.0.0.1:$ROUTER/llm/v1/chat/completions" "$ROUTER_PID" $rate "$flag") ;;
+      esac
+      if [ $mode = stream ]; then p50=$(echo "$out" | sed -E 's/.*ttfb_ms p50=([0-9.]+).*/\1/'); p99=$(echo "$out" | sed -E 's/.*ttfb_ms p50=[0-9.]+ p90=[0-9.]+ p99=([0-9.]+).*/\1/')
+      else p50=$(echo "$out" | sed -E 's/.*latency_ms p50=([0-9.]+).*/\1/'); p99=$(echo "$out" | sed -E 's/.*latency_ms p50=[0-9.]+ p90=[0-9.]+ p99=([0-9.]+).*/\1/'); fi
+      achieved=$(echo "$out" | sed -E 's/.*achieved=([0-9]+)\/s.*/\1/'); errors=$(echo "$out" | sed -E 's/.*errors=([0-9]+).*/\1/')
+      cpu=$(echo "$out" | sed -E 's/.*cpu_us_per_request=([0-9]+).*/\1/'); rss=$(echo "$out" | sed -E 's/.*peak_rss_mib=([0-9]+).*/\1/')
+      [ $target = direct ] && { base50=$p50; base99=$p99; }
+      a50=$(awk -v a="$p50" -v b="$base50" 'BEGIN{ if (a ~ /^[0-9.]+$/) printf "%.3f", a-b; else print "n/a" }')
+      a99=$(awk -v a="$p99" -v b="$base99" 'BEGIN{ if (a ~ /^[0-9.]+$/) printf "%.3f", a-b; else print "n/a" }')
+      printf '%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s  errors=%s\n' $target $mode $rate "$achieved" "$p50" "$p99" "$a50" "$a99" "$cpu" "$rss" "$errors"
+    done
+  done
+done
+echo "(stream rows: p50/p99 are time to first byte; added = minus direct at the same rate; cpu and rss of the target's own processes)"
