@@ -42,7 +42,7 @@ class FallbackTest extends ChatTestBase {
     @Test
     void retryableFailuresAreRetriedThenTheFallbackServesAndIsNamedAndBilled() {
         gpt5FallsBackToKimi();
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         openAiAnswers(FakeProvider.json(503, OpenAiWire.OVERLOADED));
 
         TestRouter.Reply r = chat(c.key(), body("openai/gpt-5", ""));
@@ -63,7 +63,7 @@ class FallbackTest extends ChatTestBase {
     @Test
     void aRetryThatSucceedsNeedsNoFallback() {
         gpt5FallsBackToKimi();
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         fake.enqueue(FakeProvider.json(429, OpenAiWire.RATE_LIMITED));
         openAiAnswers(FakeProvider.json(200, OpenAiWire.completion("gpt-5", "second try", 5, 5, 0)));
         TestRouter.Reply r = chat(c.key(), body("openai/gpt-5", ""));
@@ -75,7 +75,7 @@ class FallbackTest extends ChatTestBase {
     @Test
     void nonRetryableFailuresAreNeitherRetriedNorFallenBackFrom() {
         gpt5FallsBackToKimi();
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         openAiAnswers(FakeProvider.json(400, OpenAiWire.BAD_REQUEST));
         TestRouter.Reply r = chat(c.key(), body("openai/gpt-5", ""));
         assertThat(r.status()).isEqualTo(400);
@@ -86,7 +86,7 @@ class FallbackTest extends ChatTestBase {
     @Test
     void neverFallsBackOnceOutputReachedTheClient() {
         gpt5FallsBackToKimi();
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         List<String> events = new ArrayList<>(OpenAiWire.textStream("gpt-5", List.of("partial", " answer"), 0, 0));
         fake.enqueue(fake.sse(0, events.subList(0, 3)));
         StreamReply r = stream(c.key(), body("openai/gpt-5", ",\"stream\":true"));
@@ -101,7 +101,7 @@ class FallbackTest extends ChatTestBase {
         var rules = RuleSet.defaults();
         ((com.fasterxml.jackson.databind.node.ObjectNode) rules.get("tool")).putArray("fallbacks").add("moonshotai/kimi-k2.6");
         assertThat(router.admin("POST", "/admin/v1/routing/rulesets", rules.toString()).status()).isEqualTo(201);
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         openAiAnswers(FakeProvider.json(500, OpenAiWire.SERVER_ERROR));
         TestRouter.Reply r = chat(c.key(), body("hpprouter/auto", ",\"tool_choice\":\"auto\""));
         assertThat(r.status()).isEqualTo(200);
@@ -112,7 +112,7 @@ class FallbackTest extends ChatTestBase {
     @Test
     void anOpenCircuitSkipsTheFailingModelAtOnce() {
         gpt5FallsBackToKimi();
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         openAiAnswers(FakeProvider.json(503, OpenAiWire.OVERLOADED));
         chat(c.key(), body("openai/gpt-5", ""));
         chat(c.key(), body("openai/gpt-5", ""));

@@ -20,7 +20,7 @@ class RateLimitTest extends ChatTestBase {
 
     @Test
     void requestsPerMinuteIsExactAtTheBoundaryAndSaysWhenToRetry() throws Exception {
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         assertThat(router.admin("POST", "/admin/v1/consumers/" + c.id() + "/limits", "{\"requests_per_minute\":3}").json()
                 .at("/rate_limits/requests_per_minute").asInt()).isEqualTo(3);
         fake.always(FakeProvider.json(200, OpenAiWire.completion("gpt-5", "ok", 5, 1, 0)));
@@ -45,7 +45,7 @@ class RateLimitTest extends ChatTestBase {
 
     @Test
     void tokensPerMinuteCountsTheTokensRequestsActuallyUsed() throws Exception {
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         router.admin("POST", "/admin/v1/consumers/" + c.id() + "/limits", "{\"tokens_per_minute\":100}");
         fake.always(FakeProvider.json(200, OpenAiWire.completion("gpt-5", "ok", 90, 30, 0)));
         awayFromAMinuteBoundary();
@@ -58,7 +58,7 @@ class RateLimitTest extends ChatTestBase {
 
     @Test
     void badLimitsAreRefused() {
-        TestRouter.Customer c = router.customer("1");
+        TestRouter.Customer c = router.customer("100");
         assertThat(router.admin("POST", "/admin/v1/consumers/" + c.id() + "/limits", "{\"requests_per_minute\":0}").status()).isEqualTo(400);
         assertThat(router.admin("POST", "/admin/v1/consumers/" + c.id() + "/limits", "{\"tokens_per_minute\":\"many\"}").status())
                 .isEqualTo(400);
