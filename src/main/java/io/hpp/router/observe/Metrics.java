@@ -69,10 +69,12 @@ public final class Metrics {
         tokens(model, "cache_read", e.usage().cacheRead());
         tokens(model, "cache_write", e.usage().cacheWrite());
         if (e.cost().isPositive()) {
-            double dollars = e.cost().dollars().doubleValue();
-            Counter.builder("hpp_cost_usd").description("Cost charged, by model").tag("model", model).register(registry).increment(dollars);
+            // Prometheus samples are float64 by definition: these counters are for dashboards; the exact amounts are
+            // the ledger's (integer nano-dollars in the database)
+            Counter.builder("hpp_cost_usd").description("Cost charged, by model").tag("model", model).register(registry)
+                    .increment(e.cost().dollars().doubleValue());
             Counter.builder("hpp_consumer_cost_usd").description("Cost charged, by consumer (first " + MAX_CONSUMERS + " consumers; then other)")
-                    .tag("consumer", consumerLabel(e.consumerId())).register(registry).increment(dollars);
+                    .tag("consumer", consumerLabel(e.consumerId())).register(registry).increment(e.cost().dollars().doubleValue());
         }
         if (e.errorCode().filter("quota_exceeded"::equals).isPresent()) {
             Counter.builder("hpp_quota_rejections").description("Requests refused for lack of quota").register(registry).increment();
