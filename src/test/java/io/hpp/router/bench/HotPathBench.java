@@ -1,0 +1,70 @@
+package io.hpp.router.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.Json;
+import io.hpp.router.billing.CostCalculator;
+import io.hpp.router.billing.Money;
+import io.hpp.router.billing.Price;
+import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.routing.TokenEstimator;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The pure-Java steps every chat request takes: parsing and validating the body, the cheap input bound, pricing
+ * the usage, and relaying one SSE event (parse, rename the model, write). Run: bench/jmh.sh HotPathBench
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class HotPathBench {
+    private byte[] body;
+    private byte[] event;
+    private ChatRequest parsed;
+    private final TokenEstimator estimator = new TokenEstimator();
+    private final Price price = Price.of("1.25", "10", null, "0.125");
+    private final TokenUsage usage = new TokenUsage(1200, 350, 0, 400);
+
+    @Setup
+    public void setup() {
+        body = ("{\"model\":\"openai/gpt-5\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
+                + "{\"role\":\"user\",\"content\":\"Summarise the following text in three bullet points: "
+                + "The router sits in front of every request and must add as little as it can.\"}],"
+                + "\"temperature\":0.2,\"max_tokens\":256,\"stream\":true}").getBytes(StandardCharsets.UTF_8);
+        event = ("{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-5\","
+                + "\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" Hello\"},"
+                + "\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}").getBytes(StandardCharsets.UTF_8);
+        parsed = ChatRequest.parse(body);
+    }
+
+    @Benchmark
+    public ChatRequest parseAndValidate() {
+        return ChatRequest.parse(body);
+    }
+
+    @Benchmark
+    public long inputBound() {
+        return estimator.bound(parsed);
+    }
+
+    @Benchmark
+    public Money cost() {
+        return CostCalculator.cost(price, usage);
+    }
+
+    @Benchmark
+    public byte[] relayOneSseEvent() throws Exception {
+        ObjectNode chunk = (ObjectNode) Json.MAPPER.readTree(event);
+        chunk.remove("usage");
+        chunk.put("model", "openai/gpt-5");
+        return Json.bytes(chunk);
+    }
+}
