@@ -1,2 +1,5 @@
-/** Observability: the request-log writer (batched, durable settlement). Must not import {@code io.hpp.router.http}. */
+/**
+ * Observability: settlement off the response path ({@code RequestLogWriter}, batched and durable), Prometheus
+ * metrics, the access log and the JSON log layout. Must not import {@code io.hpp.router.http}.
+ */
 package io.hpp.router.observe;
