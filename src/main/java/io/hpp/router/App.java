@@ -86,7 +86,8 @@ public final class App implements AutoCloseable {
         background.scheduleWithFixedDelay(() -> quietly(() -> store.releaseExpired(Instant.now())), sweep, sweep, TimeUnit.MILLISECONDS);
 
         Providers providers = Providers.from(config);
-        SmartRouter smartRouter = new SmartRouter(rules, catalog, new PromptTokens()::estimate, p -> providers.find(p).isPresent());
+        PromptTokens promptTokens = new PromptTokens();
+        SmartRouter smartRouter = new SmartRouter(rules, catalog, promptTokens::estimate, p -> providers.find(p).isPresent());
         Metrics metrics = new Metrics();
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
                 metrics, model -> catalog.find(model).map(io.hpp.router.catalog.Model::provider).orElse("none"));
@@ -99,7 +100,7 @@ public final class App implements AutoCloseable {
                     case HALF_OPEN -> 0.5;
                     case OPEN -> 1;
                 }));
-        ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(), log, breakers[0], resilience,
+        ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(promptTokens), log, breakers[0], resilience,
                 metrics::fallback, limiter);
         ImageService images = new ImageService(catalog, providers, ledger, log, limiter);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,

@@ -26,12 +26,15 @@ final class Cli {
     private Cli() {
     }
 
-    static Object exec(Main main, Function<Admin, Object> op) {
+    static void exec(Main main, Function<Admin, Object> op) {
+        withStore(main, store -> op.apply(new Admin(store, new ApiKeys(store), id -> { }, () -> { })));
+    }
+
+    /** Opens the configured database, runs {@code op} on it and prints what it returns (JSON pretty-printed). */
+    static void withStore(Main main, Function<Store, Object> op) {
         try (Store store = App.openStore(main.config())) {
-            Admin admin = new Admin(store, new ApiKeys(store), id -> { }, () -> { });
-            Object out = op.apply(admin);
+            Object out = op.apply(store);
             System.out.println(out instanceof JsonNode n ? n.toPrettyString() : String.valueOf(out));
-            return out;
         }
     }
 

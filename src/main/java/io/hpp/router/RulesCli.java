@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.hpp.router.admin.RoutingAdmin;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.store.RulesetRecord;
-import io.hpp.router.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -21,12 +20,10 @@ final class RulesCli {
     Main main;
 
     static void exec(Main main, Function<RoutingAdmin, Object> op) {
-        try (Store store = App.openStore(main.config())) {
+        Cli.withStore(main, store -> {
             new io.hpp.router.routing.ActiveRules(store);
-            ModelCatalog catalog = new ModelCatalog(store);
-            Object out = op.apply(new RoutingAdmin(store, catalog::find, () -> { }));
-            System.out.println(out instanceof JsonNode n ? n.toPrettyString() : String.valueOf(out));
-        }
+            return op.apply(new RoutingAdmin(store, new ModelCatalog(store)::find, () -> { }));
+        });
     }
 
     static JsonNode summary(RulesetRecord r) {

@@ -35,7 +35,4 @@ public final class ModelCatalog {
         return byId.values().stream().filter(Model::enabled).sorted(Comparator.comparing(Model::id)).toList();
     }
 
-    public List<Model> all() {
-        return byId.values().stream().sorted(Comparator.comparing(Model::id)).toList();
-    }
 }

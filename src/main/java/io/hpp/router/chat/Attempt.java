@@ -51,7 +51,16 @@ public final class Attempt {
     }
 
     public void requested(String model) {
+        requested(model, false);
+    }
+
+    void requested(String model, boolean stream) {
         this.requestedModel = model;
+        this.streamed = stream;
+    }
+
+    void routed(Optional<RouteDecision> decision) {
+        this.route = decision;
     }
 
     public void resolved(Model model) {
@@ -62,13 +71,20 @@ public final class Attempt {
         this.hold = Optional.of(hold);
     }
 
+    /** The usage and its cost; for hpprouter/auto also what it would have cost on the ruleset's top tier. */
     public void charged(TokenUsage usage, Money cost) {
         this.usage = usage;
         this.cost = cost;
+        this.baseline = route.flatMap(RouteDecision::baseline).map(p -> io.hpp.router.billing.CostCalculator.cost(p, usage));
     }
 
+    /** The first byte of the answer is ready now. */
     public void answered() {
-        this.ttftMs = Optional.of((System.nanoTime() - startNanos) / 1_000_000);
+        answeredAt(System.nanoTime());
+    }
+
+    void answeredAt(long nanos) {
+        this.ttftMs = Optional.of((nanos - startNanos) / 1_000_000);
     }
 
     public void failed(Throwable t) {

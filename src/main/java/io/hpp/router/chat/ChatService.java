@@ -62,12 +62,11 @@ public final class ChatService {
         try {
             a.admitted(limiter.admit(key.consumerId()));
             ChatRequest req = ChatRequest.parse(body);
-            a.requestedModel = req.model();
-            a.streamed = req.stream();
+            a.requested(req.model(), req.stream());
             Optional<RouteDecision> route = req.model().equals(AUTO) ? Optional.of(smartRouter.decide(req)) : Optional.empty();
-            a.route = route;
+            a.routed(route);
             Model model = route.map(RouteDecision::model).orElseGet(() -> resolve(req.model()));
-            a.model = Optional.of(model);
+            a.resolved(model);
             Provider provider = providers.find(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
                     "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
             List<Dispatcher.Target> targets = dispatcher.targets(model, provider, route,
@@ -76,9 +75,9 @@ public final class ChatService {
             long cap = targets.stream().mapToLong(t -> outputCap(req, t.model())).max().orElseThrow();
             QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), Price.ceiling(targets.stream().map(t -> t.model().price()).toList()),
                     estimator.bound(req), () -> estimator.estimate(req), cap);
-            a.hold = Optional.of(hold);
+            a.held(hold);
             lastWrite = dispatcher.dispatch(targets, t -> {
-                a.model = Optional.of(t.model());
+                a.resolved(t.model());
                 ChatRequest sent = hold.loweredOutputCap().map(c -> req.withCap(capField(req, t.model()), c)).orElse(req);
                 Map<String, String> headers = headers(t.model(), route);
                 return req.stream() ? relayStream(a, sent, t.model(), t.provider(), out, headers)
@@ -109,9 +108,9 @@ public final class ChatService {
         long t0 = System.nanoTime();
         ObjectNode answer = provider.complete(model, req.body());
         a.upstream(System.nanoTime() - t0);
-        a.ttftMs = Optional.of((System.nanoTime() - a.startNanos) / 1_000_000);
+        a.answered();
         TokenUsage usage = UsageReader.read(answer.get("usage")).orElseGet(() -> estimatedUsage(req, answer.toString()));
-        charge(a, model, usage);
+        a.charged(usage, CostCalculator.cost(model.price(), usage));
         answer.put("model", model.id());
         byte[] bytes = Json.bytes(answer);
         return () -> out.sendJson(200, headers, bytes);
@@ -129,10 +128,10 @@ public final class ChatService {
         } finally {
             a.upstream(System.nanoTime() - t0);
             if (relay.started()) {
-                a.ttftMs = Optional.of((relay.firstEventNanos() - a.startNanos) / 1_000_000);
+                a.answeredAt(relay.firstEventNanos());
                 TokenUsage usage = relay.usage().orElseGet(() -> relay.produced().isEmpty()
                         ? TokenUsage.NONE : estimatedUsage(req, relay.produced()));
-                charge(a, model, usage);
+                a.charged(usage, CostCalculator.cost(model.price(), usage));
             }
         }
     }
@@ -143,10 +142,6 @@ public final class ChatService {
         return new TokenUsage(estimator.estimate(req), output, 0, 0);
     }
 
-    private static void charge(Attempt a, Model model, TokenUsage usage) {
-        a.charged(usage, CostCalculator.cost(model.price(), usage));
-        a.baseline = a.route.flatMap(RouteDecision::baseline).map(p -> CostCalculator.cost(p, usage));
-    }
 
     private static long outputCap(ChatRequest req, Model model) {
         return req.outputCap().orElseGet(() -> model.maxOutputTokens().orElse(DEFAULT_OUTPUT_CAP));

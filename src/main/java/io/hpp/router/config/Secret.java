@@ -19,9 +19,6 @@ public final class Secret {
         return value;
     }
 
-    public boolean isEmpty() {
-        return value.isEmpty();
-    }
 
     @Override
     public String toString() {

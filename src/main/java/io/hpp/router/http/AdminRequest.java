@@ -11,7 +11,7 @@ import java.util.Optional;
 record AdminRequest(JsonNode node) {
 
     static AdminRequest parse(ServerRequest req) {
-        byte[] bytes = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        byte[] bytes = Requests.body(req);
         if (bytes.length == 0) {
             throw ApiException.invalidRequest("Request body must be a JSON object");
         }
@@ -19,7 +19,7 @@ record AdminRequest(JsonNode node) {
     }
 
     static AdminRequest parseOrEmpty(ServerRequest req) {
-        byte[] bytes = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        byte[] bytes = Requests.body(req);
         return bytes.length == 0 ? new AdminRequest(Json.object()) : of(bytes);
     }
 

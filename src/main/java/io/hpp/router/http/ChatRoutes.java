@@ -1,22 +1,13 @@
 package io.hpp.router.http;
 
 import io.hpp.router.chat.ChatService;
-import io.hpp.router.chat.ClientChannel;
 import io.hpp.router.store.ApiKeyRecord;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /** {@code POST /llm/v1/chat/completions}: authenticates, then hands the body to the chat pipeline. */
 final class ChatRoutes {
-    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-
     private final Authenticator auth;
     private final ChatService chat;
 
@@ -31,92 +22,6 @@ final class ChatRoutes {
 
     private void complete(ServerRequest req, ServerResponse res) {
         ApiKeyRecord key = auth.require(req);
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
-        RequestTag tag = Observability.tag(req);
-        tag.pipelined = true;
-        chat.handle(key, tag.id, body, new HelidonChannel(res));
-    }
-
-    /** Writes the pipeline's answer through Helidon; an SSE event is flushed as soon as it is written. */
-    static final class HelidonChannel implements ClientChannel {
-        private final ServerResponse res;
-        private OutputStream stream;
-
-        HelidonChannel(ServerResponse res) {
-            this.res = res;
-        }
-
-        @Override
-        public void sendJson(int status, Map<String, String> headers, byte[] body) {
-            headers.forEach(res::header);
-            res.status(status);
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(body);
-        }
-
-        @Override
-        public OutputStream openBody(int status, Map<String, String> headers, long contentLength) {
-            headers.forEach(res::header);
-            res.status(status);
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            if (contentLength >= 0) {
-                res.contentLength(contentLength);
-            }
-            OutputStream raw = res.outputStream();
-            return new OutputStream() {
-                @Override
-                public void write(int b) {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    try {
-                        raw.write(b, off, len);
-                    } catch (IOException | RuntimeException e) {
-                        throw new ClientGoneException(e);
-                    }
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        raw.close();
-                    } catch (IOException | RuntimeException e) {
-                        throw new ClientGoneException(e);
-                    }
-                }
-            };
-        }
-
-        @Override
-        public void openStream(Map<String, String> headers) {
-            headers.forEach(res::header);
-            res.status(200);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            stream = res.outputStream();
-        }
-
-        @Override
-        public void event(byte[] data) {
-            try {
-                stream.write(DATA);
-                stream.write(data);
-                stream.write(END);
-                stream.flush();
-            } catch (IOException | RuntimeException e) {
-                throw new ClientGoneException(e);
-            }
-        }
-
-        @Override
-        public void closeStream() {
-            try {
-                stream.close();
-            } catch (IOException | RuntimeException e) {
-                throw new ClientGoneException(e);
-            }
-        }
+        chat.handle(key, RequestTag.pipelined(req).id, Requests.body(req), new HelidonChannel(res));
     }
 }

@@ -21,9 +21,6 @@ final class ImageRoutes {
 
     private void generate(ServerRequest req, ServerResponse res) {
         var key = auth.require(req);
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
-        RequestTag tag = Observability.tag(req);
-        tag.pipelined = true;
-        images.handle(key, tag.id, body, new ChatRoutes.HelidonChannel(res));
+        images.handle(key, RequestTag.pipelined(req).id, Requests.body(req), new HelidonChannel(res));
     }
 }

@@ -16,6 +16,13 @@ final class RequestTag {
         this.id = id;
     }
 
+    /** The request's tag, marked as taken over by a pipeline (which then records metrics and access log itself). */
+    static RequestTag pipelined(io.helidon.webserver.http.ServerRequest req) {
+        RequestTag tag = Observability.tag(req);
+        tag.pipelined = true;
+        return tag;
+    }
+
     /** Keeps the client's id when it is well formed; makes one otherwise. */
     static RequestTag of(String incoming) {
         if (incoming != null && WELL_FORMED.matcher(incoming).matches()) {

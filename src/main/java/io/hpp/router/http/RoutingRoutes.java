@@ -38,7 +38,7 @@ final class RoutingRoutes {
 
     private void preview(ServerRequest req, ServerResponse res) {
         auth.require(req);
-        ChatRequest chat = ChatRequest.parse(req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0]);
+        ChatRequest chat = ChatRequest.parse(Requests.body(req));
         if (!chat.model().equals("hpprouter/auto")) {
             throw ApiException.invalidRequest("Route preview is for model hpprouter/auto, got '" + chat.model() + "'");
         }

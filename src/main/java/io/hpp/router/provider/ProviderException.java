@@ -87,9 +87,6 @@ public final class ProviderException extends RuntimeException {
         return retryable;
     }
 
-    public Optional<Integer> upstreamStatus() {
-        return upstreamStatus;
-    }
 
     public int clientStatus() {
         return clientStatus;

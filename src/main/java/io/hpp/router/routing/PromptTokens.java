@@ -52,7 +52,8 @@ public final class PromptTokens {
         return n;
     }
 
-    private long text(String s) {
+    /** Tokens of one text, from the cache when this text was counted before. */
+    public long text(String s) {
         if (s.length() < 16) {
             return s.isEmpty() ? 0 : Tokenizer.o200k().countTokensOrdinary(s);
         }

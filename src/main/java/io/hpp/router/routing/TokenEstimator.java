@@ -10,6 +10,13 @@ import io.hpp.router.chat.ChatRequest;
  * may count more, and never exceeds the bound.
  */
 public final class TokenEstimator {
+    private final PromptTokens counts;
+
+    /** @param counts the routing estimator, whose per-text cache this shares (a text is tokenized once) */
+    public TokenEstimator(PromptTokens counts) {
+        this.counts = counts;
+    }
+
     /** Upper bound of the tokens one image costs at any provider we serve (OpenAI high detail, Anthropic ≤ 1.15 MP). */
     public static final long IMAGE_TOKENS = 2_000;
     private static final long PER_MESSAGE = 4;
@@ -27,7 +34,7 @@ public final class TokenEstimator {
         }
         JsonNode tools = r.body().get("tools");
         if (tools != null) {
-            tokens += Tokenizer.o200k().countTokensOrdinary(tools.toString());
+            tokens += counts.text(tools.toString());
         }
         tokens += IMAGE_TOKENS * r.imageParts();
         long withMargin = tokens + (tokens + 3) / 4;
@@ -37,7 +44,7 @@ public final class TokenEstimator {
     /** Tokens of every string in a message except image URLs (bounded apart). */
     private long countText(JsonNode node) {
         if (node.isTextual()) {
-            return Tokenizer.o200k().countTokensOrdinary(node.asText());
+            return counts.text(node.asText());
         }
         long n = 0;
         if (node.isObject()) {

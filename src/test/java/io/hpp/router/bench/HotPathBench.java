@@ -29,7 +29,7 @@ public class HotPathBench {
     private byte[] body;
     private byte[] event;
     private ChatRequest parsed;
-    private final TokenEstimator estimator = new TokenEstimator();
+    private final TokenEstimator estimator = new TokenEstimator(new io.hpp.router.routing.PromptTokens());
     private final Price price = Price.of("1.25", "10", null, "0.125");
     private final TokenUsage usage = new TokenUsage(1200, 350, 0, 400);
 
