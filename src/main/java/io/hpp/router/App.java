@@ -24,6 +24,7 @@ import io.hpp.router.http.RouterServer;
 import io.hpp.router.store.Database;
 import io.hpp.router.store.Dialect;
 import io.hpp.router.store.JdbcStore;
+import io.hpp.router.store.ServeLock;
 import io.hpp.router.store.Store;
 import io.helidon.webserver.WebServer;
 import java.time.Instant;
@@ -45,15 +46,17 @@ public final class App implements AutoCloseable {
     private final Providers providers;
     private final RequestLogWriter log;
     private final AutoCloseable listener;
+    private final Optional<ServeLock> serveLock;
 
     private App(Store store, WebServer server, ScheduledExecutorService background, Providers providers, RequestLogWriter log,
-                AutoCloseable listener) {
+                AutoCloseable listener, Optional<ServeLock> serveLock) {
         this.store = store;
         this.server = server;
         this.background = background;
         this.providers = providers;
         this.log = log;
         this.listener = listener;
+        this.serveLock = serveLock;
     }
 
     /** Waits until every finished request is settled in the database. */
@@ -62,6 +65,16 @@ public final class App implements AutoCloseable {
     }
 
     public static App start(RouterConfig config) {
+        Optional<ServeLock> serveLock = ServeLock.acquire(config);
+        try {
+            return start(config, serveLock);
+        } catch (RuntimeException | Error e) {
+            serveLock.ifPresent(ServeLock::close);
+            throw e;
+        }
+    }
+
+    private static App start(RouterConfig config, Optional<ServeLock> serveLock) {
         Store store = openStore(config);
         ModelCatalog catalog = new ModelCatalog(store);
         ActiveRules rules = new ActiveRules(store);
@@ -106,7 +119,7 @@ public final class App implements AutoCloseable {
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images, metrics, config.providers().keySet()));
         Tokenizer.warmUp();
-        return new App(store, server, background, providers, log, listener);
+        return new App(store, server, background, providers, log, listener, serveLock);
     }
 
     /** Another node (or the CLI) changed something this node caches. */
@@ -173,5 +186,6 @@ public final class App implements AutoCloseable {
             LOG.warn("closing the cross-node listener: {}", e.getMessage());
         }
         store.close();
+        serveLock.ifPresent(ServeLock::close);
     }
 }

@@ -96,6 +96,7 @@ final class Dispatcher {
                     breakers.failure(t.name(), e.retryAfter());
                     last = e;
                     LOG.info("{} failed ({}), attempt {}", t.name(), e.code(), attempt + 1);
+                    LOG.debug("{} failure detail: {}", t.name(), e.getMessage());
                 }
             }
         }

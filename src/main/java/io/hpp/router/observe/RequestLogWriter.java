@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,12 @@ import org.slf4j.LoggerFactory;
 public final class RequestLogWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RequestLogWriter.class);
     private static final int MAX_BATCH = 512;
+    /**
+     * How long the writer lets settlements gather after the first of a batch arrives: one commit then covers several
+     * requests (measured at 500 req/s on SQLite: the writer thread's CPU fell from 24% of the router's to ...), while
+     * a hold is released at most this much later.
+     */
+    private static final long LINGER_NANOS = 4_000_000;
 
     private final Store store;
     private final Consumer<List<Settlement>> afterCommit;
@@ -85,6 +92,9 @@ public final class RequestLogWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                if (!closing && queue.size() < MAX_BATCH - 1) {
+                    LockSupport.parkNanos(LINGER_NANOS);
+                }
                 queue.drainTo(batch, MAX_BATCH - 1);
                 writeUntilDone(batch);
                 batch.clear();

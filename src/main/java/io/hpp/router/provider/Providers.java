@@ -4,7 +4,9 @@ import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.provider.anthropic.AnthropicProvider;
 import io.hpp.router.provider.openai.OpenAiCompatibleProvider;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,17 +14,21 @@ import java.util.Optional;
 public final class Providers implements AutoCloseable {
     private final Map<String, Provider> byName;
     private final Watchdog watchdog;
+    private final List<Upstream> upstreams;
 
-    private Providers(Map<String, Provider> byName, Watchdog watchdog) {
+    private Providers(Map<String, Provider> byName, Watchdog watchdog, List<Upstream> upstreams) {
         this.byName = Map.copyOf(byName);
         this.watchdog = watchdog;
+        this.upstreams = List.copyOf(upstreams);
     }
 
     public static Providers from(RouterConfig config) {
         Watchdog watchdog = new Watchdog();
         Map<String, Provider> map = new HashMap<>();
+        List<Upstream> upstreams = new ArrayList<>();
         for (ProviderConfig pc : config.providers().values()) {
             Upstream upstream = new Upstream(pc, watchdog);
+            upstreams.add(upstream);
             switch (pc.name()) {
                 case "openai" -> map.put("openai", OpenAiCompatibleProvider.openAi(upstream, pc));
                 case "moonshotai" -> map.put("moonshotai", OpenAiCompatibleProvider.moonshot(upstream, pc));
@@ -31,7 +37,7 @@ public final class Providers implements AutoCloseable {
                 default -> throw new IllegalArgumentException("no adapter for provider " + pc.name());
             }
         }
-        return new Providers(map, watchdog);
+        return new Providers(map, watchdog, upstreams);
     }
 
     public Optional<Provider> find(String name) {
@@ -45,6 +51,7 @@ public final class Providers implements AutoCloseable {
 
     @Override
     public void close() {
+        upstreams.forEach(Upstream::close);
         watchdog.close();
     }
 }

@@ -1,44 +1,49 @@
 package io.hpp.router.provider;
 
 import io.hpp.router.config.ProviderConfig;
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * HTTP to one provider: JSON POSTs over a pooled Helidon WebClient with TCP_NODELAY, and the provider's timeouts
- * (connect, first byte, idle between reads). The only class that imports the HTTP client.
+ * HTTP to one provider: JSON POSTs over kept-alive connections ({@link ConnectionPool}, {@link HttpConnection}) and
+ * the provider's timeouts (connect, first byte, idle between reads). A request that finds its kept-alive connection
+ * closed by the provider is sent once more on a new connection, before any answer was read.
  */
-public final class Upstream {
+public final class Upstream implements AutoCloseable {
+    /** Idle connections are closed after this long; providers' own keep-alive limits are longer. */
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
+    private static final int MAX_IDLE = 256;
+
     private final String provider;
     private final ProviderConfig config;
-    private final WebClient client;
+    private final ConnectionPool pool;
+    private final String pathPrefix;
     private final Watchdog watchdog;
 
     public Upstream(ProviderConfig config, Watchdog watchdog) {
+        this(config, watchdog, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** @param tls the TLS sockets for https providers (tests pass one that trusts their own certificate) */
+    Upstream(ProviderConfig config, Watchdog watchdog, SSLSocketFactory tls) {
         this.provider = config.name();
         this.config = config;
         this.watchdog = watchdog;
-        long backstop = Math.max(config.firstByteTimeout().toMillis(), config.idleTimeout().toMillis()) + 5_000;
-        this.client = WebClient.builder()
-                .connectTimeout(config.connectTimeout())
-                .readTimeout(java.time.Duration.ofMillis(backstop))
-                .socketOptions(SocketOptions.builder().tcpNoDelay(true).connectTimeout(config.connectTimeout())
-                        .readTimeout(java.time.Duration.ofMillis(backstop)).build())
-                .followRedirects(false)
-                .build();
+        URI base = config.baseUrl();
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        this.pathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.pool = new ConnectionPool(base, config.connectTimeout(), KEEP_ALIVE, MAX_IDLE, tls);
     }
 
     public String provider() {
@@ -48,18 +53,41 @@ public final class Upstream {
     /** Sends {@code body} to {@code path} (relative to the base URL) and waits for the status line and headers. */
     public Exchange post(String path, Map<String, String> headers, byte[] body) {
         Watchdog.Guard guard = watchdog.arm(config.firstByteTimeout(), "first byte");
+        HttpConnection conn = null;
         try {
-            HttpClientRequest req = client.post(config.baseUrl() + path)
-                    .header(HeaderValues.CONTENT_TYPE_JSON)
-                    .header(HeaderNames.ACCEPT, "application/json, text/event-stream");
-            headers.forEach((k, v) -> req.header(HeaderNames.create(k), v));
-            HttpClientResponse res = req.submit(body);
+            Map<String, String> all = new LinkedHashMap<>(headers.size() + 2);
+            all.put("Content-Type", "application/json");
+            all.put("Accept", "application/json, text/event-stream");
+            all.putAll(headers);
+            String target = pathPrefix + path;
+            conn = pool.acquire();
+            guard.onExpire(conn::close);
+            HttpConnection.Response res;
+            try {
+                res = conn.post(target, all, body);
+            } catch (HttpConnection.StaleConnectionException stale) {
+                if (guard.expired()) {
+                    throw stale;
+                }
+                conn.close();
+                conn = pool.open();
+                guard.onExpire(conn::close);
+                res = conn.post(target, all, body);
+            }
             guard.extend(config.idleTimeout(), "idle");
             return new Exchange(res, guard);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            if (conn != null) {
+                conn.close();
+            }
             guard.close();
             throw failure(e, guard);
         }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 
     private ProviderException failure(Throwable e, Watchdog.Guard guard) {
@@ -67,6 +95,9 @@ public final class Upstream {
             return ProviderException.timeout(provider, guard.phase());
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
+                return ProviderException.timeout(provider, "connect");
+            }
             if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
                 return ProviderException.timeout(provider, "read");
             }
@@ -79,18 +110,18 @@ public final class Upstream {
 
     /** An answer under way: its status, and its body read under the idle timeout. Close it when done. */
     public final class Exchange implements AutoCloseable {
-        private final HttpClientResponse response;
+        private final HttpConnection.Response response;
         private final Watchdog.Guard guard;
         private final InputStream body;
 
-        private Exchange(HttpClientResponse response, Watchdog.Guard guard) {
+        private Exchange(HttpConnection.Response response, Watchdog.Guard guard) {
             this.response = response;
             this.guard = guard;
-            this.body = new GuardedStream(response.inputStream());
+            this.body = new GuardedStream(response.body());
         }
 
         public int status() {
-            return response.status().code();
+            return response.status();
         }
 
         public InputStream body() {
@@ -99,12 +130,12 @@ public final class Upstream {
 
         /** A header of the answer. */
         public Optional<String> header(String name) {
-            return response.headers().first(HeaderNames.create(name));
+            return response.header(name);
         }
 
         /** The answer's Content-Length, or -1 when it has none. */
         public long contentLength() {
-            return response.headers().contentLength().orElse(-1);
+            return response.contentLength();
         }
 
         /**
@@ -113,7 +144,7 @@ public final class Upstream {
          */
         public byte[] readAll(int max) {
             try {
-                long length = response.headers().contentLength().orElse(-1);
+                long length = response.contentLength();
                 if (length > max) {
                     throw ProviderException.badResponse(provider, "response larger than " + max + " bytes");
                 }
@@ -122,6 +153,10 @@ public final class Upstream {
                     int n = body.readNBytes(exact, 0, exact.length);
                     if (n < exact.length) {
                         throw ProviderException.badResponse(provider, "response ended after " + n + " of " + length + " bytes");
+                    }
+                    // reading the end of the body hands the connection back to the pool
+                    if (body.read() != -1) {
+                        throw ProviderException.badResponse(provider, "response longer than its Content-Length");
                     }
                     return exact;
                 }
@@ -147,15 +182,15 @@ public final class Upstream {
         @Override
         public void close() {
             try {
-                response.close();
-            } catch (RuntimeException ignored) {
+                body.close();
+            } catch (IOException ignored) {
                 // the connection is dropped either way
             } finally {
                 guard.close();
             }
         }
 
-        /** Moves the idle deadline forward on every read; turns Helidon's unchecked I/O errors into IOExceptions. */
+        /** Moves the idle deadline forward on every read; closing it ends the exchange's use of the connection. */
         private static final int MAX_READ = 64 * 1024;
 
         private final class GuardedStream extends InputStream {
@@ -172,10 +207,7 @@ public final class Upstream {
                 return n <= 0 ? -1 : one[0] & 0xff;
             }
 
-            /**
-             * Reads at most 64 KiB per call: Helidon's entity stream allocates a buffer as large as the request on every
-             * call, so one large read of a 12 MB body allocated gigabytes (measured: 152 young GCs for one answer).
-             */
+            /** Reads at most 64 KiB per call, so the idle deadline moves forward during a large body too. */
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
@@ -184,9 +216,12 @@ public final class Upstream {
                     return n;
                 } catch (java.io.UncheckedIOException e) {
                     throw e.getCause();
-                } catch (RuntimeException e) {
-                    throw new IOException(e);
                 }
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
             }
         }
     }

@@ -50,6 +50,7 @@ public final class Watchdog implements AutoCloseable {
         private final Thread thread;
         private volatile long deadline;
         private volatile String phase = "";
+        private volatile Runnable onExpire = () -> { };
         private boolean expired;
         private boolean closed;
 
@@ -62,10 +63,16 @@ public final class Watchdog implements AutoCloseable {
             this.deadline = System.nanoTime() + timeout.toNanos();
         }
 
+        /** Also run when the deadline passes: closing the call's socket unblocks a read on any kind of thread. */
+        public void onExpire(Runnable action) {
+            this.onExpire = action;
+        }
+
         private synchronized void expire() {
             if (!closed && !expired) {
                 expired = true;
                 thread.interrupt();
+                onExpire.run();
             }
         }
 

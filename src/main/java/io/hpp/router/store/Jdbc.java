@@ -6,23 +6,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 
 /** Small JDBC helpers: statements with positional parameters, transactions, and SQLException to StoreException. */
 final class Jdbc {
     private final DataSource ds;
-    private final Optional<Lock> writeLock;
+    private final Optional<SqliteWriter> writer;
 
-    /**
-     * @param writeLock serialises writers in this process (SQLite allows one writer; waiting here is cheap, while
-     *                  SQLite's own busy handler sleeps inside native code and pins a carrier thread)
-     */
-    Jdbc(DataSource ds, Optional<Lock> writeLock) {
+    /** @param writer SQLite: the one connection every write goes through (see {@link SqliteWriter}) */
+    Jdbc(DataSource ds, Optional<SqliteWriter> writer) {
         this.ds = ds;
-        this.writeLock = writeLock;
+        this.writer = writer;
     }
 
     @FunctionalInterface
@@ -32,15 +30,109 @@ final class Jdbc {
 
     @FunctionalInterface
     interface Work<T> {
-        T run(Connection c) throws SQLException;
+        T run(Tx tx) throws SQLException;
+    }
+
+    /**
+     * One connection for the length of a unit of work. On a long-lived connection its statements are prepared once and
+     * kept ({@code cache}); on a pooled one each is closed after use.
+     */
+    static final class Tx {
+        private final Connection c;
+        private final Map<String, PreparedStatement> cache;
+
+        private Tx(Connection c, Map<String, PreparedStatement> cache) {
+            this.c = c;
+            this.cache = cache;
+        }
+
+        static Tx of(Connection c) {
+            return new Tx(c, null);
+        }
+
+        static Tx cached(Connection c) {
+            return new Tx(c, new HashMap<>());
+        }
+
+        int update(String sql, Object... params) throws SQLException {
+            PreparedStatement ps = prepare(sql);
+            try {
+                bind(ps, params);
+                return ps.executeUpdate();
+            } finally {
+                release(ps);
+            }
+        }
+
+        <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+            PreparedStatement ps = prepare(sql);
+            try {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<T> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(mapper.map(rs));
+                    }
+                    return out;
+                }
+            } finally {
+                release(ps);
+            }
+        }
+
+        /** Runs a statement without parameters or results (BEGIN, COMMIT, ROLLBACK). */
+        void execute(String sql) throws SQLException {
+            PreparedStatement ps = prepare(sql);
+            try {
+                ps.execute();
+            } finally {
+                release(ps);
+            }
+        }
+
+        private PreparedStatement prepare(String sql) throws SQLException {
+            if (cache == null) {
+                return c.prepareStatement(sql);
+            }
+            PreparedStatement ps = cache.get(sql);
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+                cache.put(sql, ps);
+            }
+            return ps;
+        }
+
+        private void release(PreparedStatement ps) throws SQLException {
+            if (cache == null) {
+                ps.close();
+            } else {
+                ps.clearParameters();
+            }
+        }
+
+        /** Closes the cached statements (the connection is the caller's). */
+        void closeStatements() {
+            if (cache != null) {
+                cache.values().forEach(ps -> {
+                    try {
+                        ps.close();
+                    } catch (SQLException ignored) {
+                        // the connection is being closed anyway
+                    }
+                });
+                cache.clear();
+            }
+        }
     }
 
     <T> T inTransaction(Work<T> work) {
-        writeLock.ifPresent(Lock::lock);
+        if (writer.isPresent()) {
+            return writer.get().inTransaction(work);
+        }
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                T result = work.run(c);
+                T result = work.run(Tx.of(c));
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -49,21 +141,19 @@ final class Jdbc {
             }
         } catch (SQLException e) {
             throw new StoreException("database transaction failed: " + e.getMessage(), e);
-        } finally {
-            writeLock.ifPresent(Lock::unlock);
         }
     }
 
     <T> T withConnection(Work<T> work) {
         try (Connection c = ds.getConnection()) {
-            return work.run(c);
+            return work.run(Tx.of(c));
         } catch (SQLException e) {
             throw new StoreException("database query failed: " + e.getMessage(), e);
         }
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        return withConnection(c -> query(c, sql, mapper, params));
+        return withConnection(tx -> tx.query(sql, mapper, params));
     }
 
     <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
@@ -72,27 +162,7 @@ final class Jdbc {
     }
 
     int update(String sql, Object... params) {
-        return inTransaction(c -> update(c, sql, params));
-    }
-
-    static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
-        }
-    }
-
-    static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, params);
-            return ps.executeUpdate();
-        }
+        return inTransaction(tx -> tx.update(sql, params));
     }
 
     /** Binds parameters; an {@code Optional} binds its value or SQL NULL of the given type hint. */

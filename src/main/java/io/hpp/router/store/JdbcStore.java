@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
 public final class JdbcStore implements Store {
@@ -21,6 +23,8 @@ public final class JdbcStore implements Store {
     private final Jdbc jdbc;
     private final Dialect dialect;
     private final Optional<HikariDataSource> holdPool;
+    private final Optional<SqliteWriter> writer;
+    private final Optional<LocalHolds> localHolds;
 
     public JdbcStore(HikariDataSource ds, Dialect dialect) {
         this(ds, dialect, Optional.empty());
@@ -31,7 +35,12 @@ public final class JdbcStore implements Store {
         this.ds = ds;
         this.dialect = dialect;
         this.holdPool = holdPool;
-        this.jdbc = new Jdbc(ds, dialect == Dialect.SQLITE ? Optional.of(new ReentrantLock()) : Optional.empty());
+        boolean sqlite = dialect == Dialect.SQLITE;
+        this.writer = sqlite
+                ? Optional.of(new SqliteWriter(() -> java.sql.DriverManager.getConnection(ds.getJdbcUrl(), ds.getDataSourceProperties())))
+                : Optional.empty();
+        this.localHolds = sqlite ? Optional.of(new LocalHolds()) : Optional.empty();
+        this.jdbc = new Jdbc(ds, writer);
     }
 
     @Override
@@ -45,12 +54,19 @@ public final class JdbcStore implements Store {
 
     @Override
     public Optional<ConsumerRecord> consumer(String id) {
-        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE id = ?", JdbcStore::consumerRow, id);
+        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE id = ?", JdbcStore::consumerRow, id).map(this::withHolds);
+    }
+
+    /** SQLite: the holds of requests in flight live in memory, not in the row. */
+    private ConsumerRecord withHolds(ConsumerRecord c) {
+        return localHolds.map(h -> new ConsumerRecord(c.id(), c.username(), c.customId(), c.quota(), c.used(),
+                c.reserved().plus(h.reserved(c.id())), c.requests(), c.totalTokens(), c.createdAt(), c.auto(), c.limits())).orElse(c);
     }
 
     @Override
     public Optional<ConsumerRecord> consumerByCustomId(String customId) {
-        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE custom_id = ?", JdbcStore::consumerRow, customId);
+        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE custom_id = ?", JdbcStore::consumerRow, customId)
+                .map(this::withHolds);
     }
 
     @Override
@@ -92,17 +108,17 @@ public final class JdbcStore implements Store {
 
     @Override
     public void upsertModel(Model model) {
-        jdbc.inTransaction(c -> ModelRows.upsert(c, model));
+        jdbc.inTransaction(tx -> ModelRows.upsert(tx, model));
     }
 
     @Override
     public boolean seedModels(List<Model> models) {
-        return jdbc.inTransaction(c -> {
-            if (!Jdbc.query(c, "SELECT id FROM models LIMIT 1", rs -> rs.getString(1)).isEmpty()) {
+        return jdbc.inTransaction(tx -> {
+            if (!tx.query("SELECT id FROM models LIMIT 1", rs -> rs.getString(1)).isEmpty()) {
                 return false;
             }
             for (Model m : models) {
-                ModelRows.upsert(c, m);
+                ModelRows.upsert(tx, m);
             }
             return true;
         });
@@ -110,10 +126,13 @@ public final class JdbcStore implements Store {
 
     @Override
     public boolean reserve(Reservation r, Money mustRemain) {
+        if (localHolds.isPresent()) {
+            return writer.orElseThrow().exclusively(tx -> localHolds.get().tryHold(tx, r, mustRemain));
+        }
         if (holdPool.isPresent()) {
             // PostgreSQL: one statement, one round trip; the hold row is written only if the balance covered it
             try (java.sql.Connection c = holdPool.get().getConnection()) {
-                return Jdbc.update(c, "WITH held AS (UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
+                return Jdbc.Tx.of(c).update("WITH held AS (UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
                                 + "WHERE id = ? AND quota_nanos - used_nanos - reserved_nanos >= ? RETURNING id) "
                                 + "INSERT INTO reservations (id, consumer_id, amount_nanos, expires_at) SELECT ?, id, ?, ? FROM held",
                         r.amount().nanos(), r.consumerId(), mustRemain.nanos(), r.id(), r.amount().nanos(), r.expiresAt().toEpochMilli()) == 1;
@@ -121,16 +140,27 @@ public final class JdbcStore implements Store {
                 throw new StoreException("quota hold failed: " + e.getMessage(), e);
             }
         }
-        return jdbc.inTransaction(c -> {
-            int held = Jdbc.update(c, "UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
+        return jdbc.inTransaction(tx -> {
+            int held = tx.update("UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
                     + "WHERE id = ? AND quota_nanos - used_nanos - reserved_nanos >= ?",
                     r.amount().nanos(), r.consumerId(), mustRemain.nanos());
             if (held == 1) {
-                Jdbc.update(c, "INSERT INTO reservations (id, consumer_id, amount_nanos, expires_at) VALUES (?, ?, ?, ?)",
+                tx.update("INSERT INTO reservations (id, consumer_id, amount_nanos, expires_at) VALUES (?, ?, ?, ?)",
                         r.id(), r.consumerId(), r.amount().nanos(), r.expiresAt().toEpochMilli());
             }
             return held == 1;
         });
+    }
+
+    /** What one batch adds to one consumer's row. */
+    private static final class Totals {
+        long cost;
+        long released;
+        long requests;
+        long tokens;
+        long autoRequests;
+        long autoCost;
+        long autoBaseline;
     }
 
     @Override
@@ -138,40 +168,65 @@ public final class JdbcStore implements Store {
         if (batch.isEmpty()) {
             return;
         }
-        // one lock order for every node: consumers by id, so concurrent batches cannot deadlock
-        List<Settlement> ordered = batch.stream()
-                .sorted(java.util.Comparator.comparing((Settlement s) -> s.entry().consumerId()).thenComparing(s -> s.entry().keyId()))
-                .toList();
-        jdbc.inTransaction(c -> {
-            for (Settlement s : ordered) {
-                settleOne(c, s);
+        List<String> heldInMemory = new ArrayList<>();
+        jdbc.inTransaction(tx -> {
+            // rows first, then one update per consumer, window and key, each in id order: concurrent batches on other
+            // nodes take the row locks in the same order and cannot deadlock
+            Map<String, Totals> consumers = new TreeMap<>();
+            Map<String, Long> keysUsed = new TreeMap<>();
+            Map<String, Map<Long, Long>> windows = new TreeMap<>();
+            for (Settlement s : batch) {
+                RequestLogEntry e = s.entry();
+                Totals t = consumers.computeIfAbsent(e.consumerId(), id -> new Totals());
+                if (s.reservation().isPresent()) {
+                    Reservation r = s.reservation().get();
+                    if (localHolds.isPresent()) {
+                        heldInMemory.add(r.id());
+                    } else if (tx.update("DELETE FROM reservations WHERE id = ?", r.id()) == 1) {
+                        // released only if the row is still there: the sweeper may have released it already
+                        t.released += r.amount().nanos();
+                    }
+                }
+                t.cost += e.cost().nanos();
+                t.requests++;
+                t.tokens += e.usage().totalTokens();
+                if (e.meta().baselineCost().isPresent()) {
+                    t.autoRequests++;
+                    t.autoCost += e.cost().nanos();
+                    t.autoBaseline += e.meta().baselineCost().get().nanos();
+                }
+                RequestLogRows.insert(tx, e);
+                if (s.rateWindow().isPresent() && e.usage().totalTokens() > 0) {
+                    windows.computeIfAbsent(e.consumerId(), id -> new TreeMap<>()).merge(s.rateWindow().get(), e.usage().totalTokens(), Long::sum);
+                }
+                keysUsed.merge(e.keyId(), e.createdAt().toEpochMilli(), Math::max);
+            }
+            for (Map.Entry<String, Totals> c : consumers.entrySet()) {
+                Totals t = c.getValue();
+                tx.update("UPDATE consumers SET used_nanos = used_nanos + ?, reserved_nanos = reserved_nanos - ?, requests = requests + ?, "
+                                + "total_tokens = total_tokens + ?, auto_requests = auto_requests + ?, auto_cost_nanos = auto_cost_nanos + ?, "
+                                + "auto_baseline_nanos = auto_baseline_nanos + ? WHERE id = ?",
+                        t.cost, t.released, t.requests, t.tokens, t.autoRequests, t.autoCost, t.autoBaseline, c.getKey());
+            }
+            for (Map.Entry<String, Map<Long, Long>> w : windows.entrySet()) {
+                for (Map.Entry<Long, Long> tokens : w.getValue().entrySet()) {
+                    tx.update("UPDATE rate_windows SET tokens = tokens + ? WHERE consumer_id = ? AND window_start = ?",
+                            tokens.getValue(), w.getKey(), tokens.getKey());
+                }
+            }
+            for (Map.Entry<String, Long> k : keysUsed.entrySet()) {
+                tx.update("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                        k.getValue(), k.getKey(), k.getValue());
             }
             return null;
         });
-    }
-
-    /** Releases the hold only if the reservation row is still there: the reaper may have released it already. */
-    private static void settleOne(Connection c, Settlement s) throws SQLException {
-        RequestLogEntry e = s.entry();
-        long release = 0;
-        if (s.reservation().isPresent()
-                && Jdbc.update(c, "DELETE FROM reservations WHERE id = ?", s.reservation().get().id()) == 1) {
-            release = s.reservation().get().amount().nanos();
+        // after the commit, so a hold never stops counting before its charge does
+        if (!heldInMemory.isEmpty()) {
+            writer.orElseThrow().exclusively(tx -> {
+                heldInMemory.forEach(localHolds.get()::release);
+                return null;
+            });
         }
-        Jdbc.update(c, "UPDATE consumers SET used_nanos = used_nanos + ?, reserved_nanos = reserved_nanos - ?, "
-                        + "requests = requests + 1, total_tokens = total_tokens + ? WHERE id = ?",
-                e.cost().nanos(), release, e.usage().totalTokens(), e.consumerId());
-        if (e.meta().baselineCost().isPresent()) {
-            Jdbc.update(c, "UPDATE consumers SET auto_requests = auto_requests + 1, auto_cost_nanos = auto_cost_nanos + ?, "
-                    + "auto_baseline_nanos = auto_baseline_nanos + ? WHERE id = ?",
-                    e.cost().nanos(), e.meta().baselineCost().get().nanos(), e.consumerId());
-        }
-        RequestLogRows.insert(c, e);
-        if (s.rateWindow().isPresent() && e.usage().totalTokens() > 0) {
-            Jdbc.update(c, "UPDATE rate_windows SET tokens = tokens + ? WHERE consumer_id = ? AND window_start = ?",
-                    e.usage().totalTokens(), e.consumerId(), s.rateWindow().get());
-        }
-        Jdbc.update(c, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", e.createdAt().toEpochMilli(), e.keyId());
     }
 
     @Override
@@ -190,7 +245,7 @@ public final class JdbcStore implements Store {
                 limits.tokensPerMinute().orElse(Long.MAX_VALUE)};
         if (holdPool.isPresent()) {
             try (java.sql.Connection c = holdPool.get().getConnection()) {
-                return Jdbc.update(c, sql, params) == 1;
+                return Jdbc.Tx.of(c).update(sql, params) == 1;
             } catch (SQLException e) {
                 throw new StoreException("rate-limit check failed: " + e.getMessage(), e);
             }
@@ -201,13 +256,15 @@ public final class JdbcStore implements Store {
     @Override
     public int releaseExpired(Instant now) {
         jdbc.update("DELETE FROM rate_windows WHERE window_start < ?", now.toEpochMilli() / 60_000 - 10);
-        return jdbc.inTransaction(c -> {
-            List<Reservation> expired = Jdbc.query(c, "SELECT id, consumer_id, amount_nanos, expires_at FROM reservations WHERE expires_at < ?",
+        int local = localHolds.map(h -> writer.orElseThrow().exclusively(tx -> h.releaseExpired(now))).orElse(0);
+        // the table is also swept on SQLite: holds written there by an older version or another process
+        return local + jdbc.inTransaction(tx -> {
+            List<Reservation> expired = tx.query("SELECT id, consumer_id, amount_nanos, expires_at FROM reservations WHERE expires_at < ?",
                     rs -> new Reservation(rs.getString(1), rs.getString(2), new Money(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))),
                     now.toEpochMilli());
             for (Reservation r : expired) {
-                if (Jdbc.update(c, "DELETE FROM reservations WHERE id = ?", r.id()) == 1) {
-                    Jdbc.update(c, "UPDATE consumers SET reserved_nanos = reserved_nanos - ? WHERE id = ?", r.amount().nanos(), r.consumerId());
+                if (tx.update("DELETE FROM reservations WHERE id = ?", r.id()) == 1) {
+                    tx.update("UPDATE consumers SET reserved_nanos = reserved_nanos - ? WHERE id = ?", r.amount().nanos(), r.consumerId());
                 }
             }
             return expired.size();
@@ -234,13 +291,13 @@ public final class JdbcStore implements Store {
     @Override
     public RulesetRecord publishRuleset(String body, String createdBy) {
         long now = System.currentTimeMillis();
-        long version = jdbc.inTransaction(c -> {
+        long version = jdbc.inTransaction(tx -> {
             if (dialect == Dialect.POSTGRES) {
-                Jdbc.update(c, "LOCK TABLE routing_rulesets IN SHARE ROW EXCLUSIVE MODE");
+                tx.update("LOCK TABLE routing_rulesets IN SHARE ROW EXCLUSIVE MODE");
             }
-            long next = Jdbc.query(c, "SELECT COALESCE(MAX(version), 0) + 1 FROM routing_rulesets", rs -> rs.getLong(1)).getFirst();
-            Jdbc.update(c, "UPDATE routing_rulesets SET active = 0 WHERE active = 1");
-            Jdbc.update(c, "INSERT INTO routing_rulesets (version, created_at, created_by, body, active) VALUES (?, ?, ?, ?, 1)",
+            long next = tx.query("SELECT COALESCE(MAX(version), 0) + 1 FROM routing_rulesets", rs -> rs.getLong(1)).getFirst();
+            tx.update("UPDATE routing_rulesets SET active = 0 WHERE active = 1");
+            tx.update("INSERT INTO routing_rulesets (version, created_at, created_by, body, active) VALUES (?, ?, ?, ?, 1)",
                     next, now, createdBy, body);
             return next;
         });
@@ -249,12 +306,12 @@ public final class JdbcStore implements Store {
 
     @Override
     public boolean activateRuleset(long version) {
-        return jdbc.inTransaction(c -> {
-            if (Jdbc.query(c, "SELECT version FROM routing_rulesets WHERE version = ?", rs -> rs.getLong(1), version).isEmpty()) {
+        return jdbc.inTransaction(tx -> {
+            if (tx.query("SELECT version FROM routing_rulesets WHERE version = ?", rs -> rs.getLong(1), version).isEmpty()) {
                 return false;
             }
-            Jdbc.update(c, "UPDATE routing_rulesets SET active = 0 WHERE active = 1");
-            Jdbc.update(c, "UPDATE routing_rulesets SET active = 1 WHERE version = ?", version);
+            tx.update("UPDATE routing_rulesets SET active = 0 WHERE active = 1");
+            tx.update("UPDATE routing_rulesets SET active = 1 WHERE version = ?", version);
             return true;
         });
     }
@@ -317,6 +374,7 @@ public final class JdbcStore implements Store {
     @Override
     public void close() {
         holdPool.ifPresent(HikariDataSource::close);
+        writer.ifPresent(SqliteWriter::close);
         ds.close();
     }
 

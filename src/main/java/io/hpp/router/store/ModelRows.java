@@ -3,7 +3,6 @@ package io.hpp.router.store;
 import io.hpp.router.billing.Price;
 import io.hpp.router.catalog.Model;
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
@@ -23,9 +22,9 @@ final class ModelRows {
                 Model.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), fallbacks(rs.getString("fallbacks")));
     }
 
-    static int upsert(Connection c, Model m) throws SQLException {
+    static int upsert(Jdbc.Tx tx, Model m) throws SQLException {
         Price p = m.price();
-        return Jdbc.update(c, "INSERT INTO models (id, provider, upstream_model, owned_by, input_price, output_price, "
+        return tx.update("INSERT INTO models (id, provider, upstream_model, owned_by, input_price, output_price, "
                         + "cache_write_price, cache_read_price, max_output_tokens, enabled, kind, updated_at, fallbacks) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                         + "provider = excluded.provider, upstream_model = excluded.upstream_model, owned_by = excluded.owned_by, "

@@ -1,7 +1,6 @@
 package io.hpp.router.store;
 
 import io.hpp.router.billing.Money;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,8 +11,8 @@ final class RequestLogRows {
     private RequestLogRows() {
     }
 
-    static void insert(Connection c, RequestLogEntry e) throws SQLException {
-        Jdbc.update(c, "INSERT INTO request_log (id, consumer_id, key_id, requested_model, resolved_model, basket, rule_id, "
+    static void insert(Jdbc.Tx tx, RequestLogEntry e) throws SQLException {
+        tx.update("INSERT INTO request_log (id, consumer_id, key_id, requested_model, resolved_model, basket, rule_id, "
                         + "rules_version, tier, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, "
                         + "cost_nanos, status, error_code, streamed, latency_ms, ttft_ms, created_at, request_id, endpoint, upstream_ms, "
                         + "baseline_cost_nanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,189 @@
+package io.hpp.router.provider;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The byte streams under {@link HttpConnection}: the socket's read buffer and the two body framings. */
+final class HttpBodies {
+    private HttpBodies() {
+    }
+
+    /** A read buffer without the locking of {@code BufferedInputStream} (one thread uses a connection at a time). */
+    static final class SocketInput extends InputStream {
+        private final InputStream in;
+        private final byte[] buf = new byte[16 * 1024];
+        private int pos;
+        private int lim;
+
+        SocketInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (pos == lim && !fill()) {
+                return -1;
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos == lim) {
+                if (len >= buf.length) {
+                    return in.read(b, off, len); // large reads go straight into the caller's array
+                }
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, lim - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return lim - pos;
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                return false;
+            }
+            pos = 0;
+            lim = n;
+            return true;
+        }
+    }
+
+    /** Exactly {@code length} bytes, then end of stream; an early end of the connection is an error. */
+    static final class FixedInput extends InputStream {
+        private final InputStream in;
+        private long remaining;
+
+        FixedInput(InputStream in, long length) {
+            this.in = in;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining == 0) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n < 0) {
+                throw new EOFException("the answer ended " + remaining + " bytes before its Content-Length");
+            }
+            remaining -= n;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(in.available(), remaining);
+        }
+    }
+
+    /** Chunked transfer coding: chunk sizes (extensions ignored), data, and trailers skipped at the end. */
+    static final class ChunkedInput extends InputStream {
+        private final InputStream in;
+        private long chunkLeft;
+        private boolean finished;
+
+        ChunkedInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (finished) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (chunkLeft == 0) {
+                chunkLeft = nextChunkSize();
+                if (chunkLeft == 0) {
+                    // trailers until an empty line
+                    while (!line().isEmpty()) {
+                        // ignored
+                    }
+                    finished = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, chunkLeft));
+            if (n < 0) {
+                throw new EOFException("the answer ended inside a chunk");
+            }
+            chunkLeft -= n;
+            if (chunkLeft == 0 && !line().isEmpty()) {
+                throw new IOException("malformed chunk: no CRLF after its data");
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return finished ? 0 : (int) Math.min(in.available(), chunkLeft);
+        }
+
+        private long nextChunkSize() throws IOException {
+            String l = line();
+            int semi = l.indexOf(';');
+            String hex = (semi >= 0 ? l.substring(0, semi) : l).trim();
+            if (hex.isEmpty() || hex.length() > 15) {
+                throw new IOException("malformed chunk size");
+            }
+            try {
+                return Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed chunk size");
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder(16);
+            while (true) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new EOFException("the answer ended inside chunk framing");
+                }
+                if (c == '\n') {
+                    int len = sb.length();
+                    return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+                }
+                if (sb.length() > 4096) {
+                    throw new IOException("chunk framing line too long");
+                }
+                sb.append((char) c);
+            }
+        }
+    }
+}

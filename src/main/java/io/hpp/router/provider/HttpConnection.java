@@ -1,0 +1,262 @@
+package io.hpp.router.provider;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One HTTP/1.1 connection to a provider: writes a request, reads the answer's head, and gives its body as a stream
+ * framed by Content-Length, chunked encoding, or the end of the connection. Blocking I/O on the calling (virtual)
+ * thread, no helper threads and no socket timeouts (the {@link Watchdog} closes a socket that stalls); a body read to
+ * its end hands the connection back to its pool.
+ */
+final class HttpConnection implements AutoCloseable {
+    private static final int MAX_HEAD = 64 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final ConnectionPool pool;
+    private final String hostHeader;
+    private long idleSince;
+    private boolean used;
+
+    HttpConnection(Socket socket, ConnectionPool pool, String hostHeader) throws IOException {
+        this.socket = socket;
+        this.in = new HttpBodies.SocketInput(socket.getInputStream());
+        this.out = socket.getOutputStream();
+        this.pool = pool;
+        this.hostHeader = hostHeader;
+    }
+
+    /** The head of an answer: status, headers (names in lower case, first value), and its body. */
+    record Response(int status, Map<String, String> headers, InputStream body) {
+        Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
+        long contentLength() {
+            String v = headers.get("content-length");
+            return v == null ? -1 : Long.parseLong(v);
+        }
+    }
+
+    /** Whether this connection carried an earlier exchange (a failure before any answer may be a stale keep-alive). */
+    boolean reused() {
+        return used;
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void markIdle(long nanos) {
+        idleSince = nanos;
+    }
+
+    /** Sends one POST and reads the answer's head; the body is read from {@link Response#body()}. */
+    Response post(String target, Map<String, String> headers, byte[] body) throws IOException {
+        StringBuilder head = new StringBuilder(256 + headers.size() * 64);
+        head.append("POST ").append(target).append(" HTTP/1.1\r\nHost: ").append(hostHeader)
+                .append("\r\nContent-Length: ").append(body.length).append("\r\n");
+        headers.forEach((k, v) -> head.append(checked(k)).append(": ").append(checked(v)).append("\r\n"));
+        head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+        System.arraycopy(body, 0, all, headBytes.length, body.length);
+        boolean reusedBefore = used;
+        used = true;
+        String statusLine;
+        try {
+            out.write(all);
+            out.flush();
+            statusLine = readLine(true);
+        } catch (IOException e) {
+            // a kept-alive connection the provider closed fails here, before any byte of an answer
+            throw reusedBefore ? new StaleConnectionException(e) : e;
+        }
+        if (statusLine == null) {
+            throw reusedBefore ? new StaleConnectionException(null) : new EOFException("the connection closed before an answer");
+        }
+        while (true) {
+            int status = parseStatus(statusLine);
+            Map<String, String> h = readHeaders();
+            if (status < 100 || status >= 200) {
+                return new Response(status, h, body(status, statusLine.startsWith("HTTP/1.0"), h));
+            }
+            // 100 Continue and other interim answers come before the real one
+            statusLine = readLine(false);
+        }
+    }
+
+    private InputStream body(int status, boolean http10, Map<String, String> h) throws IOException {
+        String connection = h.getOrDefault("connection", "");
+        boolean keepAlive = http10 ? "keep-alive".equalsIgnoreCase(connection) : !"close".equalsIgnoreCase(connection);
+        String te = h.get("transfer-encoding");
+        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+            return new BodyStream(new HttpBodies.ChunkedInput(in), keepAlive);
+        }
+        if (status == 204 || status == 304) {
+            return new BodyStream(InputStream.nullInputStream(), keepAlive);
+        }
+        String cl = h.get("content-length");
+        if (cl != null) {
+            long length;
+            try {
+                length = Long.parseLong(cl.trim());
+            } catch (NumberFormatException e) {
+                throw new IOException("invalid Content-Length: " + cl);
+            }
+            if (length < 0) {
+                throw new IOException("invalid Content-Length: " + cl);
+            }
+            return new BodyStream(new HttpBodies.FixedInput(in, length), keepAlive);
+        }
+        return new BodyStream(in, false); // framed by the end of the connection
+    }
+
+    private static int parseStatus(String line) throws IOException {
+        if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
+            throw new IOException("not an HTTP/1.x status line");
+        }
+        try {
+            return Integer.parseInt(line.substring(9, 12));
+        } catch (NumberFormatException e) {
+            throw new IOException("invalid status code in the answer");
+        }
+    }
+
+    private Map<String, String> readHeaders() throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        int total = 0;
+        for (String line = readLine(false); !line.isEmpty(); line = readLine(false)) {
+            total += line.length();
+            if (total > MAX_HEAD) {
+                throw new IOException("answer headers larger than " + MAX_HEAD + " bytes");
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("malformed header line in the answer");
+            }
+            headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        return headers;
+    }
+
+    /** A CRLF- (or LF-) terminated ISO-8859-1 line; null at a clean end of stream before the first byte if allowed. */
+    private String readLine(boolean eofAllowed) throws IOException {
+        StringBuilder sb = new StringBuilder(64);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                if (eofAllowed && sb.isEmpty()) {
+                    return null;
+                }
+                throw new EOFException("the connection closed inside the answer's head");
+            }
+            if (b == '\n') {
+                int len = sb.length();
+                if (len > 0 && sb.charAt(len - 1) == '\r') {
+                    sb.setLength(len - 1);
+                }
+                return sb.toString();
+            }
+            if (sb.length() >= MAX_HEAD) {
+                throw new IOException("answer head line longer than " + MAX_HEAD + " bytes");
+            }
+            sb.append((char) b);
+        }
+    }
+
+    private static String checked(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("header names and values must not contain CR, LF or NUL");
+            }
+        }
+        return s;
+    }
+
+    /** Closes the socket (also from the watchdog's thread, to unblock a stalled read). */
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closed either way
+        }
+    }
+
+    boolean isOpen() {
+        return !socket.isClosed();
+    }
+
+    /** A reused keep-alive connection the provider had already closed; the request is sent again on a new one. */
+    static final class StaleConnectionException extends IOException {
+        StaleConnectionException(IOException cause) {
+            super("the provider closed the kept-alive connection", cause);
+        }
+    }
+
+    /** The answer's body; at its end the connection goes back to the pool, closed early it is dropped. */
+    private final class BodyStream extends InputStream {
+        private final InputStream framed;
+        private final boolean keepAlive;
+        private boolean done;
+        private boolean closed;
+
+        BodyStream(InputStream framed, boolean keepAlive) {
+            this.framed = framed;
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("the answer's body is closed");
+            }
+            if (done) {
+                return -1;
+            }
+            int n = framed.read(b, off, len);
+            if (n < 0) {
+                done = true;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return done || closed ? 0 : framed.available();
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (done && keepAlive && isOpen()) {
+                pool.release(HttpConnection.this);
+            } else {
+                HttpConnection.this.close();
+            }
+        }
+    }
+}

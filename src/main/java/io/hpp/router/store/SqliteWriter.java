@@ -1,0 +1,105 @@
+package io.hpp.router.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * SQLite allows one writer at a time, so every write of this process goes through one long-lived connection, one at a
+ * time, with its statements prepared once. Waiting on this lock is cheap, whereas SQLite's own busy handler sleeps in
+ * native code and pins a carrier thread; and explicit BEGIN IMMEDIATE / COMMIT on an auto-commit connection avoid the
+ * driver's habit of opening the next transaction right after each commit.
+ */
+final class SqliteWriter implements AutoCloseable {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Callable<Connection> opener;
+    private Connection connection;
+    private Jdbc.Tx tx;
+
+    SqliteWriter(Callable<Connection> opener) {
+        this.opener = opener;
+    }
+
+    <T> T inTransaction(Jdbc.Work<T> work) {
+        lock.lock();
+        try {
+            Jdbc.Tx t = open();
+            t.execute("BEGIN IMMEDIATE");
+            try {
+                T result = work.run(t);
+                t.execute("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(t);
+                throw e;
+            }
+        } catch (SQLException e) {
+            reset();
+            throw new StoreException("database transaction failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} while no other write can start (reads see every committed write). */
+    <T> T exclusively(Jdbc.Work<T> work) {
+        lock.lock();
+        try {
+            return work.run(open());
+        } catch (SQLException e) {
+            reset();
+            throw new StoreException("database query failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Jdbc.Tx open() throws SQLException {
+        if (connection == null) {
+            try {
+                connection = opener.call();
+            } catch (SQLException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SQLException("cannot open the database", e);
+            }
+            tx = Jdbc.Tx.cached(connection);
+        }
+        return tx;
+    }
+
+    private void rollback(Jdbc.Tx t) {
+        try {
+            t.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction was open (BEGIN failed), or the connection is broken and will be reopened
+        }
+    }
+
+    /** Drops the connection after an error, so the next write starts on a fresh one. */
+    private void reset() {
+        if (tx != null) {
+            tx.closeStatements();
+        }
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // already broken
+        }
+        connection = null;
+        tx = null;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            reset();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
