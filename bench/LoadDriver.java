@@ -53,8 +53,9 @@ public final class LoadDriver {
         HttpRequest request = rb.build();
 
         // warm-up at the full rate so the JIT has compiled the hot paths; not measured
-        int warm = Math.min(seconds, 8);
+        int warm = Math.min(Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "8")), Math.min(seconds, 8));
         run(client, request, rate, warm, stream, new AtomicLongArray(rate * warm), new AtomicLongArray(rate * warm), new AtomicInteger());
+        MAX_IN_FLIGHT.set(0);
 
         int total = rate * seconds;
         AtomicLongArray latencies = new AtomicLongArray(total);
@@ -68,7 +69,8 @@ public final class LoadDriver {
 
         long[] lat = sorted(latencies);
         long[] ttfb = sorted(firstBytes);
-        System.out.printf("target=%s rate=%d/s duration=%ds sent=%d achieved=%.0f/s errors=%d%n", uri, rate, seconds, total, total / elapsed, errors.get());
+        System.out.printf("target=%s rate=%d/s duration=%ds sent=%d achieved=%.0f/s errors=%d max_in_flight=%d%n", uri, rate, seconds, total,
+                total / elapsed, errors.get(), MAX_IN_FLIGHT.get());
         System.out.printf("latency_ms p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f%n", pct(lat, 50), pct(lat, 90), pct(lat, 99), pct(lat, 99.9), pct(lat, 100));
         if (stream) {
             System.out.printf("ttfb_ms p50=%.3f p90=%.3f p99=%.3f%n", pct(ttfb, 50), pct(ttfb, 90), pct(ttfb, 99));
@@ -85,6 +87,9 @@ public final class LoadDriver {
         }
     }
 
+    private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+    private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
+
     private static void run(HttpClient client, HttpRequest request, int rate, int seconds, boolean stream,
                             AtomicLongArray latencies, AtomicLongArray firstBytes, AtomicInteger errors) throws InterruptedException {
         int total = rate * seconds;
@@ -98,6 +103,7 @@ public final class LoadDriver {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
             int idx = i;
+            MAX_IN_FLIGHT.accumulateAndGet(IN_FLIGHT.incrementAndGet(), Math::max);
             client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).whenComplete((r, err) -> {
                 try {
                     if (err != null || r.statusCode() != 200) {
@@ -110,14 +116,18 @@ public final class LoadDriver {
                     try (InputStream in = r.body()) {
                         int b = in.read();
                         firstBytes.set(idx, System.nanoTime() - scheduled);
-                        if (b >= 0) {
-                            in.readAllBytes();
+                        byte[] rest = b >= 0 ? in.readAllBytes() : new byte[0];
+                        // a stream counts only if it ended properly; a cut one ends with an error event and no [DONE]
+                        if (stream && !new String(rest, java.nio.charset.StandardCharsets.UTF_8).contains("data: [DONE]")) {
+                            errors.incrementAndGet();
+                            return;
                         }
                     }
                     latencies.set(idx, System.nanoTime() - scheduled);
                 } catch (IOException e) {
                     errors.incrementAndGet();
                 } finally {
+                    IN_FLIGHT.decrementAndGet();
                     done.countDown();
                 }
             });

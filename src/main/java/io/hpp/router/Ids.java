@@ -22,6 +22,17 @@ public final class Ids {
         return new UUID(hi, lo).toString();
     }
 
+    /**
+     * A version-7 UUID string: the current millisecond first, then random bits. Rows keyed by it are appended to the
+     * end of their primary-key index instead of landing on a random page (fewer pages written per insert).
+     */
+    public static String timeOrderedUuid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
+    }
+
     /** {@code prefix} followed by {@code length} random lowercase letters and digits. */
     public static String token(String prefix, int length) {
         ThreadLocalRandom r = ThreadLocalRandom.current();

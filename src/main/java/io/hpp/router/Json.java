@@ -1,7 +1,9 @@
 package io.hpp.router;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +20,9 @@ public final class Json {
     }
 
     private static ObjectMapper create() {
-        ObjectMapper m = new ObjectMapper();
+        // one shared pool of parser buffers: Jackson's default keeps buffers per thread, which with a virtual thread
+        // per request means a set of buffers for every open stream
+        ObjectMapper m = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build());
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build());
         m.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         m.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));

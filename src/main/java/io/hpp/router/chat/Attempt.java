@@ -103,7 +103,7 @@ public final class Attempt {
     }
 
     public Settlement settlement() {
-        RequestLogEntry entry = new RequestLogEntry(io.hpp.router.Ids.uuid(), key.consumerId(), key.id(), requestedModel,
+        RequestLogEntry entry = new RequestLogEntry(io.hpp.router.Ids.timeOrderedUuid(), key.consumerId(), key.id(), requestedModel,
                 model.map(Model::id), route.map(d -> d.basket().wire()), route.map(RouteDecision::ruleId),
                 route.map(RouteDecision::rulesVersion), route.flatMap(RouteDecision::tier), usage, cost,
                 status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now(),

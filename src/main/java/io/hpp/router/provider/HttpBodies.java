@@ -12,7 +12,7 @@ final class HttpBodies {
     /** A read buffer without the locking of {@code BufferedInputStream} (one thread uses a connection at a time). */
     static final class SocketInput extends InputStream {
         private final InputStream in;
-        private final byte[] buf = new byte[16 * 1024];
+        private final byte[] buf = new byte[4 * 1024];
         private int pos;
         private int lim;
 
@@ -49,7 +49,7 @@ final class HttpBodies {
 
         @Override
         public int available() throws IOException {
-            return lim - pos;
+            return lim - pos + in.available();
         }
 
         private boolean fill() throws IOException {

@@ -246,10 +246,32 @@ final class HttpConnection implements AutoCloseable {
             return done || closed ? 0 : framed.available();
         }
 
+        /**
+         * Reads what has already arrived, without waiting: an SSE answer's caller stops at {@code [DONE]}, and the end of
+         * the body (the last chunk) is usually right behind it. Reaching it keeps the connection for the next request.
+         */
+        private void finishIfArrived() {
+            byte[] skip = new byte[512];
+            int budget = 64 * 1024;
+            try {
+                while (!done && budget > 0 && in.available() > 0) {
+                    int n = read(skip, 0, skip.length);
+                    if (n > 0) {
+                        budget -= n;
+                    }
+                }
+            } catch (IOException e) {
+                done = false;
+            }
+        }
+
         @Override
         public void close() {
             if (closed) {
                 return;
+            }
+            if (!done && keepAlive) {
+                finishIfArrived();
             }
             closed = true;
             if (done && keepAlive && isOpen()) {

@@ -17,7 +17,7 @@ public final class SseReader {
 
     private final InputStream in;
     private final int maxEventBytes;
-    private final byte[] buf = new byte[8192];
+    private final byte[] buf = new byte[2048];
     private int pos;
     private int limit;
 

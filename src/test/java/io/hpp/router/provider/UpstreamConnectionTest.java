@@ -1,0 +1,205 @@
+package io.hpp.router.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hpp.router.config.ProviderConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider HTTP client against a raw socket server on 127.0.0.1 that records every request's bytes and counts
+ * the connections it accepted: keep-alive reuse, both body framings, a stale kept-alive connection, timeouts.
+ */
+class UpstreamConnectionTest {
+    private final Watchdog watchdog = new Watchdog();
+    private RawServer server;
+    private Upstream upstream;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (upstream != null) {
+            upstream.close();
+        }
+        watchdog.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void keepsTheConnectionAliveAndSendsAWellFormedRequest() throws Exception {
+        server = new RawServer(n -> fixed("{\"n\":" + n + "}"), false);
+        upstream = upstream(Duration.ofSeconds(5));
+        for (int i = 1; i <= 3; i++) {
+            try (Upstream.Exchange ex = upstream.post("/chat/completions", Map.of("Authorization", "Bearer sk-test"), "{\"a\":1}".getBytes())) {
+                assertThat(ex.status()).isEqualTo(200);
+                assertThat(ex.header("content-type")).contains("application/json");
+                assertThat(ex.readText(1000)).isEqualTo("{\"n\":" + i + "}");
+            }
+        }
+        assertThat(server.accepted.get()).as("one connection for three requests").isEqualTo(1);
+        String first = server.requests.getFirst();
+        assertThat(first).startsWith("POST /v1/chat/completions HTTP/1.1\r\n")
+                .contains("\r\nHost: 127.0.0.1:" + server.port() + "\r\n", "\r\nContent-Length: 7\r\n",
+                        "\r\nAuthorization: Bearer sk-test\r\n", "\r\nContent-Type: application/json\r\n")
+                .endsWith("\r\n\r\n{\"a\":1}");
+    }
+
+    @Test
+    void decodesChunkedBodiesWithExtensionsAndTrailers() throws Exception {
+        String chunked = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "6;ext=1\r\ndata: \r\n" + "c\r\n{\"x\":\"é\"}\n\n\r\n" + "0\r\nX-Trailer: t\r\n\r\n";
+        server = new RawServer(n -> chunked.getBytes(StandardCharsets.UTF_8), false);
+        upstream = upstream(Duration.ofSeconds(5));
+        for (int i = 0; i < 2; i++) {
+            try (Upstream.Exchange ex = upstream.post("/x", Map.of(), new byte[0])) {
+                assertThat(ex.readText(1000)).isEqualTo("data: {\"x\":\"é\"}\n\n");
+            }
+        }
+        assertThat(server.accepted.get()).as("the chunked body was read to its end, so the connection was reused").isEqualTo(1);
+    }
+
+    @Test
+    void sendsAgainOnANewConnectionWhenTheProviderClosedTheKeptAliveOne() throws Exception {
+        server = new RawServer(n -> fixed("ok" + n), true); // closes every connection after one answer, without saying so
+        upstream = upstream(Duration.ofSeconds(5));
+        for (int i = 1; i <= 3; i++) {
+            try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
+                assertThat(ex.readText(100)).isEqualTo("ok" + i);
+            }
+        }
+        assertThat(server.accepted.get()).isEqualTo(3);
+        assertThat(server.requests).hasSize(3);
+    }
+
+    @Test
+    void aSilentProviderTimesOutAtTheFirstByteDeadline() throws Exception {
+        server = new RawServer(n -> null, false); // reads the request, never answers
+        upstream = upstream(Duration.ofMillis(300));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> upstream.post("/x", Map.of(), "{}".getBytes()))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.code()).isEqualTo("timeout"));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 3_000L);
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsAnError() throws Exception {
+        server = new RawServer(n -> "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"short\":true}".getBytes(), true);
+        upstream = upstream(Duration.ofSeconds(5));
+        try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
+            assertThatThrownBy(() -> ex.readAll(1000)).isInstanceOf(ProviderException.class);
+        }
+    }
+
+    @Test
+    void headerValuesCannotSmuggleLines() throws Exception {
+        server = new RawServer(n -> fixed("x"), false);
+        upstream = upstream(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> upstream.post("/x", Map.of("X-Evil", "a\r\nHost: elsewhere"), new byte[0]))
+                .isInstanceOf(ProviderException.class);
+        assertThat(server.requests).isEmpty();
+    }
+
+    private Upstream upstream(Duration firstByte) {
+        ProviderConfig pc = new ProviderConfig("openai", URI.create("http://127.0.0.1:" + server.port() + "/v1"), Optional.empty(),
+                Duration.ofSeconds(2), firstByte, Duration.ofSeconds(5));
+        return new Upstream(pc, watchdog);
+    }
+
+    private static byte[] fixed(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + json)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Answers each request with {@code answer(n)} (n counts requests from 1; null = never answer). */
+    private static final class RawServer implements AutoCloseable {
+        final AtomicInteger accepted = new AtomicInteger();
+        final List<String> requests = new CopyOnWriteArrayList<>();
+        private final ServerSocket socket;
+        private final AtomicInteger count = new AtomicInteger();
+
+        RawServer(IntFunction<byte[]> answer, boolean closeAfterEach) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket s = socket.accept();
+                        accepted.incrementAndGet();
+                        Thread.ofVirtual().start(() -> serve(s, answer, closeAfterEach));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void serve(Socket s, IntFunction<byte[]> answer, boolean closeAfterEach) {
+            try (s) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                while (true) {
+                    String request = readRequest(in);
+                    if (request == null) {
+                        return;
+                    }
+                    requests.add(request);
+                    byte[] a = answer.apply(count.incrementAndGet());
+                    if (a == null) {
+                        Thread.sleep(10_000);
+                        return;
+                    }
+                    out.write(a);
+                    out.flush();
+                    if (closeAfterEach) {
+                        return;
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client went away
+            }
+        }
+
+        /** The request's head and its Content-Length body, as text; null at the end of the connection. */
+        private static String readRequest(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                head.write(b);
+                String h = head.toString(StandardCharsets.ISO_8859_1);
+                if (h.endsWith("\r\n\r\n")) {
+                    int i = h.indexOf("Content-Length: ");
+                    int length = i < 0 ? 0 : Integer.parseInt(h.substring(i + 16, h.indexOf("\r\n", i)));
+                    return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
