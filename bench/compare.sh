@@ -6,6 +6,7 @@
 #   RATES="200 1000" STREAM_RATES="200" SECONDS_PER_RUN=10 bench/compare.sh     a smaller one
 # Needs: nginx (apt-get install nginx-light), Node.js + npm (Portkey is installed into bench/.portkey on first use).
 set -uo pipefail
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
@@ -53,6 +54,14 @@ KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H
 run() { # name url pids rate mode [headers]
   LOAD_HEADERS="${6:-}" "$JAVA" "$ROOT/bench/LoadDriver.java" "$2" "$4" "$SECS" "${KEY_FOR:--}" "$3" $5 2>/dev/null | tr '\n' ' '
 }
+# warm every target the same way first (500 req/s for 10 s, JSON and streams), so JIT compilation is not measured
+for warm in "http://127.0.0.1:$NGINX/v1/chat/completions|-|" "http://127.0.0.1:$PORTKEY/v1/chat/completions|sk|x-portkey-provider: openai; x-portkey-custom-host: http://127.0.0.1:$UP/v1" \
+            "http://127.0.0.1:$ROUTER/llm/v1/chat/completions|$KEY|"; do
+  IFS='|' read -r wurl wkey whdr <<< "$warm"
+  for wmode in "" stream; do
+    LOAD_HEADERS="$whdr" WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "$wurl" 500 5 "$wkey" - $wmode >/dev/null 2>&1 || true
+  done
+done
 printf '\n%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s\n' target mode rate achieved p50_ms p99_ms added_p50 added_p99 cpu_us rss_mb
 for mode in nonstream stream; do
   rates=$RATES; [ $mode = stream ] && rates=$STREAM_RATES

@@ -25,6 +25,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, "rate_limited", message, java.util.Optional.of(retryAfterSeconds));
     }
 
+    /** The router is at its limit of requests in flight: shed load with a short Retry-After instead of falling over. */
+    public static ApiException overloaded(int limit) {
+        return new ApiException(503, "overloaded", "The router is handling its limit of " + limit + " requests; retry shortly",
+                java.util.Optional.of(1L));
+    }
+
     public java.util.Optional<Long> retryAfterSeconds() {
         return retryAfterSeconds;
     }

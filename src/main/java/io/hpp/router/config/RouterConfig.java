@@ -39,9 +39,11 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
      * @param circuitFailures retryable failures within {@code circuitWindow} that open a model's circuit
      * @param circuitCooldown how long an open circuit skips its model (longer if the provider sent Retry-After)
      * @param drainTimeout    on SIGTERM, how long requests in flight (streams) may take to finish
+     * @param maxInFlight     requests (open streams included) handled at once; more get 503 {@code overloaded}
+     * @param maxConnections  client connections held open at once; more wait to be accepted
      */
     public record Resilience(int retries, Duration retryBackoff, int circuitFailures, Duration circuitWindow,
-                             Duration circuitCooldown, Duration drainTimeout) {
+                             Duration circuitCooldown, Duration drainTimeout, int maxInFlight, int maxConnections) {
     }
 
     /** When the balance cannot pay for the requested output cap. */

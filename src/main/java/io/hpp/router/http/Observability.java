@@ -1,5 +1,6 @@
 package io.hpp.router.http;
 
+import io.hpp.router.ApiException;
 import io.hpp.router.observe.AccessLog;
 import io.hpp.router.observe.Metrics;
 import io.helidon.http.HeaderName;
@@ -8,6 +9,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.util.concurrent.Semaphore;
 import org.slf4j.MDC;
 
 /**
@@ -18,9 +20,14 @@ final class Observability implements Filter {
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
 
     private final Metrics metrics;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
 
-    Observability(Metrics metrics) {
+    /** @param maxInFlight requests handled at once (health, readiness and metrics are not counted) */
+    Observability(Metrics metrics, int maxInFlight) {
         this.metrics = metrics;
+        this.maxInFlight = maxInFlight;
+        this.inFlight = new Semaphore(maxInFlight);
     }
 
     @Override
@@ -30,9 +37,19 @@ final class Observability implements Filter {
         req.context().register(tag);
         res.header(REQUEST_ID, tag.id);
         MDC.put("request_id", tag.id);
+        boolean counted = false;
         try {
+            if (!endpoint(req.path().path()).equals("ops")) {
+                counted = inFlight.tryAcquire();
+                if (!counted) {
+                    throw ApiException.overloaded(maxInFlight);
+                }
+            }
             chain.proceed();
         } finally {
+            if (counted) {
+                inFlight.release();
+            }
             MDC.remove("request_id");
             if (!tag.pipelined) {
                 long nanos = System.nanoTime() - t0;

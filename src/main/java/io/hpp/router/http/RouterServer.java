@@ -48,6 +48,7 @@ public final class RouterServer {
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes())
+                .maxTcpConnections(config.resilience().maxConnections())
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .directHandlers(directHandlers())
                 .routing(r -> routing(r, config, s, openapi))
@@ -58,7 +59,7 @@ public final class RouterServer {
     }
 
     private static void routing(HttpRouting.Builder r, RouterConfig config, Services s, byte[] openapi) {
-        r.addFilter(new Observability(s.metrics()));
+        r.addFilter(new Observability(s.metrics(), config.resilience().maxInFlight()));
         r.addFilter(new Cors(config.corsOrigins()));
         r.error(Throwable.class, ErrorResponses::send);
         RouteTable routes = new RouteTable(r);

@@ -19,12 +19,14 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
         n.put("level", event.getLevel().toString());
         n.put("logger", event.getLoggerName());
         n.put("thread", event.getThreadName());
-        String rid = event.getMDCPropertyMap().get("request_id");
-        if (rid != null) {
-            n.put("request_id", rid);
-        }
         String msg = event.getFormattedMessage();
-        if (event.getLoggerName().equals("hpp.access") && msg.startsWith("{") && msg.length() > 2 && event.getThrowableProxy() == null) {
+        boolean accessLine = event.getLoggerName().equals("hpp.access") && msg.startsWith("{") && msg.length() > 2
+                && event.getThrowableProxy() == null;
+        String rid = event.getMDCPropertyMap().get("request_id");
+        if (rid != null && !accessLine) {
+            n.put("request_id", rid); // an access line carries its own
+        }
+        if (accessLine) {
             // the access line is already a JSON object: splice its fields in rather than parse it again
             String head = n.toString();
             return head.substring(0, head.length() - 1) + "," + msg.substring(1) + "\n";

@@ -58,8 +58,13 @@ public final class CircuitBreakers {
     private Breaker breaker(String target) {
         Breaker b = breakers.get(target);
         if (b == null) {
-            b = breakers.computeIfAbsent(target, t -> new Breaker());
-            onNewTarget.accept(target);
+            // only the thread whose breaker went in announces the target (the gauge is registered once)
+            Breaker fresh = new Breaker();
+            b = breakers.putIfAbsent(target, fresh);
+            if (b == null) {
+                b = fresh;
+                onNewTarget.accept(target);
+            }
         }
         return b;
     }

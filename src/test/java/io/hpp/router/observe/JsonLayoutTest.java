@@ -34,4 +34,13 @@ class JsonLayoutTest {
         assertThat(access.get("logger").asText()).isEqualTo("hpp.access");
         assertThat(access.has("msg")).isFalse();
     }
+
+    @Test
+    void anAccessLineKeepsOneRequestIdItsOwn() {
+        LoggingEvent e = new LoggingEvent("x", context.getLogger("hpp.access"), Level.INFO, "{\"request_id\":\"req_2\",\"status\":200}", null, null);
+        e.setMDCPropertyMap(Map.of("request_id", "req_2"));
+        String line = new JsonLayout().doLayout(e);
+        assertThat(line.split("\"request_id\"", -1)).as("request_id appears once").hasSize(2);
+        assertThat(line).contains("\"request_id\":\"req_2\"");
+    }
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# CPU profile of HPP Router under load (on 127.0.0.1, bounded, stops what it started), with async-profiler taken from
+# Maven Central (tools.profiler:async-profiler): the fake upstream, the router (SQLite, everything on), a warm-up at
+# the rate, then RATE req/s for SECONDS while the profiler samples (Java and kernel frames). Writes collapsed stacks
+# to OUT (one line per stack, for flame graphs or grep) and prints the heaviest frames.
+#   bench/profile.sh [RATE=500] [SECONDS=10] [OUT=target/profile.collapsed] [stream]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RATE="${1:-500}"; SECS="${2:-10}"; OUT="$(realpath -m "${3:-$ROOT/target/profile.collapsed}")"; MODE="${4:-}"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+AP_VERSION=4.2
+AP_JAR="$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar"
+[ -f "$AP_JAR" ] || mvn -B -q dependency:get -Dartifact=tools.profiler:async-profiler:$AP_VERSION >/dev/null
+AP_DIR="$ROOT/target/async-profiler"; mkdir -p "$AP_DIR"
+[ -f "$AP_DIR/linux-x64/libasyncProfiler.so" ] || (cd "$AP_DIR" && unzip -q -o "$AP_JAR" 'linux-x64/*')
+LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
+UP=18971; ROUTER=18972; ADMIN=bench-admin-token-0123456789
+WORK="$(mktemp -d)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+[ -f "$ROOT/target/hpp-router.jar" ] || (cd "$ROOT" && ./hpp-router --version >/dev/null)
+
+"$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & pids+=($!)
+HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
+  OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
+  "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmx320m -Xss512k -XX:+UnlockDiagnosticVMOptions \
+  -XX:+DebugNonSafepoints -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
+for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$ROUTER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break; sleep 0.1; done
+CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
+KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+URL="http://127.0.0.1:$ROUTER/llm/v1/chat/completions"
+"$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" "$RATE" 20 "$KEY" "$ROUTER_PID" $MODE > /dev/null   # warm-up: let the JIT finish
+"$JAVA_HOME/bin/jcmd" $ROUTER_PID JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=1000000\"" > /dev/null
+"$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" "$RATE" "$SECS" "$KEY" "$ROUTER_PID" $MODE
+"$JAVA_HOME/bin/jcmd" $ROUTER_PID JVMTI.agent_load "$LIB" "\"stop,file=$OUT,collapsed\"" > /dev/null
+echo "collapsed stacks: $OUT"
+awk '{ n = $NF; $NF = ""; split($0, f, ";"); self[f[length(f)]] += n; total += n }
+     END { for (k in self) printf "%6.2f%% %s\n", 100 * self[k] / total, k }' "$OUT" | sort -rn | head -25
