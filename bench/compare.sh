@@ -54,7 +54,7 @@ KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H
 run() { # name url pids rate mode [headers]
   LOAD_HEADERS="${6:-}" "$JAVA" "$ROOT/bench/LoadDriver.java" "$2" "$4" "$SECS" "${KEY_FOR:--}" "$3" $5 2>/dev/null | tr '\n' ' '
 }
-# warm every target the same way first (500 req/s for 10 s, JSON and streams), so JIT compilation is not measured
+# warm every target the same way first (500 req/s for 5 s, JSON and streams), so JIT compilation is not measured
 for warm in "http://127.0.0.1:$NGINX/v1/chat/completions|-|" "http://127.0.0.1:$PORTKEY/v1/chat/completions|sk|x-portkey-provider: openai; x-portkey-custom-host: http://127.0.0.1:$UP/v1" \
             "http://127.0.0.1:$ROUTER/llm/v1/chat/completions|$KEY|"; do
   IFS='|' read -r wurl wkey whdr <<< "$warm"

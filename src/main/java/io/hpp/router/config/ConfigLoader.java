@@ -130,8 +130,8 @@ public final class ConfigLoader {
                 Duration.ofMillis(number("resilience.circuit_window_ms", "HPP_ROUTER_CIRCUIT_WINDOW_MS", 30_000, 100, 3_600_000)),
                 Duration.ofMillis(number("resilience.circuit_cooldown_ms", "HPP_ROUTER_CIRCUIT_COOLDOWN_MS", 30_000, 10, 3_600_000)),
                 Duration.ofMillis(number("server.drain_timeout_ms", "HPP_ROUTER_DRAIN_TIMEOUT_MS", 30_000, 0, 600_000)),
-                (int) number("server.max_in_flight", "HPP_ROUTER_MAX_IN_FLIGHT", 6_000, 1, 1_000_000),
-                (int) number("server.max_connections", "HPP_ROUTER_MAX_CONNECTIONS", 10_000, 1, 1_000_000));
+                (int) number("server.max_in_flight", "HPP_ROUTER_MAX_IN_FLIGHT", 5_500, 1, 1_000_000),
+                (int) number("server.max_connections", "HPP_ROUTER_MAX_CONNECTIONS", 6_000, 1, 1_000_000));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
                 reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins());
     }
