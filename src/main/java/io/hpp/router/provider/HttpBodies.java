@@ -9,6 +9,16 @@ final class HttpBodies {
     private HttpBodies() {
     }
 
+    /** A stream read in blocks; its single-byte read goes through the block read. */
+    abstract static class BlockInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
     /** A read buffer without the locking of {@code BufferedInputStream} (one thread uses a connection at a time). */
     static final class SocketInput extends InputStream {
         private final InputStream in;
@@ -64,20 +74,13 @@ final class HttpBodies {
     }
 
     /** Exactly {@code length} bytes, then end of stream; an early end of the connection is an error. */
-    static final class FixedInput extends InputStream {
+    static final class FixedInput extends BlockInput {
         private final InputStream in;
         private long remaining;
 
         FixedInput(InputStream in, long length) {
             this.in = in;
             this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -103,20 +106,13 @@ final class HttpBodies {
     }
 
     /** Chunked transfer coding: chunk sizes (extensions ignored), data, and trailers skipped at the end. */
-    static final class ChunkedInput extends InputStream {
+    static final class ChunkedInput extends BlockInput {
         private final InputStream in;
         private long chunkLeft;
         private boolean finished;
 
         ChunkedInput(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

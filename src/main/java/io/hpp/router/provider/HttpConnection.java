@@ -205,10 +205,16 @@ final class HttpConnection implements AutoCloseable {
         StaleConnectionException(IOException cause) {
             super("the provider closed the kept-alive connection", cause);
         }
+
+        /** A signal to resend, caught one frame up: no stack trace (it showed as 1.4% of the CPU at 1,000 req/s). */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** The answer's body; at its end the connection goes back to the pool, closed early it is dropped. */
-    private final class BodyStream extends InputStream {
+    private final class BodyStream extends HttpBodies.BlockInput {
         private final InputStream framed;
         private final boolean keepAlive;
         private boolean done;
@@ -217,13 +223,6 @@ final class HttpConnection implements AutoCloseable {
         BodyStream(InputStream framed, boolean keepAlive) {
             this.framed = framed;
             this.keepAlive = keepAlive;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -193,18 +193,11 @@ public final class Upstream implements AutoCloseable {
         /** Moves the idle deadline forward on every read; closing it ends the exchange's use of the connection. */
         private static final int MAX_READ = 64 * 1024;
 
-        private final class GuardedStream extends InputStream {
+        private final class GuardedStream extends HttpBodies.BlockInput {
             private final InputStream in;
 
             GuardedStream(InputStream in) {
                 this.in = in;
-            }
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n <= 0 ? -1 : one[0] & 0xff;
             }
 
             /** Reads at most 64 KiB per call, so the idle deadline moves forward during a large body too. */
