@@ -13,6 +13,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The provider HTTP client against a raw socket server on 127.0.0.1 that records every request's bytes and counts
@@ -117,6 +124,50 @@ class UpstreamConnectionTest {
         assertThat(server.requests).isEmpty();
     }
 
+    @Test
+    void httpsVerifiesTheProvidersCertificateAndKeepsTheConnection(@TempDir Path dir) throws Exception {
+        // a throw-away certificate for 127.0.0.1, made with the JDK's keytool
+        Path store = dir.resolve("tls.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "fake", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=fake-provider",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext serverCtx = SSLContext.getInstance("TLS");
+        serverCtx.init(kmf.getKeyManagers(), null, null);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext clientCtx = SSLContext.getInstance("TLS");
+        clientCtx.init(null, tmf.getTrustManagers(), null);
+
+        server = new RawServer(serverCtx.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+                n -> fixed("{\"tls\":" + n + "}"), false);
+        ProviderConfig pc = new ProviderConfig("openai", URI.create("https://127.0.0.1:" + server.port() + "/v1"), Optional.empty(),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        upstream = new Upstream(pc, watchdog, clientCtx.getSocketFactory());
+        for (int i = 1; i <= 2; i++) {
+            try (Upstream.Exchange ex = upstream.post("/chat/completions", Map.of(), "{}".getBytes())) {
+                assertThat(ex.status()).isEqualTo(200);
+                assertThat(ex.readText(100)).isEqualTo("{\"tls\":" + i + "}");
+            }
+        }
+        assertThat(server.accepted.get()).as("one TLS connection for both requests").isEqualTo(1);
+        assertThat(server.requests.getFirst()).startsWith("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:" + server.port());
+
+        // the same server through the default trust store: its certificate is refused, nothing is sent
+        try (Upstream untrusting = new Upstream(pc, watchdog)) {
+            assertThatThrownBy(() -> untrusting.post("/chat/completions", Map.of(), "{}".getBytes()))
+                    .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.code()).isEqualTo("connection_failed"));
+        }
+        assertThat(server.requests).hasSize(2);
+    }
+
     private Upstream upstream(Duration firstByte) {
         ProviderConfig pc = new ProviderConfig("openai", URI.create("http://127.0.0.1:" + server.port() + "/v1"), Optional.empty(),
                 Duration.ofSeconds(2), firstByte, Duration.ofSeconds(5));
@@ -137,7 +188,11 @@ class UpstreamConnectionTest {
         private final AtomicInteger count = new AtomicInteger();
 
         RawServer(IntFunction<byte[]> answer, boolean closeAfterEach) throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), answer, closeAfterEach);
+        }
+
+        RawServer(ServerSocket listening, IntFunction<byte[]> answer, boolean closeAfterEach) {
+            socket = listening;
             Thread.ofVirtual().start(() -> {
                 while (!socket.isClosed()) {
                     try {
