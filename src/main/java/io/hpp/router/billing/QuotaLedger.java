@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Holds a request's worst-case cost before any provider is called, so a balance is never overspent. The common case
- * is one conditional UPDATE priced from the cheap input bound; only when that fails does it read the balance, run
+ * is one conditional hold (PostgreSQL: one statement; SQLite: in memory against the stored balance) priced from the
+ * cheap input bound; only when that fails does it read the balance, run
  * the tokenizer for a tighter input estimate and, by policy, lower the output cap to what the consumer can afford.
  */
 public final class QuotaLedger {
