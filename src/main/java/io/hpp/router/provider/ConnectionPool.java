@@ -112,15 +112,6 @@ final class ConnectionPool implements AutoCloseable {
         c.close();
     }
 
-    int idleCount() {
-        lock.lock();
-        try {
-            return idle.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     @Override
     public void close() {
         lock.lock();

@@ -48,11 +48,6 @@ final class HttpConnection implements AutoCloseable {
         }
     }
 
-    /** Whether this connection carried an earlier exchange (a failure before any answer may be a stale keep-alive). */
-    boolean reused() {
-        return used;
-    }
-
     long idleSince() {
         return idleSince;
     }

@@ -2,7 +2,6 @@ package io.hpp.router.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -13,11 +12,17 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SqliteWriter implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
-    private final Callable<Connection> opener;
+    private final Opener opener;
     private Connection connection;
     private Jdbc.Tx tx;
 
-    SqliteWriter(Callable<Connection> opener) {
+    /** Opens the writer's connection (again after an error). */
+    @FunctionalInterface
+    interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    SqliteWriter(Opener opener) {
         this.opener = opener;
     }
 
@@ -57,13 +62,7 @@ final class SqliteWriter implements AutoCloseable {
 
     private Jdbc.Tx open() throws SQLException {
         if (connection == null) {
-            try {
-                connection = opener.call();
-            } catch (SQLException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new SQLException("cannot open the database", e);
-            }
+            connection = opener.open();
             tx = Jdbc.Tx.cached(connection);
         }
         return tx;
