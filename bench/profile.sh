@@ -4,6 +4,7 @@
 # the rate, then RATE req/s for SECONDS while the profiler samples (Java and kernel frames). Writes collapsed stacks
 # to OUT (one line per stack, for flame graphs or grep) and prints the heaviest frames.
 #   bench/profile.sh [RATE=500] [SECONDS=10] [OUT=target/profile.collapsed] [stream]
+#   PROFILE_EVENT=event=alloc bench/profile.sh ...   (allocations instead of CPU; any async-profiler start option)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RATE="${1:-500}"; SECS="${2:-10}"; OUT="$(realpath -m "${3:-$ROOT/target/profile.collapsed}")"; MODE="${4:-}"
@@ -32,7 +33,7 @@ CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authoriz
 KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
 URL="http://127.0.0.1:$ROUTER/llm/v1/chat/completions"
 "$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" "$RATE" 20 "$KEY" "$ROUTER_PID" $MODE > /dev/null   # warm-up: let the JIT finish
-"$JAVA_HOME/bin/jcmd" $ROUTER_PID JVMTI.agent_load "$LIB" "\"start,event=cpu,interval=1000000\"" > /dev/null
+"$JAVA_HOME/bin/jcmd" $ROUTER_PID JVMTI.agent_load "$LIB" "\"start,${PROFILE_EVENT:-event=cpu,interval=1000000}\"" > /dev/null
 "$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" "$RATE" "$SECS" "$KEY" "$ROUTER_PID" $MODE
 "$JAVA_HOME/bin/jcmd" $ROUTER_PID JVMTI.agent_load "$LIB" "\"stop,file=$OUT,collapsed\"" > /dev/null
 echo "collapsed stacks: $OUT"

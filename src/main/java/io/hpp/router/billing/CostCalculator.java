@@ -17,7 +17,7 @@ public final class CostCalculator {
                 .add(price.output().multiply(BigDecimal.valueOf(usage.output())))
                 .add(price.cacheWriteOrInput().multiply(BigDecimal.valueOf(usage.cacheWrite())))
                 .add(price.cacheReadOrInput().multiply(BigDecimal.valueOf(usage.cacheRead())))
-                .divide(MILLION);
+                .movePointLeft(6);   // per 1M tokens: exact, without BigDecimal.divide's trial divisions
         return Money.ofDollars(dollars.setScale(9, RoundingMode.CEILING));
     }
 

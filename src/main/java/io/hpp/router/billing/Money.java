@@ -26,8 +26,8 @@ public record Money(long nanos) implements Comparable<Money> {
     }
 
     public BigDecimal dollars() {
-        BigDecimal d = BigDecimal.valueOf(nanos).divide(NANOS_PER_DOLLAR);
-        return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+        // scale 9 is nanos exactly: no division (BigDecimal.divide was 10% of the bytes allocated per request)
+        return nanos == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(nanos, 9).stripTrailingZeros();
     }
 
     public Money plus(Money other) {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -24,9 +25,13 @@ import java.util.function.Supplier;
  */
 public final class Metrics {
     static final int MAX_CONSUMERS = 500;
+    private static final String REQUESTS = "Requests by endpoint, model, provider and status";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Set<String> labelledConsumers = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MeterKey, Timer> timers = new ConcurrentHashMap<>();
+    private final DistributionSummary batchRows;
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -35,6 +40,7 @@ public final class Metrics {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        batchRows = DistributionSummary.builder("hpp_request_log_batch_rows").description("Rows per request-log batch").register(registry);
     }
 
     public String scrape() {
@@ -43,18 +49,16 @@ public final class Metrics {
 
     /** A request that did not go through the chat or image pipeline. */
     public void request(String endpoint, int status, long nanos) {
-        Counter.builder("hpp_requests").description("Requests by endpoint, model, provider and status")
-                .tags("endpoint", endpoint, "model", "none", "provider", "none", "status", Integer.toString(status))
-                .register(registry).increment();
+        counter("hpp_requests", REQUESTS, "endpoint", endpoint, "model", "none", "provider", "none", "status", Integer.toString(status))
+                .increment();
         timer("hpp_added_latency", "Time the router itself adds to a request", "endpoint", endpoint).record(Duration.ofNanos(nanos));
     }
 
     /** A chat or image request, from its settlement. */
     public void settled(RequestLogEntry e, String provider) {
         String model = e.resolvedModel().orElse("none");
-        Counter.builder("hpp_requests").description("Requests by endpoint, model, provider and status")
-                .tags("endpoint", e.meta().endpoint(), "model", model, "provider", provider, "status", Integer.toString(e.status()))
-                .register(registry).increment();
+        counter("hpp_requests", REQUESTS, "endpoint", e.meta().endpoint(), "model", model, "provider", provider,
+                "status", Integer.toString(e.status())).increment();
         long upstreamMs = e.meta().upstreamMs().orElse(0L);
         timer("hpp_added_latency", "Time the router itself adds to a request", "endpoint", e.meta().endpoint())
                 .record(Duration.ofMillis(Math.max(0, e.latencyMs() - upstreamMs)));
@@ -71,35 +75,31 @@ public final class Metrics {
         if (e.cost().isPositive()) {
             // Prometheus samples are float64 by definition: these counters are for dashboards; the exact amounts are
             // the ledger's (integer nano-dollars in the database)
-            Counter.builder("hpp_cost_usd").description("Cost charged, by model").tag("model", model).register(registry)
-                    .increment(e.cost().dollars().doubleValue());
-            Counter.builder("hpp_consumer_cost_usd").description("Cost charged, by consumer (first " + MAX_CONSUMERS + " consumers; then other)")
-                    .tag("consumer", consumerLabel(e.consumerId())).register(registry).increment(e.cost().dollars().doubleValue());
+            counter("hpp_cost_usd", "Cost charged, by model", "model", model).increment(e.cost().dollars().doubleValue());
+            counter("hpp_consumer_cost_usd", "Cost charged, by consumer (first " + MAX_CONSUMERS + " consumers; then other)",
+                    "consumer", consumerLabel(e.consumerId())).increment(e.cost().dollars().doubleValue());
         }
         if (e.errorCode().filter("quota_exceeded"::equals).isPresent()) {
-            Counter.builder("hpp_quota_rejections").description("Requests refused for lack of quota").register(registry).increment();
+            counter("hpp_quota_rejections", "Requests refused for lack of quota").increment();
         }
         if (e.errorCode().filter("rate_limited"::equals).isPresent()) {
-            Counter.builder("hpp_rate_limit_rejections").description("Requests refused by a consumer's rate limit").register(registry).increment();
+            counter("hpp_rate_limit_rejections", "Requests refused by a consumer's rate limit").increment();
         }
         if (e.basket().isPresent()) {
-            Counter.builder("hpp_routing_decisions").description("hpprouter/auto decisions")
-                    .tags("basket", e.basket().get(), "tier", e.tier().orElse("none"), "rule", e.ruleId().orElse("none"),
-                            "version", e.rulesVersion().map(String::valueOf).orElse("none"))
-                    .register(registry).increment();
+            counter("hpp_routing_decisions", "hpprouter/auto decisions", "basket", e.basket().get(), "tier", e.tier().orElse("none"),
+                    "rule", e.ruleId().orElse("none"), "version", e.rulesVersion().map(String::valueOf).orElse("none")).increment();
         }
     }
 
     /** Settlement writes: how long each batch took. */
     public void logWrite(long nanos, int rows) {
         timer("hpp_request_log_write", "Time to write one batch of request-log rows", "kind", "batch").record(Duration.ofNanos(nanos));
-        DistributionSummary.builder("hpp_request_log_batch_rows").description("Rows per request-log batch").register(registry).record(rows);
+        batchRows.record(rows);
     }
 
     /** A request served by a fallback model. */
     public void fallback(String from, String to) {
-        Counter.builder("hpp_fallbacks").description("Requests served by a fallback model").tags("from", from, "to", to)
-                .register(registry).increment();
+        counter("hpp_fallbacks", "Requests served by a fallback model", "from", from, "to", to).increment();
     }
 
     /** The circuit of one target: 0 closed, 1 open, 0.5 half-open (probing). */
@@ -115,14 +115,29 @@ public final class Metrics {
 
     private void tokens(String model, String kind, long n) {
         if (n > 0) {
-            Counter.builder("hpp_tokens").description("Tokens by model and kind").tags("model", model, "kind", kind)
-                    .register(registry).increment(n);
+            counter("hpp_tokens", "Tokens by model and kind", "model", model, "kind", kind).increment(n);
         }
     }
 
+    /**
+     * A counter, registered on first use and then taken from a map: registering again on every request (building and
+     * sorting its tags, then looking it up) cost more than the increment itself.
+     */
+    private Counter counter(String name, String description, String... tags) {
+        MeterKey key = new MeterKey(name, List.of(tags));
+        Counter c = counters.get(key);
+        return c != null ? c : counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
     private Timer timer(String name, String description, String tagKey, String tagValue) {
-        return Timer.builder(name).description(description).tag(tagKey, tagValue).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+        MeterKey key = new MeterKey(name, List.of(tagKey, tagValue));
+        Timer t = timers.get(key);
+        return t != null ? t : timers.computeIfAbsent(key, k -> Timer.builder(name).description(description).tag(tagKey, tagValue)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry));
+    }
+
+    private record MeterKey(String name, List<String> tags) {
     }
 
     private String consumerLabel(String consumerId) {

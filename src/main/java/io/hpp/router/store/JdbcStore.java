@@ -36,10 +36,9 @@ public final class JdbcStore implements Store {
         this.dialect = dialect;
         this.holdPool = holdPool;
         boolean sqlite = dialect == Dialect.SQLITE;
-        this.writer = sqlite
-                ? Optional.of(new SqliteWriter(() -> java.sql.DriverManager.getConnection(ds.getJdbcUrl(), ds.getDataSourceProperties())))
-                : Optional.empty();
-        this.localHolds = sqlite ? Optional.of(new LocalHolds()) : Optional.empty();
+        SqliteWriter.Opener opener = () -> java.sql.DriverManager.getConnection(ds.getJdbcUrl(), ds.getDataSourceProperties());
+        this.writer = sqlite ? Optional.of(new SqliteWriter(opener)) : Optional.empty();
+        this.localHolds = sqlite ? Optional.of(new LocalHolds(opener)) : Optional.empty();
         this.jdbc = new Jdbc(ds, writer);
     }
 
@@ -127,7 +126,7 @@ public final class JdbcStore implements Store {
     @Override
     public boolean reserve(Reservation r, Money mustRemain) {
         if (localHolds.isPresent()) {
-            return writer.orElseThrow().exclusively(tx -> localHolds.get().tryHold(tx, r, mustRemain));
+            return localHolds.get().tryHold(r, mustRemain);
         }
         if (holdPool.isPresent()) {
             // PostgreSQL: one statement, one round trip; the hold row is written only if the balance covered it
@@ -222,10 +221,7 @@ public final class JdbcStore implements Store {
         });
         // after the commit, so a hold never stops counting before its charge does
         if (!heldInMemory.isEmpty()) {
-            writer.orElseThrow().exclusively(tx -> {
-                heldInMemory.forEach(localHolds.get()::release);
-                return null;
-            });
+            localHolds.get().release(heldInMemory);
         }
     }
 
@@ -256,7 +252,7 @@ public final class JdbcStore implements Store {
     @Override
     public int releaseExpired(Instant now) {
         jdbc.update("DELETE FROM rate_windows WHERE window_start < ?", now.toEpochMilli() / 60_000 - 10);
-        int local = localHolds.map(h -> writer.orElseThrow().exclusively(tx -> h.releaseExpired(now))).orElse(0);
+        int local = localHolds.map(h -> h.releaseExpired(now)).orElse(0);
         // the table is also swept on SQLite: holds written there by an older version or another process
         return local + jdbc.inTransaction(tx -> {
             List<Reservation> expired = tx.query("SELECT id, consumer_id, amount_nanos, expires_at FROM reservations WHERE expires_at < ?",
@@ -375,6 +371,7 @@ public final class JdbcStore implements Store {
     public void close() {
         holdPool.ifPresent(HikariDataSource::close);
         writer.ifPresent(SqliteWriter::close);
+        localHolds.ifPresent(LocalHolds::close);
         ds.close();
     }
 

@@ -1,6 +1,7 @@
 package io.hpp.router.store;
 
 import io.hpp.router.billing.Money;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,56 +9,123 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * SQLite: quota holds kept in memory. An embedded database has one router process (see {@code ServeLock}), so the
  * holds of requests in flight need no table: a crash loses them together with the requests they were for, and there
- * is nothing to sweep after a restart. The balance itself (quota and used) stays in the database, read under the
- * write lock, so a top-up or a change made by the CLI counts at once. Every change happens under
- * {@link SqliteWriter}'s lock; {@link #reserved} may be read without it.
+ * is nothing to sweep after a restart. The balance itself (quota and used) stays in the database, so a top-up or a
+ * change made by the CLI counts at once.
+ *
+ * <p>Holds have their own lock and their own read connection: a request's hold never waits for the writer's commit
+ * (in WAL mode a read sees every commit that finished before it began). It stays exact because a settled request's
+ * hold is released only after the commit that charged it: a hold check that no longer sees the released hold starts
+ * its read after that commit, so it sees the charge; one that still sees the hold counts it, at worst, twice.
+ * {@link #reserved} may be read without the lock.
  */
-final class LocalHolds {
+final class LocalHolds implements AutoCloseable {
+    private static final String BALANCE = "SELECT quota_nanos - used_nanos FROM consumers WHERE id = ?";
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SqliteWriter.Opener opener;
     private final Map<String, Reservation> byId = new HashMap<>();
     private final ConcurrentHashMap<String, Long> reservedByConsumer = new ConcurrentHashMap<>();
+    private Connection connection;
+    private Jdbc.Tx reader;
 
-    /** Holds {@code r} if the consumer's balance less its holds covers {@code mustRemain}; call under the write lock. */
-    boolean tryHold(Jdbc.Tx tx, Reservation r, Money mustRemain) throws SQLException {
-        List<Long> remaining = tx.query("SELECT quota_nanos - used_nanos FROM consumers WHERE id = ?", rs -> rs.getLong(1), r.consumerId());
-        if (remaining.isEmpty()) {
-            return false;
-        }
-        long available = remaining.getFirst() - reservedByConsumer.getOrDefault(r.consumerId(), 0L);
-        if (available < mustRemain.nanos()) {
-            return false;
-        }
-        byId.put(r.id(), r);
-        reservedByConsumer.merge(r.consumerId(), r.amount().nanos(), Long::sum);
-        return true;
+    /** @param opener opens the read connection (again after an error) */
+    LocalHolds(SqliteWriter.Opener opener) {
+        this.opener = opener;
     }
 
-    /** Drops a hold; the amount released, or zero when it was already gone (expired); call under the write lock. */
-    long release(String reservationId) {
-        Reservation r = byId.remove(reservationId);
-        if (r == null) {
-            return 0;
-        }
-        reservedByConsumer.computeIfPresent(r.consumerId(), (id, held) -> held == r.amount().nanos() ? null : held - r.amount().nanos());
-        return r.amount().nanos();
-    }
-
-    /** Drops holds that expired before {@code now}; how many; call under the write lock. */
-    int releaseExpired(Instant now) {
-        List<String> expired = new ArrayList<>();
-        byId.forEach((id, r) -> {
-            if (r.expiresAt().isBefore(now)) {
-                expired.add(id);
+    /** Holds {@code r} if the consumer's balance less its holds covers {@code mustRemain}. */
+    boolean tryHold(Reservation r, Money mustRemain) {
+        lock.lock();
+        try {
+            long held = reservedByConsumer.getOrDefault(r.consumerId(), 0L);
+            List<Long> remaining = reader().query(BALANCE, rs -> rs.getLong(1), r.consumerId());
+            if (remaining.isEmpty() || remaining.getFirst() - held < mustRemain.nanos()) {
+                return false;
             }
-        });
-        expired.forEach(this::release);
-        return expired.size();
+            byId.put(r.id(), r);
+            reservedByConsumer.merge(r.consumerId(), r.amount().nanos(), Long::sum);
+            return true;
+        } catch (SQLException e) {
+            reset();
+            throw new StoreException("quota hold failed: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops holds; call only after the commit that charged their requests. */
+    void release(List<String> reservationIds) {
+        lock.lock();
+        try {
+            reservationIds.forEach(this::releaseOne);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops holds that expired before {@code now}; how many. */
+    int releaseExpired(Instant now) {
+        lock.lock();
+        try {
+            List<String> expired = new ArrayList<>();
+            byId.forEach((id, r) -> {
+                if (r.expiresAt().isBefore(now)) {
+                    expired.add(id);
+                }
+            });
+            expired.forEach(this::releaseOne);
+            return expired.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     Money reserved(String consumerId) {
         return new Money(reservedByConsumer.getOrDefault(consumerId, 0L));
+    }
+
+    private void releaseOne(String reservationId) {
+        Reservation r = byId.remove(reservationId);
+        if (r != null) {
+            reservedByConsumer.computeIfPresent(r.consumerId(), (id, held) -> held == r.amount().nanos() ? null : held - r.amount().nanos());
+        }
+    }
+
+    private Jdbc.Tx reader() throws SQLException {
+        if (connection == null) {
+            connection = opener.open();
+            reader = Jdbc.Tx.cached(connection);
+        }
+        return reader;
+    }
+
+    private void reset() {
+        if (reader != null) {
+            reader.closeStatements();
+        }
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // already broken
+        }
+        connection = null;
+        reader = null;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            reset();
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -47,19 +47,6 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} while no other write can start (reads see every committed write). */
-    <T> T exclusively(Jdbc.Work<T> work) {
-        lock.lock();
-        try {
-            return work.run(open());
-        } catch (SQLException e) {
-            reset();
-            throw new StoreException("database query failed: " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private Jdbc.Tx open() throws SQLException {
         if (connection == null) {
             connection = opener.open();

@@ -82,6 +82,38 @@ abstract class StoreContract {
     }
 
     @Test
+    void holdsRacingSettlementsNeverAdmitMoreThanTheBalance() throws Exception {
+        // every hold is charged in full and released by its settlement while other threads are taking holds: a hold
+        // check that saw a released hold but not its charge would admit an eleventh $0.1 and push used past $1
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("1"));
+        store.createKey(new ApiKeyRecord("k1", c.id(), new byte[32], Optional.empty(), Instant.now(), Optional.empty()));
+        java.util.concurrent.atomic.AtomicInteger granted = new java.util.concurrent.atomic.AtomicInteger();
+        List<Callable<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            workers.add(() -> {
+                for (int i = 0; i < 25; i++) {
+                    Reservation r = hold(c.id(), "0.1", Instant.now().plusSeconds(60));
+                    if (store.reserve(r, r.amount())) {
+                        granted.incrementAndGet();
+                        store.settle(List.of(settle(r, "0.1")));
+                    }
+                }
+                return null;
+            });
+        }
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (Future<Void> f : pool.invokeAll(workers)) {
+                f.get();
+            }
+        }
+        ConsumerRecord after = store.consumer(c.id()).orElseThrow();
+        assertThat(granted.get()).isEqualTo(10);
+        assertThat(after.used()).isEqualTo(Money.ofDollars("1"));
+        assertThat(after.reserved()).isEqualTo(Money.ZERO);
+        assertThat(store.requestLog(c.id(), 100)).hasSize(10);
+    }
+
+    @Test
     void settlementChargesReleasesAndLogsInOneStep() {
         ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("5"));
         store.createKey(new ApiKeyRecord("k1", c.id(), new byte[32], Optional.empty(), Instant.now(), Optional.empty()));
