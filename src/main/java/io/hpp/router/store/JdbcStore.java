@@ -36,7 +36,7 @@ public final class JdbcStore implements Store {
         this.dialect = dialect;
         this.holdPool = holdPool;
         boolean sqlite = dialect == Dialect.SQLITE;
-        SqliteWriter.Opener opener = () -> java.sql.DriverManager.getConnection(ds.getJdbcUrl(), ds.getDataSourceProperties());
+        LongLivedConnection.Opener opener = () -> java.sql.DriverManager.getConnection(ds.getJdbcUrl(), ds.getDataSourceProperties());
         this.writer = sqlite ? Optional.of(new SqliteWriter(opener)) : Optional.empty();
         this.localHolds = sqlite ? Optional.of(new LocalHolds(opener)) : Optional.empty();
         this.jdbc = new Jdbc(ds, writer);

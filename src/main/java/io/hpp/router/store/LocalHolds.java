@@ -1,7 +1,6 @@
 package io.hpp.router.store;
 
 import io.hpp.router.billing.Money;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,15 +26,13 @@ final class LocalHolds implements AutoCloseable {
     private static final String BALANCE = "SELECT quota_nanos - used_nanos FROM consumers WHERE id = ?";
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final SqliteWriter.Opener opener;
     private final Map<String, Reservation> byId = new HashMap<>();
     private final ConcurrentHashMap<String, Long> reservedByConsumer = new ConcurrentHashMap<>();
-    private Connection connection;
-    private Jdbc.Tx reader;
+    private final LongLivedConnection reader;
 
     /** @param opener opens the read connection (again after an error) */
-    LocalHolds(SqliteWriter.Opener opener) {
-        this.opener = opener;
+    LocalHolds(LongLivedConnection.Opener opener) {
+        this.reader = new LongLivedConnection(opener);
     }
 
     /** Holds {@code r} if the consumer's balance less its holds covers {@code mustRemain}. */
@@ -43,7 +40,7 @@ final class LocalHolds implements AutoCloseable {
         lock.lock();
         try {
             long held = reservedByConsumer.getOrDefault(r.consumerId(), 0L);
-            List<Long> remaining = reader().query(BALANCE, rs -> rs.getLong(1), r.consumerId());
+            List<Long> remaining = reader.tx().query(BALANCE, rs -> rs.getLong(1), r.consumerId());
             if (remaining.isEmpty() || remaining.getFirst() - held < mustRemain.nanos()) {
                 return false;
             }
@@ -51,7 +48,7 @@ final class LocalHolds implements AutoCloseable {
             reservedByConsumer.merge(r.consumerId(), r.amount().nanos(), Long::sum);
             return true;
         } catch (SQLException e) {
-            reset();
+            reader.reset();
             throw new StoreException("quota hold failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
@@ -96,34 +93,11 @@ final class LocalHolds implements AutoCloseable {
         }
     }
 
-    private Jdbc.Tx reader() throws SQLException {
-        if (connection == null) {
-            connection = opener.open();
-            reader = Jdbc.Tx.cached(connection);
-        }
-        return reader;
-    }
-
-    private void reset() {
-        if (reader != null) {
-            reader.closeStatements();
-        }
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // already broken
-        }
-        connection = null;
-        reader = null;
-    }
-
     @Override
     public void close() {
         lock.lock();
         try {
-            reset();
+            reader.reset();
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,5 @@
 package io.hpp.router.store;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -12,24 +11,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SqliteWriter implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
-    private final Opener opener;
-    private Connection connection;
-    private Jdbc.Tx tx;
+    private final LongLivedConnection connection;
 
-    /** Opens the writer's connection (again after an error). */
-    @FunctionalInterface
-    interface Opener {
-        Connection open() throws SQLException;
-    }
-
-    SqliteWriter(Opener opener) {
-        this.opener = opener;
+    SqliteWriter(LongLivedConnection.Opener opener) {
+        this.connection = new LongLivedConnection(opener);
     }
 
     <T> T inTransaction(Jdbc.Work<T> work) {
         lock.lock();
         try {
-            Jdbc.Tx t = open();
+            Jdbc.Tx t = connection.tx();
             t.execute("BEGIN IMMEDIATE");
             try {
                 T result = work.run(t);
@@ -40,19 +31,11 @@ final class SqliteWriter implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            reset();
+            connection.reset();   // the next write starts on a fresh connection
             throw new StoreException("database transaction failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
-    }
-
-    private Jdbc.Tx open() throws SQLException {
-        if (connection == null) {
-            connection = opener.open();
-            tx = Jdbc.Tx.cached(connection);
-        }
-        return tx;
     }
 
     private void rollback(Jdbc.Tx t) {
@@ -63,27 +46,11 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
-    /** Drops the connection after an error, so the next write starts on a fresh one. */
-    private void reset() {
-        if (tx != null) {
-            tx.closeStatements();
-        }
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // already broken
-        }
-        connection = null;
-        tx = null;
-    }
-
     @Override
     public void close() {
         lock.lock();
         try {
-            reset();
+            connection.reset();
         } finally {
             lock.unlock();
         }
