@@ -44,7 +44,7 @@ PK_PID=$!; pids+=($PK_PID)
 # HPP Router with everything on
 HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
   OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
-  "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmx320m -Xss512k -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 &
+  "$JAVA" @"$ROOT/jvm.options" -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 &
 ROUTER_PID=$!; pids+=($ROUTER_PID)
 wait_up "http://127.0.0.1:$UP/"; wait_up "http://127.0.0.1:$NGINX/"; wait_up "http://127.0.0.1:$PORTKEY/"; wait_up "http://127.0.0.1:$ROUTER/healthz"
 sleep 1

@@ -12,7 +12,7 @@ trap cleanup EXIT
 "$JAVA" "$ROOT/bench/FastUpstream.java" $UP > "$WORK/up.log" 2>&1 & pids+=($!)
 HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$RP HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/b.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
   OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk HPP_ROUTER_LOG_LEVEL=WARN \
-  "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx64m -Xlog:gc:file="$WORK/gc.log" -jar "$ROOT/target/hpp-router.jar" serve \
+  "$JAVA" @"$ROOT/jvm.options" -Xmx64m -Xlog:gc:file="$WORK/gc.log" -jar "$ROOT/target/hpp-router.jar" serve \
   > "$WORK/r.log" 2>&1 & RPID=$!; pids+=($RPID)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RP/openapi.yaml" >/dev/null 2>&1 && break; sleep 0.1; done
 sleep 1

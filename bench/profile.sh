@@ -25,7 +25,7 @@ trap cleanup EXIT
 "$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & pids+=($!)
 HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
   OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
-  "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmx320m -Xss512k -XX:+UnlockDiagnosticVMOptions \
+  "$JAVA" @"$ROOT/jvm.options" -XX:+UnlockDiagnosticVMOptions \
   -XX:+DebugNonSafepoints -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$ROUTER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break; sleep 0.1; done

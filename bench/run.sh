@@ -29,7 +29,7 @@ fi
 "$JAVA" "$ROOT/bench/FastUpstream.java" "$UP_PORT" > "$WORK/upstream.log" 2>&1 & pids+=($!)
 HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER_PORT HPP_ROUTER_DB_URL="$DB_URL" \
   HPP_ROUTER_ADMIN_TOKEN=$ADMIN OPENAI_BASE_URL="http://127.0.0.1:$UP_PORT/v1" OPENAI_API_KEY=sk-bench \
-  HPP_ROUTER_LOG_LEVEL=${BENCH_LOG_LEVEL:-INFO} "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -Xmx320m -Xss512k ${BENCH_ROUTER_OPTS:-} -jar "$ROOT/target/hpp-router.jar" serve \
+  HPP_ROUTER_LOG_LEVEL=${BENCH_LOG_LEVEL:-INFO} "$JAVA" @"$ROOT/jvm.options" ${BENCH_ROUTER_OPTS:-} -jar "$ROOT/target/hpp-router.jar" serve \
   > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$ROUTER_PORT/openapi.yaml" >/dev/null 2>&1 && break; sleep 0.1; done
 CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER_PORT/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" \
