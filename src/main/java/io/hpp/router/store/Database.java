@@ -55,6 +55,9 @@ public final class Database {
             p.setProperty("busy_timeout", "10000");
             p.setProperty("foreign_keys", "true");
             p.setProperty("transaction_mode", "IMMEDIATE");
+            // no caller asks for generated keys; left on, the driver prepares and runs "SELECT last_insert_rowid()"
+            // after every INSERT (7% of the request-log writer's samples at 1,000 req/s)
+            p.setProperty("jdbc.get_generated_keys", "false");
             hc.setDataSourceProperties(p);
         } else {
             // a statement that cannot finish in time fails (closed) instead of holding a request forever
