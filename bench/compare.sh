@@ -53,7 +53,24 @@ PK_NODE=$(pgrep -f "start-server.js --port=$PORTKEY" | head -1)
 CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
 KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
 
+ticks() { # CPU ticks used so far by every process started here
+  local t=0 p s
+  for p in $UP_PID ${NGINX_PIDS//,/ } $PK_NODE $ROUTER_PID; do
+    s=($(sed -E 's/^.*\) //' "/proc/$p/stat" 2>/dev/null || echo)); [ ${#s[@]} -gt 12 ] && t=$((t + s[11] + s[12]))
+  done
+  echo $t
+}
+quiet() { # waits (at most 60 s) until the processes started here use under 10% of a core: a target that fell behind
+  # (Portkey at 1,000 req/s) keeps working off its backlog after its run and would slow the next target's run
+  local i a b
+  for i in $(seq 1 120); do
+    a=$(ticks); sleep 0.5; b=$(ticks)
+    [ $((b - a)) -le 5 ] && return 0
+  done
+  echo "still busy after 60 s" >&2
+}
 run() { # name url pids rate mode [headers]
+  quiet
   LOAD_HEADERS="${6:-}" "$JAVA" "$ROOT/bench/LoadDriver.java" "$2" "$4" "$SECS" "${KEY_FOR:--}" "$3" $5 2>/dev/null | tr '\n' ' '
 }
 # warm every target the same way first (500 req/s for WARM seconds, JSON and streams), so JIT compilation is not measured

@@ -71,12 +71,14 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<ConsumerRecord> setQuota(String consumerId, Money quota) {
         jdbc.update("UPDATE consumers SET quota_nanos = ? WHERE id = ?", quota.nanos(), consumerId);
+        localHolds.ifPresent(h -> h.forget(consumerId));
         return consumer(consumerId);
     }
 
     @Override
     public Optional<ConsumerRecord> addQuota(String consumerId, Money delta) {
         jdbc.update("UPDATE consumers SET quota_nanos = quota_nanos + ? WHERE id = ?", delta.nanos(), consumerId);
+        localHolds.ifPresent(h -> h.forget(consumerId));
         return consumer(consumerId);
     }
 
@@ -168,6 +170,7 @@ public final class JdbcStore implements Store {
             return;
         }
         List<String> heldInMemory = new ArrayList<>();
+        java.util.Set<String> chargedConsumers = new java.util.HashSet<>();
         jdbc.inTransaction(tx -> {
             // rows first, then one update per consumer, window and key, each in id order: concurrent batches on other
             // nodes take the row locks in the same order and cannot deadlock
@@ -176,6 +179,7 @@ public final class JdbcStore implements Store {
             Map<String, Map<Long, Long>> windows = new TreeMap<>();
             for (Settlement s : batch) {
                 RequestLogEntry e = s.entry();
+                chargedConsumers.add(e.consumerId());
                 Totals t = consumers.computeIfAbsent(e.consumerId(), id -> new Totals());
                 if (s.reservation().isPresent()) {
                     Reservation r = s.reservation().get();
@@ -220,8 +224,8 @@ public final class JdbcStore implements Store {
             return null;
         });
         // after the commit, so a hold never stops counting before its charge does
-        if (!heldInMemory.isEmpty()) {
-            localHolds.get().release(heldInMemory);
+        if (localHolds.isPresent()) {
+            localHolds.get().release(heldInMemory, chargedConsumers);
         }
     }
 

@@ -4,6 +4,7 @@ import io.hpp.router.billing.Money;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,26 +14,42 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * SQLite: quota holds kept in memory. An embedded database has one router process (see {@code ServeLock}), so the
  * holds of requests in flight need no table: a crash loses them together with the requests they were for, and there
- * is nothing to sweep after a restart. The balance itself (quota and used) stays in the database, so a top-up or a
- * change made by the CLI counts at once.
+ * is nothing to sweep after a restart. The balance itself (quota and used) stays in the database.
  *
  * <p>Holds have their own lock and their own read connection: a request's hold never waits for the writer's commit
  * (in WAL mode a read sees every commit that finished before it began). It stays exact because a settled request's
  * hold is released only after the commit that charged it: a hold check that no longer sees the released hold starts
  * its read after that commit, so it sees the charge; one that still sees the hold counts it, at worst, twice.
- * {@link #reserved} may be read without the lock.
+ *
+ * <p>The balance read is remembered per consumer until something in this process changes it: the release after a
+ * settlement commit, or an admin change ({@link #forget}). Then the next hold reads again, which sees the commit, so
+ * the same argument holds: at 1,000 requests a second for one consumer that is one read per settlement batch instead
+ * of one per request. A change made by another process (the CLI) is seen when the remembered balance is
+ * {@link #MAX_AGE_NANOS} old. {@link #reserved} may be read without the lock.
  */
 final class LocalHolds implements AutoCloseable {
     private static final String BALANCE = "SELECT quota_nanos - used_nanos FROM consumers WHERE id = ?";
+    /** How long a balance read is trusted when nothing in this process changed it: the CLI's changes count after it. */
+    static final long MAX_AGE_NANOS = 2_000_000_000L;
+
+    private record Balance(long remaining, long readAt) {
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Reservation> byId = new HashMap<>();
     private final ConcurrentHashMap<String, Long> reservedByConsumer = new ConcurrentHashMap<>();
+    private final Map<String, Balance> balances = new HashMap<>();
     private final LongLivedConnection reader;
+    private final long maxAgeNanos;
 
     /** @param opener opens the read connection (again after an error) */
     LocalHolds(LongLivedConnection.Opener opener) {
+        this(opener, MAX_AGE_NANOS);
+    }
+
+    LocalHolds(LongLivedConnection.Opener opener, long maxAgeNanos) {
         this.reader = new LongLivedConnection(opener);
+        this.maxAgeNanos = maxAgeNanos;
     }
 
     /** Holds {@code r} if the consumer's balance less its holds covers {@code mustRemain}. */
@@ -40,8 +57,8 @@ final class LocalHolds implements AutoCloseable {
         lock.lock();
         try {
             long held = reservedByConsumer.getOrDefault(r.consumerId(), 0L);
-            List<Long> remaining = reader.tx().query(BALANCE, rs -> rs.getLong(1), r.consumerId());
-            if (remaining.isEmpty() || remaining.getFirst() - held < mustRemain.nanos()) {
+            Balance balance = balance(r.consumerId());
+            if (balance == null || balance.remaining() - held < mustRemain.nanos()) {
                 return false;
             }
             byId.put(r.id(), r);
@@ -55,11 +72,42 @@ final class LocalHolds implements AutoCloseable {
         }
     }
 
-    /** Drops holds; call only after the commit that charged their requests. */
-    void release(List<String> reservationIds) {
+    /** The consumer's quota less used, remembered or read; null for an unknown consumer. Under the lock. */
+    private Balance balance(String consumerId) throws SQLException {
+        long now = System.nanoTime();
+        Balance known = balances.get(consumerId);
+        if (known != null && now - known.readAt() < maxAgeNanos) {
+            return known;
+        }
+        List<Long> remaining = reader.tx().query(BALANCE, rs -> rs.getLong(1), consumerId);
+        if (remaining.isEmpty()) {
+            balances.remove(consumerId);
+            return null;
+        }
+        Balance read = new Balance(remaining.getFirst(), now);
+        balances.put(consumerId, read);
+        return read;
+    }
+
+    /**
+     * Drops holds and the remembered balances of the consumers charged; call only after the commit that charged their
+     * requests (the next hold reads the balance again and sees the charge).
+     */
+    void release(List<String> reservationIds, Collection<String> chargedConsumers) {
         lock.lock();
         try {
             reservationIds.forEach(this::releaseOne);
+            chargedConsumers.forEach(balances::remove);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets a consumer's remembered balance; call after committing a change to its quota or use. */
+    void forget(String consumerId) {
+        lock.lock();
+        try {
+            balances.remove(consumerId);
         } finally {
             lock.unlock();
         }
@@ -97,6 +145,7 @@ final class LocalHolds implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            balances.clear();
             reader.reset();
         } finally {
             lock.unlock();

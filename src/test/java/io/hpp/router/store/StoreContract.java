@@ -114,6 +114,26 @@ abstract class StoreContract {
     }
 
     @Test
+    void holdsSeeEachChargeAndEachQuotaChangeAtOnce() {
+        // holds on SQLite remember the balance they read: a settlement and an admin change must each make the next
+        // hold read again
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("1"));
+        store.createKey(new ApiKeyRecord("k1", c.id(), new byte[32], Optional.empty(), Instant.now(), Optional.empty()));
+        Reservation first = hold(c.id(), "0.6", Instant.now().plusSeconds(60));
+        assertThat(store.reserve(first, first.amount())).isTrue();
+        store.settle(List.of(settle(first, "0.6")));
+        Reservation tooBig = hold(c.id(), "0.5", Instant.now().plusSeconds(60));
+        assertThat(store.reserve(tooBig, tooBig.amount())).as("0.4 left after the charge").isFalse();
+        store.addQuota(c.id(), Money.ofDollars("0.1"));
+        Reservation fits = hold(c.id(), "0.5", Instant.now().plusSeconds(60));
+        assertThat(store.reserve(fits, fits.amount())).as("0.5 left after the top-up").isTrue();
+        store.settle(List.of(settle(fits, "0")));
+        store.setQuota(c.id(), Money.ofDollars("0.6"));
+        Reservation none = hold(c.id(), "0.01", Instant.now().plusSeconds(60));
+        assertThat(store.reserve(none, none.amount())).as("nothing left after lowering the quota to what was used").isFalse();
+    }
+
+    @Test
     void settlementChargesReleasesAndLogsInOneStep() {
         ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("5"));
         store.createKey(new ApiKeyRecord("k1", c.id(), new byte[32], Optional.empty(), Instant.now(), Optional.empty()));
