@@ -71,6 +71,9 @@ public final class LoadDriver {
         long[] ttfb = sorted(firstBytes);
         System.out.printf("target=%s rate=%d/s duration=%ds sent=%d achieved=%.0f/s errors=%d max_in_flight=%d%n", uri, rate, seconds, total,
                 total / elapsed, errors.get(), MAX_IN_FLIGHT.get());
+        if (!ERROR_KINDS.isEmpty()) {
+            System.out.println("error_kinds " + new java.util.TreeMap<>(ERROR_KINDS));
+        }
         System.out.printf("latency_ms p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f%n", pct(lat, 50), pct(lat, 90), pct(lat, 99), pct(lat, 99.9), pct(lat, 100));
         if (stream) {
             System.out.printf("ttfb_ms p50=%.3f p90=%.3f p99=%.3f%n", pct(ttfb, 50), pct(ttfb, 90), pct(ttfb, 99));
@@ -88,6 +91,15 @@ public final class LoadDriver {
     }
 
     private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+    /** Errors by kind: "http_503", an exception's class, or "stream_without_done". */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Integer> ERROR_KINDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
     private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
 
     private static void run(HttpClient client, HttpRequest request, int rate, int seconds, boolean stream,
@@ -108,6 +120,7 @@ public final class LoadDriver {
                 try {
                     if (err != null || r.statusCode() != 200) {
                         errors.incrementAndGet();
+                        ERROR_KINDS.merge(err != null ? rootCause(err).getClass().getSimpleName() : "http_" + r.statusCode(), 1, Integer::sum);
                         if (r != null) {
                             r.body().close();
                         }
@@ -120,12 +133,14 @@ public final class LoadDriver {
                         // a stream counts only if it ended properly; a cut one ends with an error event and no [DONE]
                         if (stream && !new String(rest, java.nio.charset.StandardCharsets.UTF_8).contains("data: [DONE]")) {
                             errors.incrementAndGet();
+                            ERROR_KINDS.merge("stream_without_done", 1, Integer::sum);
                             return;
                         }
                     }
                     latencies.set(idx, System.nanoTime() - scheduled);
                 } catch (IOException e) {
                     errors.incrementAndGet();
+                    ERROR_KINDS.merge(e.getClass().getSimpleName(), 1, Integer::sum);
                 } finally {
                     IN_FLIGHT.decrementAndGet();
                     done.countDown();

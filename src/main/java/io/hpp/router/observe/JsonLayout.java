@@ -3,38 +3,57 @@ package io.hpp.router.observe;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.time.Instant;
 
 /**
  * Logback layout writing one JSON object per line: time, level, logger, thread, the request id from the MDC, and the
- * message; access-log messages, already JSON, are embedded as fields rather than as a string.
+ * message; access-log messages, already JSON, are embedded as fields rather than as a string. Written straight into
+ * one builder with Jackson's string escaping: building a tree and serializing it was a quarter of the access line's
+ * cost at 1,000 req/s.
  */
 public final class JsonLayout extends LayoutBase<ILoggingEvent> {
+    private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
+
     @Override
     public String doLayout(ILoggingEvent event) {
-        ObjectNode n = Json.object();
-        n.put("ts", Instant.ofEpochMilli(event.getTimeStamp()).toString());
-        n.put("level", event.getLevel().toString());
-        n.put("logger", event.getLoggerName());
-        n.put("thread", event.getThreadName());
+        StringBuilder line = new StringBuilder(320);
+        line.append("{\"ts\":");
+        quoted(line, Instant.ofEpochMilli(event.getTimeStamp()).toString());
+        line.append(",\"level\":");
+        quoted(line, event.getLevel().toString());
+        line.append(",\"logger\":");
+        quoted(line, event.getLoggerName());
+        line.append(",\"thread\":");
+        quoted(line, event.getThreadName());
         String msg = event.getFormattedMessage();
-        boolean accessLine = event.getLoggerName().equals("hpp.access") && msg.startsWith("{") && msg.length() > 2
-                && event.getThrowableProxy() == null;
-        String rid = event.getMDCPropertyMap().get("request_id");
-        if (rid != null && !accessLine) {
-            n.put("request_id", rid); // an access line carries its own
-        }
+        boolean accessLine = "hpp.access".equals(event.getLoggerName()) && msg != null && msg.startsWith("{")
+                && msg.endsWith("}") && msg.length() > 2 && event.getThrowableProxy() == null;
         if (accessLine) {
-            // the access line is already a JSON object: splice its fields in rather than parse it again
-            String head = n.toString();
-            return head.substring(0, head.length() - 1) + "," + msg.substring(1) + "\n";
+            // the access line is already a JSON object that carries its own request id: splice its fields in
+            return line.append(',').append(msg, 1, msg.length()).append('\n').toString();
         }
-        n.put("msg", msg);
+        String rid = event.getMDCPropertyMap().get("request_id");
+        if (rid != null) {
+            line.append(",\"request_id\":");
+            quoted(line, rid);
+        }
+        line.append(",\"msg\":");
+        quoted(line, msg);
         if (event.getThrowableProxy() != null) {
-            n.put("error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            line.append(",\"error\":");
+            quoted(line, ThrowableProxyUtil.asString(event.getThrowableProxy()));
         }
-        return n + "\n";
+        return line.append("}\n").toString();
+    }
+
+    private static void quoted(StringBuilder line, String value) {
+        if (value == null) {
+            line.append("null");
+            return;
+        }
+        line.append('"');
+        ESCAPE.quoteAsString(value, line);
+        line.append('"');
     }
 }

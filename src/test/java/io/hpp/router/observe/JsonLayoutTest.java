@@ -36,6 +36,21 @@ class JsonLayoutTest {
     }
 
     @Test
+    void controlCharactersQuotesAndAStackTraceStayInsideOneLine() throws Exception {
+        LoggingEvent e = new LoggingEvent("x", context.getLogger("io.hpp.router.App"), Level.WARN, "tab\there \"q\" \\ line\nbreak \u0001",
+                new IllegalStateException("boom\nagain"), null);
+        e.setMDCPropertyMap(Map.of());
+        String line = new JsonLayout().doLayout(e);
+        assertThat(line).endsWith("}\n");
+        assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n");
+        JsonNode n = Json.MAPPER.readTree(line);
+        assertThat(n.get("msg").asText()).isEqualTo("tab\there \"q\" \\ line\nbreak \u0001");
+        assertThat(n.get("error").asText()).contains("IllegalStateException: boom\nagain").contains("at ");
+        assertThat(n.has("request_id")).isFalse();
+        assertThat(n.get("ts").asText()).isEqualTo(java.time.Instant.ofEpochMilli(e.getTimeStamp()).toString());
+    }
+
+    @Test
     void anAccessLineKeepsOneRequestIdItsOwn() {
         LoggingEvent e = new LoggingEvent("x", context.getLogger("hpp.access"), Level.INFO, "{\"request_id\":\"req_2\",\"status\":200}", null, null);
         e.setMDCPropertyMap(Map.of("request_id", "req_2"));
