@@ -38,6 +38,7 @@ probe() { # url [auth]
   echo $(( ($(date +%s%N) - t0) / 1000000 ))
 }
 ( sleep $((SECS + 5)); echo "probe at the peak: first event in $(probe "http://127.0.0.1:$ROUTER/llm/v1/chat/completions" "Authorization: Bearer $KEY") ms through the router, $(probe "http://127.0.0.1:$UP/v1/chat/completions") ms direct; router RSS $(awk '/VmRSS/ {print int($2/1024)}' /proc/$ROUTER_PID/status) MiB, open descriptors $(ls /proc/$ROUTER_PID/fd | wc -l)" ) &
+PROBE_PID=$!
 "$JAVA" "$ROOT/bench/OpenStreams.java" "http://127.0.0.1:$ROUTER/llm/v1/chat/completions" "$KEY" $((RATE * SECS)) "$SECS" "$ROUTER_PID"
-wait
+wait "$PROBE_PID"   # only the probe: the router and the upstream run until the cleanup stops them
 grep -c '"status":200' "$WORK/router.log" | sed 's/^/access-log lines with status 200: /'
