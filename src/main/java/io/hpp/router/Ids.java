@@ -51,14 +51,4 @@ public final class Ids {
         }
         return sb.toString();
     }
-
-    /** {@code prefix} followed by {@code length} random lowercase letters and digits. */
-    public static String token(String prefix, int length) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        char[] c = new char[length];
-        for (int i = 0; i < length; i++) {
-            c[i] = ALPHABET[r.nextInt(ALPHABET.length)];
-        }
-        return prefix + new String(c);
-    }
 }
