@@ -56,6 +56,7 @@ public final class LoadDriver {
         int warm = Math.min(Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "8")), Math.min(seconds, 8));
         run(client, request, rate, warm, stream, new AtomicLongArray(rate * warm), new AtomicLongArray(rate * warm), new AtomicInteger());
         MAX_IN_FLIGHT.set(0);
+        ERROR_KINDS.clear();
 
         int total = rate * seconds;
         AtomicLongArray latencies = new AtomicLongArray(total);
@@ -91,16 +92,21 @@ public final class LoadDriver {
     }
 
     private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
-    /** Errors by kind: "http_503", an exception's class, or "stream_without_done". */
+    private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
+    /** Errors by kind: "http_503", the innermost exception's class, or "stream_without_done". */
     private static final java.util.concurrent.ConcurrentHashMap<String, Integer> ERROR_KINDS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static Throwable rootCause(Throwable t) {
+    private static void fail(AtomicInteger errors, String kind) {
+        errors.incrementAndGet();
+        ERROR_KINDS.merge(kind, 1, Integer::sum);
+    }
+
+    private static String kind(Throwable t) {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t;
+        return t.getClass().getSimpleName();
     }
-    private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
 
     private static void run(HttpClient client, HttpRequest request, int rate, int seconds, boolean stream,
                             AtomicLongArray latencies, AtomicLongArray firstBytes, AtomicInteger errors) throws InterruptedException {
@@ -119,8 +125,7 @@ public final class LoadDriver {
             client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).whenComplete((r, err) -> {
                 try {
                     if (err != null || r.statusCode() != 200) {
-                        errors.incrementAndGet();
-                        ERROR_KINDS.merge(err != null ? rootCause(err).getClass().getSimpleName() : "http_" + r.statusCode(), 1, Integer::sum);
+                        fail(errors, err != null ? kind(err) : "http_" + r.statusCode());
                         if (r != null) {
                             r.body().close();
                         }
@@ -132,15 +137,13 @@ public final class LoadDriver {
                         byte[] rest = b >= 0 ? in.readAllBytes() : new byte[0];
                         // a stream counts only if it ended properly; a cut one ends with an error event and no [DONE]
                         if (stream && !new String(rest, java.nio.charset.StandardCharsets.UTF_8).contains("data: [DONE]")) {
-                            errors.incrementAndGet();
-                            ERROR_KINDS.merge("stream_without_done", 1, Integer::sum);
+                            fail(errors, "stream_without_done");
                             return;
                         }
                     }
                     latencies.set(idx, System.nanoTime() - scheduled);
                 } catch (IOException e) {
-                    errors.incrementAndGet();
-                    ERROR_KINDS.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+                    fail(errors, kind(e));
                 } finally {
                     IN_FLIGHT.decrementAndGet();
                     done.countDown();
