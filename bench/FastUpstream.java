@@ -20,6 +20,8 @@ public final class FastUpstream {
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         long gap = args.length > 1 ? Long.parseLong(args[1]) : 0;
+        // the JDK server closes a finished connection when 200 are idle; providers keep many more alive per client
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 4096);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", ex -> handle(ex, gap));

@@ -16,8 +16,14 @@ public interface ClientChannel {
     /** Starts a 200 {@code text/event-stream} response with these headers. */
     void openStream(Map<String, String> headers);
 
-    /** Writes {@code data: <data>} and flushes it; throws {@link ClientGoneException} when the client left. */
+    /**
+     * Writes {@code data: <data>}; it reaches the client at the next {@link #flush} or {@link #closeStream}. Throws
+     * {@link ClientGoneException} when the client left.
+     */
     void event(byte[] data);
+
+    /** Sends the events written so far (nothing when there are none). */
+    void flush();
 
     /** Ends the stream. */
     void closeStream();

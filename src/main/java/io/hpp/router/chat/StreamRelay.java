@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Relays one provider stream to the client event by event, flushing each at once. Renames {@code model} to the
+ * Relays one provider stream to the client event by event; what was written goes out whenever the provider's stream
+ * has nothing more that already arrived (before each wait for it), so no event waits for the next. Renames {@code model} to the
  * resolved id, holds back the usage-only chunk unless the client asked for it, and remembers what was produced so a
  * stream cut short can still be billed. A failure after the first event ends the stream with an error event and no
  * {@code [DONE]}.
@@ -83,6 +84,13 @@ final class StreamRelay implements Provider.ChunkListener {
         chunk.put("model", resolvedModel);
         start();
         out.event(Json.bytes(chunk));
+    }
+
+    @Override
+    public void beforeWait() {
+        if (started) {
+            out.flush();
+        }
     }
 
     private void start() {

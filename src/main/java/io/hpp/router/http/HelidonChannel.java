@@ -8,13 +8,18 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Writes a pipeline's answer (chat or images) through Helidon; an SSE event is flushed as soon as it is written. */
+/**
+ * Writes a pipeline's answer (chat or images) through Helidon. SSE events wait in the response's buffer until
+ * {@link #flush}: the relay flushes before it waits for the provider, so events that arrived together leave in one
+ * write and none is held back.
+ */
 final class HelidonChannel implements ClientChannel {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerResponse res;
     private OutputStream stream;
+    private boolean unflushed;
 
     HelidonChannel(ServerResponse res) {
         this.res = res;
@@ -78,6 +83,19 @@ final class HelidonChannel implements ClientChannel {
             stream.write(DATA);
             stream.write(data);
             stream.write(END);
+            unflushed = true;
+        } catch (IOException | RuntimeException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (!unflushed) {
+            return;
+        }
+        unflushed = false;
+        try {
             stream.flush();
         } catch (IOException | RuntimeException e) {
             throw new ClientGoneException(e);

@@ -48,22 +48,25 @@ final class ConnectionPool implements AutoCloseable {
         this.tlsFactory = tlsFactory;
     }
 
-    /** A kept-alive connection that is still young enough, or a new one. */
+    /** A kept-alive connection that is still young enough and done with its previous answer, or a new one. */
     HttpConnection acquire() throws IOException {
         long now = System.nanoTime();
-        lock.lock();
-        try {
+        while (true) {
             HttpConnection c;
-            while ((c = idle.pollFirst()) != null) {
-                if (now - c.idleSince() < keepAliveNanos && c.isOpen()) {
-                    return c;
-                }
-                c.close();
+            lock.lock();
+            try {
+                c = idle.pollFirst();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
+            if (c == null) {
+                return open();
+            }
+            if (now - c.idleSince() < keepAliveNanos && c.isOpen() && c.finishPrevious()) {
+                return c;
+            }
+            c.close();
         }
-        return open();
     }
 
     /** A new connection, never a pooled one (the retry after a stale keep-alive). */

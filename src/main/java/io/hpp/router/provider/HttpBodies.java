@@ -19,12 +19,16 @@ final class HttpBodies {
         }
     }
 
-    /** A read buffer without the locking of {@code BufferedInputStream} (one thread uses a connection at a time). */
+    /**
+     * A read buffer without the locking of {@code BufferedInputStream} (one thread uses a connection at a time). A
+     * {@linkplain #beforeSocketRead hook} runs before each read from the socket, when nothing buffered is left.
+     */
     static final class SocketInput extends InputStream {
         private final InputStream in;
         private final byte[] buf = new byte[4 * 1024];
         private int pos;
         private int lim;
+        private Runnable beforeSocketRead;
 
         SocketInput(InputStream in) {
             this.in = in;
@@ -45,6 +49,7 @@ final class HttpBodies {
             }
             if (pos == lim) {
                 if (len >= buf.length) {
+                    hook();
                     return in.read(b, off, len); // large reads go straight into the caller's array
                 }
                 if (!fill()) {
@@ -62,7 +67,20 @@ final class HttpBodies {
             return lim - pos + in.available();
         }
 
+        /** Runs {@code hook} before every later read from the socket (null: nothing); the read may wait. */
+        void beforeSocketRead(Runnable hook) {
+            beforeSocketRead = hook;
+        }
+
+        private void hook() {
+            Runnable h = beforeSocketRead;
+            if (h != null) {
+                h.run();
+            }
+        }
+
         private boolean fill() throws IOException {
+            hook();
             int n = in.read(buf, 0, buf.length);
             if (n <= 0) {
                 return false;

@@ -19,14 +19,20 @@ import java.util.Optional;
  */
 final class HttpConnection implements AutoCloseable {
     private static final int MAX_HEAD = 64 * 1024;
+    /** How long a reused connection may wait for the end of its previous answer (it has arrived long before, as a rule). */
+    private static final int FINISH_WAIT_MILLIS = 5;
+    /** The most of a previous answer's rest that is read and dropped to reuse its connection. */
+    private static final int FINISH_BUDGET = 4096;
 
     private final Socket socket;
-    private final InputStream in;
+    private final HttpBodies.SocketInput in;
     private final OutputStream out;
     private final ConnectionPool pool;
     private final String hostHeader;
     private long idleSince;
     private boolean used;
+    /** An answer whose reader stopped at its logical end before the end of the body; finished on the next use. */
+    private BodyStream unfinished;
 
     HttpConnection(Socket socket, ConnectionPool pool, String hostHeader) throws IOException {
         this.socket = socket;
@@ -37,7 +43,7 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /** The head of an answer: status, headers (names in lower case, first value), and its body. */
-    record Response(int status, Map<String, String> headers, InputStream body) {
+    record Response(int status, Map<String, String> headers, BodyStream body) {
         Optional<String> header(String name) {
             return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
         }
@@ -54,6 +60,34 @@ final class HttpConnection implements AutoCloseable {
 
     void markIdle(long nanos) {
         idleSince = nanos;
+    }
+
+    /**
+     * Reads the rest of the previous answer, when its reader stopped at the answer's logical end (an SSE {@code [DONE]})
+     * before the body's last chunk: that rest arrives right behind it, so it is there by now or the connection is not
+     * worth keeping. False when the connection must be closed instead of reused.
+     */
+    boolean finishPrevious() {
+        BodyStream previous = unfinished;
+        unfinished = null;
+        if (previous == null) {
+            return true;
+        }
+        try {
+            socket.setSoTimeout(FINISH_WAIT_MILLIS);
+            try {
+                return previous.skipToEnd(FINISH_BUDGET);
+            } finally {
+                socket.setSoTimeout(0);
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs {@code hook} before every read that may wait on the socket, until the answer's body is closed. */
+    void beforeSocketRead(Runnable hook) {
+        in.beforeSocketRead(hook);
     }
 
     /** Sends one POST and reads the answer's head; the body is read from {@link Response#body()}. */
@@ -92,7 +126,7 @@ final class HttpConnection implements AutoCloseable {
         }
     }
 
-    private InputStream body(int status, boolean http10, Map<String, String> h) throws IOException {
+    private BodyStream body(int status, boolean http10, Map<String, String> h) throws IOException {
         String connection = h.getOrDefault("connection", "");
         boolean keepAlive = http10 ? "keep-alive".equalsIgnoreCase(connection) : !"close".equalsIgnoreCase(connection);
         String te = h.get("transfer-encoding");
@@ -208,12 +242,17 @@ final class HttpConnection implements AutoCloseable {
         }
     }
 
-    /** The answer's body; at its end the connection goes back to the pool, closed early it is dropped. */
-    private final class BodyStream extends HttpBodies.BlockInput {
+    /**
+     * The answer's body; at its end the connection goes back to the pool. Closed early it is dropped, unless its reader
+     * {@linkplain #endOfAnswer reached the answer's logical end}: then the connection's next user reads the rest first
+     * (by then it has long arrived, and the answer's reader did not wait for it).
+     */
+    final class BodyStream extends HttpBodies.BlockInput {
         private final InputStream framed;
         private final boolean keepAlive;
         private boolean done;
         private boolean closed;
+        private boolean endOfAnswer;
 
         BodyStream(InputStream framed, boolean keepAlive) {
             this.framed = framed;
@@ -240,23 +279,23 @@ final class HttpConnection implements AutoCloseable {
             return done || closed ? 0 : framed.available();
         }
 
-        /**
-         * Reads what has already arrived, without waiting: an SSE answer's caller stops at {@code [DONE]}, and the end of
-         * the body (the last chunk) is usually right behind it. Reaching it keeps the connection for the next request.
-         */
-        private void finishIfArrived() {
+        /** The reader has all it needs; what follows is framing (an SSE answer's last chunk after {@code [DONE]}). */
+        void endOfAnswer() {
+            endOfAnswer = true;
+        }
+
+        /** Reads and drops the rest of the body, at most {@code budget} bytes; true when the end was reached. */
+        private boolean skipToEnd(int budget) throws IOException {
             byte[] skip = new byte[512];
-            int budget = 64 * 1024;
-            try {
-                while (!done && budget > 0 && in.available() > 0) {
-                    int n = read(skip, 0, skip.length);
-                    if (n > 0) {
-                        budget -= n;
-                    }
+            while (!done && budget > 0) {
+                int n = framed.read(skip, 0, Math.min(skip.length, budget));
+                if (n < 0) {
+                    done = true;
+                } else {
+                    budget -= n;
                 }
-            } catch (IOException e) {
-                done = false;
             }
+            return done;
         }
 
         @Override
@@ -264,11 +303,10 @@ final class HttpConnection implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (!done && keepAlive) {
-                finishIfArrived();
-            }
             closed = true;
-            if (done && keepAlive && isOpen()) {
+            in.beforeSocketRead(null);
+            if (keepAlive && isOpen() && (done || endOfAnswer)) {
+                unfinished = done ? null : this;
                 pool.release(HttpConnection.this);
             } else {
                 HttpConnection.this.close();

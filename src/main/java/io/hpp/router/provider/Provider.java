@@ -23,5 +23,12 @@ public interface Provider {
     @FunctionalInterface
     interface ChunkListener {
         void onChunk(ObjectNode chunk);
+
+        /**
+         * The provider is about to wait for more of the stream: every chunk that had arrived has been passed on, so
+         * what was written for them should reach the client now.
+         */
+        default void beforeWait() {
+        }
     }
 }

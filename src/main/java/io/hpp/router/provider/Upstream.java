@@ -75,7 +75,7 @@ public final class Upstream implements AutoCloseable {
                 res = conn.post(target, all, body);
             }
             guard.extend(config.idleTimeout(), "idle");
-            return new Exchange(res, guard);
+            return new Exchange(conn, res, guard);
         } catch (IOException | RuntimeException e) {
             if (conn != null) {
                 conn.close();
@@ -110,11 +110,13 @@ public final class Upstream implements AutoCloseable {
 
     /** An answer under way: its status, and its body read under the idle timeout. Close it when done. */
     public final class Exchange implements AutoCloseable {
+        private final HttpConnection connection;
         private final HttpConnection.Response response;
         private final Watchdog.Guard guard;
         private final InputStream body;
 
-        private Exchange(HttpConnection.Response response, Watchdog.Guard guard) {
+        private Exchange(HttpConnection connection, HttpConnection.Response response, Watchdog.Guard guard) {
+            this.connection = connection;
             this.response = response;
             this.guard = guard;
             this.body = new GuardedStream(response.body());
@@ -172,6 +174,23 @@ public final class Upstream implements AutoCloseable {
 
         public String readText(int max) {
             return new String(readAll(max), StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Runs {@code hook} whenever reading the body is about to wait on the provider's socket (everything that had
+         * arrived has been read), until the exchange is closed: a stream relay writes what it has relayed there, so
+         * events that arrived together reach the client together and none waits for the next.
+         */
+        public void beforeWait(Runnable hook) {
+            connection.beforeSocketRead(hook);
+        }
+
+        /**
+         * The caller has read all of the answer it needs (an SSE stream's {@code [DONE]}): closing the exchange then
+         * keeps the connection, whose next user reads the body's last bytes (they follow at once) before reusing it.
+         */
+        public void endOfAnswer() {
+            response.body().endOfAnswer();
         }
 
         /** The exception to throw for an I/O failure while reading this answer. */

@@ -10,7 +10,16 @@ import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.OpenApi;
 import io.hpp.router.testing.TestRouter;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class ChatCompletionsTest extends ChatTestBase {
@@ -89,6 +98,41 @@ class ChatCompletionsTest extends ChatTestBase {
         // 12 × 0.15 + 3 × 0.6 per 1M tokens
         assertThat(settledConsumer(c.id()).used()).isEqualTo(Money.ofDollars("0.0000036"));
         assertThat(log(c.id()).getFirst().streamed()).isTrue();
+        assertLedgerBalanced(c.id());
+    }
+
+    @Test
+    void eachEventReachesTheClientBeforeTheProviderSendsTheNext() throws Exception {
+        TestRouter.Customer c = router.customer("10");
+        List<String> events = OpenAiWire.textStream("gpt-4o-mini", List.of("one", "two"), 5, 2);
+        CountDownLatch clientHasOne = new CountDownLatch(1);
+        AtomicBoolean providerWaitedInVain = new AtomicBoolean();
+        fake.enqueue((req, ex) -> {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (int i = 0; i < events.size(); i++) {
+                out.write(("data: " + events.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (i == 1 && !clientHasOne.await(5, TimeUnit.SECONDS)) { // the role chunk and "one" are out
+                    providerWaitedInVain.set(true);
+                }
+            }
+        });
+        HttpRequest req = HttpRequest.newBuilder(URI.create(router.baseUrl() + "/llm/v1/chat/completions"))
+                .header("Authorization", "Bearer " + c.key())
+                .POST(HttpRequest.BodyPublishers.ofString(body("openai/gpt-4o-mini", ",\"stream\":true"))).build();
+        StringBuilder text = new StringBuilder();
+        try (Stream<String> lines = http.send(req, HttpResponse.BodyHandlers.ofLines()).body()) {
+            lines.filter(l -> l.startsWith("data: {")).forEach(l -> {
+                text.append(parse(l.substring(6)).at("/choices/0/delta/content").asText(""));
+                if (text.toString().equals("one")) {
+                    clientHasOne.countDown();
+                }
+            });
+        }
+        assertThat(providerWaitedInVain).as("\"one\" reached the client while the provider waited").isFalse();
+        assertThat(text.toString()).isEqualTo("onetwo");
         assertLedgerBalanced(c.id());
     }
 

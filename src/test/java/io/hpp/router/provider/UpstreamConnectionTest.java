@@ -4,25 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hpp.router.config.ProviderConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,83 +170,5 @@ class UpstreamConnectionTest {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         return ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + json)
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Answers each request with {@code answer(n)} (n counts requests from 1; null = never answer). */
-    private static final class RawServer implements AutoCloseable {
-        final AtomicInteger accepted = new AtomicInteger();
-        final List<String> requests = new CopyOnWriteArrayList<>();
-        private final ServerSocket socket;
-        private final AtomicInteger count = new AtomicInteger();
-
-        RawServer(IntFunction<byte[]> answer, boolean closeAfterEach) throws IOException {
-            this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), answer, closeAfterEach);
-        }
-
-        RawServer(ServerSocket listening, IntFunction<byte[]> answer, boolean closeAfterEach) {
-            socket = listening;
-            Thread.ofVirtual().start(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket s = socket.accept();
-                        accepted.incrementAndGet();
-                        Thread.ofVirtual().start(() -> serve(s, answer, closeAfterEach));
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        private void serve(Socket s, IntFunction<byte[]> answer, boolean closeAfterEach) {
-            try (s) {
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                while (true) {
-                    String request = readRequest(in);
-                    if (request == null) {
-                        return;
-                    }
-                    requests.add(request);
-                    byte[] a = answer.apply(count.incrementAndGet());
-                    if (a == null) {
-                        Thread.sleep(10_000);
-                        return;
-                    }
-                    out.write(a);
-                    out.flush();
-                    if (closeAfterEach) {
-                        return;
-                    }
-                }
-            } catch (IOException | InterruptedException e) {
-                // the client went away
-            }
-        }
-
-        /** The request's head and its Content-Length body, as text; null at the end of the connection. */
-        private static String readRequest(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) >= 0) {
-                head.write(b);
-                String h = head.toString(StandardCharsets.ISO_8859_1);
-                if (h.endsWith("\r\n\r\n")) {
-                    int i = h.indexOf("Content-Length: ");
-                    int length = i < 0 ? 0 : Integer.parseInt(h.substring(i + 16, h.indexOf("\r\n", i)));
-                    return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

@@ -55,6 +55,7 @@ public final class AnthropicProvider implements Provider {
                 throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
             }
             AnthropicStream stream = AnthropicMapper.newStream(System.currentTimeMillis() / 1000);
+            ex.beforeWait(listener::beforeWait);
             SseReader reader = new SseReader(ex.body(), MAX_EVENT);
             while (!stream.finished()) {
                 Optional<SseReader.Event> event;
@@ -70,6 +71,7 @@ public final class AnthropicProvider implements Provider {
                     listener.onChunk(chunk);
                 }
             }
+            ex.endOfAnswer();
         }
     }
 

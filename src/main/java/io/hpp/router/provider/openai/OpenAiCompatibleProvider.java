@@ -81,6 +81,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
             if (ex.status() != 200) {
                 throw error(ex);
             }
+            ex.beforeWait(listener::beforeWait);
             SseReader reader = new SseReader(ex.body(), MAX_EVENT);
             while (true) {
                 Optional<SseReader.Event> event;
@@ -94,6 +95,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
                 }
                 String data = event.get().data().trim();
                 if (data.equals("[DONE]")) {
+                    ex.endOfAnswer();
                     return;
                 }
                 if (data.isEmpty()) {
