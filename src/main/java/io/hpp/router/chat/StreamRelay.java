@@ -6,6 +6,7 @@ import io.hpp.router.Json;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
+import io.hpp.router.provider.StreamChunk;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ final class StreamRelay implements Provider.ChunkListener {
 
     private final ClientChannel out;
     private final String resolvedModel;
+    private final byte[] quotedModel;
     private final boolean includeUsage;
     private final Map<String, String> headers;
     private final StringBuilder produced = new StringBuilder();
@@ -32,6 +34,7 @@ final class StreamRelay implements Provider.ChunkListener {
     StreamRelay(ClientChannel out, String resolvedModel, boolean includeUsage, Map<String, String> headers) {
         this.out = out;
         this.resolvedModel = resolvedModel;
+        this.quotedModel = Json.bytes(resolvedModel);
         this.includeUsage = includeUsage;
         this.headers = headers;
     }
@@ -91,6 +94,14 @@ final class StreamRelay implements Provider.ChunkListener {
         if (started) {
             out.flush();
         }
+    }
+
+    /** The common chunk: its text is collected, its bytes relayed with the model renamed and usage:null dropped. */
+    @Override
+    public void onChunk(StreamChunk chunk) {
+        produced.append(chunk.text());
+        start();
+        out.event(chunk.rewritten(quotedModel, includeUsage));
     }
 
     private void start() {

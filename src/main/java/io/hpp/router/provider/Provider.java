@@ -24,6 +24,15 @@ public interface Provider {
     interface ChunkListener {
         void onChunk(ObjectNode chunk);
 
+        /** A common chunk, scanned without a tree; by default it is read into one. */
+        default void onChunk(StreamChunk chunk) {
+            try {
+                onChunk((ObjectNode) io.hpp.router.Json.MAPPER.readTree(chunk.json()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // cannot happen: the scan read it as a JSON object
+            }
+        }
+
         /**
          * The provider is about to wait for more of the stream: every chunk that had arrived has been passed on, so
          * what was written for them should reach the client now.

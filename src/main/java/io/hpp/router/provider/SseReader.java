@@ -1,25 +1,57 @@
 package io.hpp.router.provider;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * Reads Server-Sent Events from a byte stream: {@code event:} and {@code data:} lines up to a blank line make one
- * event. Events larger than a cap are refused, so a broken upstream cannot fill our memory.
+ * event, whose data is kept as the bytes that arrived (several data lines joined by a line feed). Events larger than
+ * a cap are refused, so a broken upstream cannot fill our memory.
  */
 public final class SseReader {
     /** One event; {@code event} is empty when the stream did not name it. */
-    public record Event(Optional<String> event, String data) {
+    public record Event(Optional<String> event, byte[] bytes) {
+        /** The data as text. */
+        public String data() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        /** Whether the data, without surrounding white space, is {@code text} (ASCII). */
+        public boolean dataIs(String text) {
+            int from = 0;
+            int to = bytes.length;
+            while (from < to && bytes[from] <= ' ') {
+                from++;
+            }
+            while (to > from && bytes[to - 1] <= ' ') {
+                to--;
+            }
+            if (to - from != text.length()) {
+                return false;
+            }
+            for (int i = 0; i < text.length(); i++) {
+                if (bytes[from + i] != text.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
+
+    private static final byte[] LINE_FEED = {'\n'};
 
     private final InputStream in;
     private final int maxEventBytes;
     private final byte[] buf = new byte[2048];
     private int pos;
     private int limit;
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private byte[] data = new byte[256];
+    private int dataLength;
 
     public SseReader(InputStream in, int maxEventBytes) {
         this.in = in;
@@ -29,61 +61,97 @@ public final class SseReader {
     /** The next event, or empty at the end of the stream. */
     public Optional<Event> next() throws IOException {
         String name = null;
-        StringBuilder data = null;
+        boolean hasData = false;
+        dataLength = 0;
         int size = 0;
         while (true) {
-            String line = readLine();
-            if (line == null) {
-                return data == null ? Optional.empty() : Optional.of(new Event(Optional.ofNullable(name), data.toString()));
+            if (!readLine()) {
+                return hasData ? Optional.of(event(name)) : Optional.empty();
             }
-            if (line.isEmpty()) {
-                if (data != null) {
-                    return Optional.of(new Event(Optional.ofNullable(name), data.toString()));
+            if (lineLength == 0) {
+                if (hasData) {
+                    return Optional.of(event(name));
                 }
                 name = null;
                 continue;
             }
-            size += line.length();
+            size += lineLength;
             if (size > maxEventBytes) {
                 throw new IOException("upstream event larger than " + maxEventBytes + " bytes");
             }
-            if (line.startsWith("data:")) {
-                String value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-            } else if (line.startsWith("event:")) {
-                name = line.substring(6).trim();
+            if (startsWith("data:")) {
+                int from = lineLength > 5 && line[5] == ' ' ? 6 : 5;
+                if (hasData) {
+                    appendData(LINE_FEED, 0, 1);
+                }
+                appendData(line, from, lineLength - from);
+                hasData = true;
+            } else if (startsWith("event:")) {
+                name = new String(line, 6, lineLength - 6, StandardCharsets.UTF_8).trim();
             }
         }
     }
 
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = null;
+    private Event event(String name) {
+        return new Event(Optional.ofNullable(name), Arrays.copyOf(data, dataLength));
+    }
+
+    /** Reads the next line (without its CR LF or LF) into {@code line}; false at the end of the stream. */
+    private boolean readLine() throws IOException {
+        lineLength = 0;
+        boolean any = false;
         while (true) {
             if (pos == limit) {
                 limit = in.read(buf);
                 pos = 0;
                 if (limit <= 0) {
                     limit = 0;
-                    return line == null ? null : line.toString(StandardCharsets.UTF_8);
+                    return any;
                 }
             }
             int start = pos;
             while (pos < limit && buf[pos] != '\n') {
                 pos++;
             }
-            if (line == null) {
-                line = new ByteArrayOutputStream(Math.max(64, pos - start));
-            }
-            line.write(buf, start, pos - start);
-            if (line.size() > maxEventBytes) {
+            if (lineLength + pos - start > maxEventBytes) {
                 throw new IOException("upstream line longer than " + maxEventBytes + " bytes");
             }
+            line = append(line, lineLength, buf, start, pos - start);
+            lineLength += pos - start;
+            any = true;
             if (pos < limit) {
                 pos++;
-                byte[] bytes = line.toByteArray();
-                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, len, StandardCharsets.UTF_8);
+                if (lineLength > 0 && line[lineLength - 1] == '\r') {
+                    lineLength--;
+                }
+                return true;
             }
         }
+    }
+
+    private boolean startsWith(String prefix) {
+        if (lineLength < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (line[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void appendData(byte[] src, int from, int length) {
+        data = append(data, dataLength, src, from, length);
+        dataLength += length;
+    }
+
+    /** {@code dst} (grown when needed) with {@code length} bytes of {@code src} written at {@code at}. */
+    private static byte[] append(byte[] dst, int at, byte[] src, int from, int length) {
+        if (at + length > dst.length) {
+            dst = Arrays.copyOf(dst, Math.max(dst.length * 2, at + length));
+        }
+        System.arraycopy(src, from, dst, at, length);
+        return dst;
     }
 }

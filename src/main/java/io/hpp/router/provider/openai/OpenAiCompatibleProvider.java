@@ -10,6 +10,7 @@ import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.SseReader;
+import io.hpp.router.provider.StreamChunk;
 import io.hpp.router.provider.Upstream;
 import java.io.IOException;
 import java.util.Map;
@@ -93,15 +94,20 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
                 if (event.isEmpty()) {
                     throw ProviderException.badResponse(upstream.provider(), "the stream ended before [DONE]");
                 }
-                String data = event.get().data().trim();
-                if (data.equals("[DONE]")) {
+                SseReader.Event e = event.get();
+                if (e.dataIs("[DONE]")) {
                     ex.endOfAnswer();
                     return;
                 }
-                if (data.isEmpty()) {
+                if (e.dataIs("")) {
                     continue;
                 }
-                JsonNode chunk = parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                Optional<StreamChunk> common = StreamChunk.scan(e.bytes());
+                if (common.isPresent()) {
+                    listener.onChunk(common.get());
+                    continue;
+                }
+                JsonNode chunk = parse(e.bytes());
                 if (chunk.has("error")) {
                     throw streamError(chunk.get("error"));
                 }
