@@ -95,10 +95,12 @@ for mode in nonstream stream; do
                        "x-portkey-provider: openai; x-portkey-custom-host: http://127.0.0.1:$UP/v1") ;;
         hpp-router) out=$(KEY_FOR=$KEY run router "http://127.0.0.1:$ROUTER/llm/v1/chat/completions" "$ROUTER_PID" $rate "$flag") ;;
       esac
-      if [ $mode = stream ]; then p50=$(echo "$out" | sed -E 's/.*ttfb_ms p50=([0-9.]+).*/\1/'); p99=$(echo "$out" | sed -E 's/.*ttfb_ms p50=[0-9.]+ p90=[0-9.]+ p99=([0-9.]+).*/\1/')
-      else p50=$(echo "$out" | sed -E 's/.*latency_ms p50=([0-9.]+).*/\1/'); p99=$(echo "$out" | sed -E 's/.*latency_ms p50=[0-9.]+ p90=[0-9.]+ p99=([0-9.]+).*/\1/'); fi
-      achieved=$(echo "$out" | sed -E 's/.*achieved=([0-9]+)\/s.*/\1/'); errors=$(echo "$out" | sed -E 's/.*errors=([0-9]+).*/\1/')
-      cpu=$(echo "$out" | sed -E 's/.*cpu_us_per_request=([0-9]+).*/\1/'); rss=$(echo "$out" | sed -E 's/.*peak_rss_mib=([0-9]+).*/\1/')
+      # a value that is missing (NaN when every request failed) prints as n/a
+      pick() { v=$(echo "$out" | sed -nE "s|.*$1.*|\\1|p" | head -1); echo "${v:-n/a}"; }
+      lat=latency_ms; [ $mode = stream ] && lat=ttfb_ms
+      p50=$(pick "$lat p50=([0-9.]+)"); p99=$(pick "$lat p50=[^ ]+ p90=[^ ]+ p99=([0-9.]+)")
+      achieved=$(pick 'achieved=([0-9]+)/s'); errors=$(pick ' errors=([0-9]+)')
+      cpu=$(pick 'cpu_us_per_request=([0-9]+)'); rss=$(pick 'peak_rss_mib=([0-9]+)')
       [ $target = direct ] && { base50=$p50; base99=$p99; }
       a50=$(awk -v a="$p50" -v b="$base50" 'BEGIN{ if (a ~ /^[0-9.]+$/) printf "%.3f", a-b; else print "n/a" }')
       a99=$(awk -v a="$p99" -v b="$base99" 'BEGIN{ if (a ~ /^[0-9.]+$/) printf "%.3f", a-b; else print "n/a" }')
