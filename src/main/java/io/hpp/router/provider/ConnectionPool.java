@@ -48,24 +48,56 @@ final class ConnectionPool implements AutoCloseable {
         this.tlsFactory = tlsFactory;
     }
 
-    /** A kept-alive connection that is still young enough and done with its previous answer, or a new one. */
+    /**
+     * A kept-alive connection that is still young enough and done with its previous answer, or a new one. One whose
+     * previous answer's last bytes have not arrived yet goes back to the least recently used end, to be tried later.
+     */
     HttpConnection acquire() throws IOException {
         long now = System.nanoTime();
-        while (true) {
-            HttpConnection c;
-            lock.lock();
-            try {
-                c = idle.pollFirst();
-            } finally {
-                lock.unlock();
+        List<HttpConnection> notYet = null;
+        try {
+            while (true) {
+                HttpConnection c;
+                lock.lock();
+                try {
+                    c = idle.pollFirst();
+                } finally {
+                    lock.unlock();
+                }
+                if (c == null) {
+                    return open();
+                }
+                if (now - c.idleSince() >= keepAliveNanos || !c.isOpen()) {
+                    c.close();
+                    continue;
+                }
+                switch (c.finishPrevious()) {
+                    case READY -> {
+                        return c;
+                    }
+                    case NOT_YET -> (notYet == null ? notYet = new java.util.ArrayList<>() : notYet).add(c);
+                    case UNUSABLE -> c.close();
+                }
             }
-            if (c == null) {
-                return open();
+        } finally {
+            if (notYet != null) {
+                putBack(notYet);
             }
-            if (now - c.idleSince() < keepAliveNanos && c.isOpen() && c.finishPrevious()) {
-                return c;
+        }
+    }
+
+    private void putBack(List<HttpConnection> connections) {
+        lock.lock();
+        try {
+            for (HttpConnection c : connections) {
+                if (closed) {
+                    c.close();
+                } else {
+                    idle.addLast(c);
+                }
             }
-            c.close();
+        } finally {
+            lock.unlock();
         }
     }
 

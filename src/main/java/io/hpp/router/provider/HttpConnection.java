@@ -62,26 +62,33 @@ final class HttpConnection implements AutoCloseable {
         idleSince = nanos;
     }
 
+    /** Whether a connection taken from the pool can carry a request. */
+    enum Readiness { READY, NOT_YET, UNUSABLE }
+
     /**
      * Reads the rest of the previous answer, when its reader stopped at the answer's logical end (an SSE {@code [DONE]})
-     * before the body's last chunk: that rest arrives right behind it, so it is there by now or the connection is not
-     * worth keeping. False when the connection must be closed instead of reused.
+     * before the body's last chunk. That rest follows right behind it: when some of it has arrived it is read (waiting
+     * at most a few milliseconds for the remainder); when none has, the connection is {@code NOT_YET} ready and should
+     * be tried later. Over TLS, where what has arrived cannot be told, it is read with the same short wait.
      */
-    boolean finishPrevious() {
+    Readiness finishPrevious() {
         BodyStream previous = unfinished;
-        unfinished = null;
         if (previous == null) {
-            return true;
+            return Readiness.READY;
         }
         try {
+            if (!(socket instanceof javax.net.ssl.SSLSocket) && in.available() == 0) {
+                return Readiness.NOT_YET;
+            }
+            unfinished = null;
             socket.setSoTimeout(FINISH_WAIT_MILLIS);
             try {
-                return previous.skipToEnd(FINISH_BUDGET);
+                return previous.skipToEnd(FINISH_BUDGET) ? Readiness.READY : Readiness.UNUSABLE;
             } finally {
                 socket.setSoTimeout(0);
             }
         } catch (IOException e) {
-            return false;
+            return Readiness.UNUSABLE;
         }
     }
 

@@ -57,16 +57,25 @@ class StreamedAnswerTest {
     }
 
     @Test
-    void aConnectionWhoseLastChunkHasNotComeIsReplacedAndTheNextRequestStillSucceeds() throws Exception {
+    void aConnectionStillOwedItsLastChunkIsSetAsideWithoutWaitingAndReusedOnceItCame() throws Exception {
         serve(HEAD + chunk("data: {\"n\":1}\n\n") + chunk("data: [DONE]\n\n") + PAUSE + LAST_CHUNK);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 4; i++) {
+            long t0 = System.nanoTime();
             try (Upstream.Exchange ex = upstream.post("/chat/completions", Map.of(), "{}".getBytes())) {
                 assertThat(readToDone(ex, null)).containsExactly("{\"n\":1}");
                 ex.endOfAnswer();
             }
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("no request waited for an earlier answer's last chunk")
+                    .isLessThan(RawServer.PAUSE_MILLIS);
+            if (i == 1) {
+                // the first connection was still owed its last chunk: the second request took a new one
+                assertThat(server.accepted.get()).isEqualTo(2);
+                Thread.sleep(RawServer.PAUSE_MILLIS + 100);
+            }
         }
-        assertThat(server.requests).hasSize(2);
-        assertThat(server.accepted.get()).as("the first connection was still owed its last chunk").isEqualTo(2);
+        // the third took the second connection; the fourth found it owed again and took the first, finished by now
+        assertThat(server.requests).hasSize(4);
+        assertThat(server.accepted.get()).isEqualTo(2);
     }
 
     @Test
