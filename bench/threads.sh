@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A/B measure of one router build: the router's CPU per thread group, in clock ticks (10 ms) from
+# /proc/<pid>/task/*/stat, over RUNS identical load runs. Whole runs on this machine vary by ±15%, so compare two
+# builds by alternating them (A B A B) and reading the TOTAL and ForkJoinPool (virtual-thread carriers) columns.
+# Fake upstream (2 ms between stream chunks) and router on 127.0.0.1, warmed 15 s at 500/s; bounded; stops what it started.
+#   bench/threads.sh [JAR=target/hpp-router.jar] [RATE=1000] [SECONDS=10] [RUNS=2] [stream]
+#   (a JAR copied for A/B must stay in target/, next to target/lib/, which its manifest points to)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$(realpath "${1:-$ROOT/target/hpp-router.jar}")"; RATE="${2:-1000}"; SECS="${3:-10}"; RUNS="${4:-2}"; MODE="${5:-}"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+UP=18951; ROUTER=18952; ADMIN=bench-admin-token-0123456789
+WORK="$(mktemp -d)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+[ -f "$JAR" ] || { echo "no jar: $JAR (build with ./hpp-router --version)" >&2; exit 1; }
+
+"$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & pids+=($!)
+HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
+  OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
+  "$JAVA" @"$ROOT/jvm.options" -jar "$JAR" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
+for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$ROUTER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break; sleep 0.1; done
+CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
+KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+URL="http://127.0.0.1:$ROUTER/llm/v1/chat/completions"
+
+# ticks per thread group (thread names without their trailing number)
+ticks() {
+  for t in /proc/$ROUTER_PID/task/*; do
+    n=$(sed -E 's/[0-9]+$//; s/ /_/g' "$t/comm"); s=($(sed -E 's/^.*\) //' "$t/stat")); echo "$n $((s[11] + s[12]))"
+  done | awk '{c[$1] += $2} END {for (k in c) print k, c[k]}' | sort
+}
+WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" 500 15 "$KEY" - $MODE > /dev/null
+for i in $(seq 1 "$RUNS"); do
+  ticks > "$WORK/before"
+  "$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" "$RATE" "$SECS" "$KEY" "$ROUTER_PID" $MODE | grep -E "latency|ttfb|cpu_us" | tr '\n' ' '; echo
+  ticks > "$WORK/after"
+  join -a2 -e0 -o 0,1.2,2.2 "$WORK/before" "$WORK/after" | awk '{d = $3 - $2; t += d; if (d > 0) printf "%s=%d ", $1, d} END {print "TOTAL=" t}'
+done
