@@ -13,10 +13,10 @@ import java.util.Optional;
 
 /**
  * Relays one provider stream to the client event by event; what was written goes out whenever the provider's stream
- * has nothing more that already arrived (before each wait for it), so no event waits for the next. Renames {@code model} to the
- * resolved id, holds back the usage-only chunk unless the client asked for it, and remembers what was produced so a
- * stream cut short can still be billed. A failure after the first event ends the stream with an error event and no
- * {@code [DONE]}.
+ * has nothing more that already arrived (before each wait for it), so no event waits for the next. Renames
+ * {@code model} to the resolved id, holds back the usage-only chunk unless the client asked for it, and remembers what
+ * was produced so a stream cut short can still be billed. A failure after the first event ends the stream with an
+ * error event and no {@code [DONE]}.
  */
 final class StreamRelay implements Provider.ChunkListener {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);

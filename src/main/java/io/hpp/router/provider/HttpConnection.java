@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 final class HttpConnection implements AutoCloseable {
     private static final int MAX_HEAD = 64 * 1024;
-    /** How long a reused connection may wait for the end of its previous answer (it has arrived long before, as a rule). */
+    /** How long a reused connection may wait for the rest of its previous answer, once some of it has arrived. */
     private static final int FINISH_WAIT_MILLIS = 5;
     /** The most of a previous answer's rest that is read and dropped to reuse its connection. */
     private static final int FINISH_BUDGET = 4096;
@@ -66,10 +66,10 @@ final class HttpConnection implements AutoCloseable {
     enum Readiness { READY, NOT_YET, UNUSABLE }
 
     /**
-     * Reads the rest of the previous answer, when its reader stopped at the answer's logical end (an SSE {@code [DONE]})
-     * before the body's last chunk. That rest follows right behind it: when some of it has arrived it is read (waiting
-     * at most a few milliseconds for the remainder); when none has, the connection is {@code NOT_YET} ready and should
-     * be tried later. Over TLS, where what has arrived cannot be told, it is read with the same short wait.
+     * Reads the rest of the previous answer, when its reader stopped at the answer's logical end (an SSE
+     * {@code [DONE]}) before the body's last chunk. That rest follows right behind it: when some of it has arrived it
+     * is read (waiting at most a few milliseconds for the remainder); when none has, the connection is {@code NOT_YET}
+     * ready and should be tried later. Over TLS, where what has arrived cannot be told, it is read with the same wait.
      */
     Readiness finishPrevious() {
         BodyStream previous = unfinished;

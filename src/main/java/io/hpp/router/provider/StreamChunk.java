@@ -154,7 +154,8 @@ public final class StreamChunk {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            if (v == JsonToken.VALUE_STRING && (name.equals("content") || name.equals("refusal") || name.equals("reasoning_content"))) {
+            boolean textField = name.equals("content") || name.equals("refusal") || name.equals("reasoning_content");
+            if (v == JsonToken.VALUE_STRING && textField) {
                 text.append(p.getText());
             } else if (v == JsonToken.START_ARRAY && name.equals("tool_calls")) {
                 for (JsonToken call = p.nextToken(); call != JsonToken.END_ARRAY; call = p.nextToken()) {
