@@ -22,10 +22,11 @@ public final class RequestLogWriter implements AutoCloseable {
     private static final int MAX_BATCH = 512;
     /**
      * How long the writer lets settlements gather after the first of a batch arrives: one commit then covers many
-     * requests, while a hold is released at most this much later. Measured at 1,000 req/s on SQLite (the writer
-     * thread's CPU time from /proc): 81 µs per request with 4 ms, 44 µs with 20 ms.
+     * requests, while a hold is released (and the access line written) at most this much later. Measured at 1,000
+     * req/s on SQLite (the writer thread's CPU time from /proc): 81 µs per request with 4 ms, 44 µs with 20 ms; with
+     * 50 ms the writer's ticks fell by a third again (53, 54 → 36, 35 over the same runs of bench/threads.sh).
      */
-    private static final long LINGER_NANOS = 20_000_000;
+    private static final long LINGER_NANOS = 50_000_000;
 
     private final Store store;
     private final Consumer<List<Settlement>> afterCommit;
