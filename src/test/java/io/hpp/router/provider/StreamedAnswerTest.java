@@ -2,16 +2,13 @@ package io.hpp.router.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.config.ProviderConfig;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,25 +16,10 @@ import org.junit.jupiter.api.Test;
  * {@code [DONE]} is kept even though the body's last chunk comes later, and the relay's hook runs exactly when the
  * reader is about to wait for the provider.
  */
-class StreamedAnswerTest {
+class StreamedAnswerTest extends RawServerTestBase {
     private static final String HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
     private static final String LAST_CHUNK = "0\r\n\r\n";
     private static final char PAUSE = RawServer.PAUSE;
-
-    private final Watchdog watchdog = new Watchdog();
-    private RawServer server;
-    private Upstream upstream;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (upstream != null) {
-            upstream.close();
-        }
-        watchdog.close();
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aStreamReadToDoneKeepsItsConnectionThoughTheLastChunkComesAfterIt() throws Exception {
@@ -116,9 +98,7 @@ class StreamedAnswerTest {
 
     private void serve(String answer) throws IOException {
         server = new RawServer(n -> answer.getBytes(StandardCharsets.UTF_8), false);
-        ProviderConfig pc = new ProviderConfig("openai", URI.create("http://127.0.0.1:" + server.port() + "/v1"), Optional.empty(),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5));
-        upstream = new Upstream(pc, watchdog);
+        upstream = upstream(Duration.ofSeconds(5));
     }
 
     /** The data of each event before {@code [DONE]}, also added to {@code seen} as it is read. */

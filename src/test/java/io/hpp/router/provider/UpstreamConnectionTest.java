@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hpp.router.config.ProviderConfig;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -15,7 +14,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.KeyManagerFactory;
@@ -26,22 +24,7 @@ import javax.net.ssl.TrustManagerFactory;
  * The provider HTTP client against a raw socket server on 127.0.0.1 that records every request's bytes and counts
  * the connections it accepted: keep-alive reuse, both body framings, a stale kept-alive connection, timeouts.
  */
-class UpstreamConnectionTest {
-    private final Watchdog watchdog = new Watchdog();
-    private RawServer server;
-    private Upstream upstream;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (upstream != null) {
-            upstream.close();
-        }
-        watchdog.close();
-        if (server != null) {
-            server.close();
-        }
-    }
-
+class UpstreamConnectionTest extends RawServerTestBase {
     @Test
     void keepsTheConnectionAliveAndSendsAWellFormedRequest() throws Exception {
         server = new RawServer(n -> fixed("{\"n\":" + n + "}"), false);
@@ -158,12 +141,6 @@ class UpstreamConnectionTest {
                     .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.code()).isEqualTo("connection_failed"));
         }
         assertThat(server.requests).hasSize(2);
-    }
-
-    private Upstream upstream(Duration firstByte) {
-        ProviderConfig pc = new ProviderConfig("openai", URI.create("http://127.0.0.1:" + server.port() + "/v1"), Optional.empty(),
-                Duration.ofSeconds(2), firstByte, Duration.ofSeconds(5));
-        return new Upstream(pc, watchdog);
     }
 
     private static byte[] fixed(String json) {
