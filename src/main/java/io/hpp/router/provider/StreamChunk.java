@@ -72,7 +72,7 @@ public final class StreamChunk {
                     }
                     case "choices" -> {
                         if (v == JsonToken.START_ARRAY) {
-                            choices(p, text);
+                            eachMember(p, "delta", text, StreamChunk::delta);
                         } else {
                             p.skipChildren();
                         }
@@ -132,8 +132,17 @@ public final class StreamChunk {
         return out;
     }
 
-    /** Collects the text of each choice's delta. The parser is at the array's start; returns at its end. */
-    private static void choices(JsonParser p, StringBuilder text) throws IOException {
+    /** Reads the text out of one JSON object; the parser is at its start and is left at its end. */
+    @FunctionalInterface
+    private interface TextReader {
+        void read(JsonParser p, StringBuilder text) throws IOException;
+    }
+
+    /**
+     * For each object in the array the parser is at, reads its {@code member} object with {@code reader}; everything
+     * else is skipped. Returns at the array's end.
+     */
+    private static void eachMember(JsonParser p, String member, StringBuilder text, TextReader reader) throws IOException {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t != JsonToken.START_OBJECT) {
                 p.skipChildren();
@@ -141,8 +150,8 @@ public final class StreamChunk {
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                if (p.nextToken() == JsonToken.START_OBJECT && name.equals("delta")) {
-                    delta(p, text);
+                if (p.nextToken() == JsonToken.START_OBJECT && name.equals(member)) {
+                    reader.read(p, text);
                 } else {
                     p.skipChildren();
                 }
@@ -158,20 +167,7 @@ public final class StreamChunk {
             if (v == JsonToken.VALUE_STRING && textField) {
                 text.append(p.getText());
             } else if (v == JsonToken.START_ARRAY && name.equals("tool_calls")) {
-                for (JsonToken call = p.nextToken(); call != JsonToken.END_ARRAY; call = p.nextToken()) {
-                    if (call != JsonToken.START_OBJECT) {
-                        p.skipChildren();
-                        continue;
-                    }
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        if (p.nextToken() == JsonToken.START_OBJECT && field.equals("function")) {
-                            function(p, text);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                }
+                eachMember(p, "function", text, StreamChunk::function);
             } else {
                 p.skipChildren();
             }
