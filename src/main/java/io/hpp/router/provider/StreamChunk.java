@@ -1,22 +1,15 @@
 package io.hpp.router.provider;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import io.hpp.router.Json;
-import java.io.IOException;
 import java.util.Optional;
 
 /**
- * One OpenAI {@code chat.completion.chunk} as the provider sent it, read once by a token scan instead of a tree: the
- * text it carries (content, refusal, reasoning, tool-call names and arguments), and where its {@code model} value and
- * its {@code "usage":null} member lie, so the relay renames the one and drops the other by copying bytes. Only the
+ * One OpenAI {@code chat.completion.chunk} as the provider sent it, read once by a {@link JsonCursor} walk instead of
+ * a tree: the text it carries (content, refusal, reasoning, tool-call names and arguments), and where its {@code model}
+ * value and its {@code "usage":null} member lie, so the relay renames the one and drops the other by copying bytes. Only the
  * common chunk is scanned: one that is not a single-line JSON object with a string {@code model}, or that carries an
  * {@code error} or a {@code usage} object, takes the general path (a tree).
  */
 public final class StreamChunk {
-    private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
-
     private final byte[] json;
     private final int modelStart;
     private final int modelEnd;
@@ -40,55 +33,49 @@ public final class StreamChunk {
                 return Optional.empty(); // relayed as one SSE data line, so it must be one line
             }
         }
-        int modelStart = -1;
-        int usageName = -1;
-        int usageValue = -1;
-        StringBuilder text = new StringBuilder();
-        try (JsonParser p = FACTORY.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                int nameAt = name.equals("usage") ? offset(p) : -1;
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "model" -> {
-                        if (v != JsonToken.VALUE_STRING || modelStart >= 0) {
-                            return Optional.empty();
-                        }
-                        modelStart = offset(p);
-                    }
-                    case "usage" -> {
-                        if (v != JsonToken.VALUE_NULL || usageName >= 0) {
-                            return Optional.empty();
-                        }
-                        usageName = nameAt;
-                        usageValue = offset(p);
-                    }
-                    case "error" -> {
-                        return Optional.empty();
-                    }
-                    case "choices" -> {
-                        if (v == JsonToken.START_ARRAY) {
-                            eachMember(p, "delta", text, StreamChunk::delta);
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null || modelStart < 0) {
-                return Optional.empty();
-            }
-        } catch (IOException | RuntimeException e) {
+        try {
+            return Optional.ofNullable(read(json));
+        } catch (JsonCursor.Malformed e) {
             return Optional.empty(); // the general path reports what is wrong with it
         }
-        int modelEnd = stringEnd(json, modelStart);
-        int[] usage = usageName < 0 ? new int[] {-1, -1} : member(json, usageName, usageValue + 4);
-        return Optional.of(new StreamChunk(json, modelStart, modelEnd, usage[0], usage[1], text.toString()));
+    }
+
+    /** The chunk, or null when it is well-formed but not the common kind. */
+    private static StreamChunk read(byte[] json) {
+        JsonCursor c = new JsonCursor(json);
+        int modelStart = -1;
+        int modelEnd = -1;
+        int usageName = -1;
+        int usageValueEnd = -1;
+        StringBuilder text = new StringBuilder();
+        c.expect('{');
+        for (boolean first = true; c.nextMember(first); first = false) {
+            int name = c.name();
+            if (c.nameIs(name, "model")) {
+                if (modelStart >= 0 || c.peek() != '"') {
+                    return null;
+                }
+                modelStart = c.pos();
+                modelEnd = c.string(null);
+            } else if (c.nameIs(name, "usage")) {
+                if (usageName >= 0 || !c.nullValue()) {
+                    return null;
+                }
+                usageName = name;
+                usageValueEnd = c.pos();
+            } else if (c.nameIs(name, "error")) {
+                return null;
+            } else if (c.nameIs(name, "choices") && c.peek() == '[') {
+                eachMember(c, "delta", text, StreamChunk::delta);
+            } else {
+                c.skipValue();
+            }
+        }
+        if (!c.atEnd() || modelStart < 0) {
+            return null;
+        }
+        int[] usage = usageName < 0 ? new int[] {-1, -1} : member(json, usageName, usageValueEnd);
+        return new StreamChunk(json, modelStart, modelEnd, usage[0], usage[1], text.toString());
     }
 
     /** The text the model produced in this chunk. */
@@ -132,71 +119,61 @@ public final class StreamChunk {
         return out;
     }
 
-    /** Reads the text out of one JSON object; the parser is at its start and is left at its end. */
+    /** Reads the text out of one JSON object; the cursor is at its start and is left after its end. */
     @FunctionalInterface
     private interface TextReader {
-        void read(JsonParser p, StringBuilder text) throws IOException;
+        void read(JsonCursor c, StringBuilder text);
     }
 
     /**
-     * For each object in the array the parser is at, reads its {@code member} object with {@code reader}; everything
-     * else is skipped. Returns at the array's end.
+     * For each object in the array the cursor is at, reads its {@code member} object with {@code reader}; everything
+     * else is skipped. Returns after the array's end.
      */
-    private static void eachMember(JsonParser p, String member, StringBuilder text, TextReader reader) throws IOException {
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (t != JsonToken.START_OBJECT) {
-                p.skipChildren();
+    private static void eachMember(JsonCursor c, String member, StringBuilder text, TextReader reader) {
+        c.expect('[');
+        for (boolean first = true; c.nextElement(first); first = false) {
+            if (c.peek() != '{') {
+                c.skipValue();
                 continue;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                if (p.nextToken() == JsonToken.START_OBJECT && name.equals(member)) {
-                    reader.read(p, text);
+            c.expect('{');
+            for (boolean firstMember = true; c.nextMember(firstMember); firstMember = false) {
+                int name = c.name();
+                if (c.nameIs(name, member) && c.peek() == '{') {
+                    reader.read(c, text);
                 } else {
-                    p.skipChildren();
+                    c.skipValue();
                 }
             }
         }
     }
 
-    private static void delta(JsonParser p, StringBuilder text) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            boolean textField = name.equals("content") || name.equals("refusal") || name.equals("reasoning_content");
-            if (v == JsonToken.VALUE_STRING && textField) {
-                text.append(p.getText());
-            } else if (v == JsonToken.START_ARRAY && name.equals("tool_calls")) {
-                eachMember(p, "function", text, StreamChunk::function);
+    private static void delta(JsonCursor c, StringBuilder text) {
+        c.expect('{');
+        for (boolean first = true; c.nextMember(first); first = false) {
+            int name = c.name();
+            boolean textField = c.nameIs(name, "content") || c.nameIs(name, "refusal")
+                    || c.nameIs(name, "reasoning_content");
+            if (textField && c.peek() == '"') {
+                c.string(text);
+            } else if (c.nameIs(name, "tool_calls") && c.peek() == '[') {
+                eachMember(c, "function", text, StreamChunk::function);
             } else {
-                p.skipChildren();
+                c.skipValue();
             }
         }
     }
 
-    private static void function(JsonParser p, StringBuilder text) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING && (name.equals("name") || name.equals("arguments"))) {
-                text.append(p.getText());
+    private static void function(JsonCursor c, StringBuilder text) {
+        c.expect('{');
+        for (boolean first = true; c.nextMember(first); first = false) {
+            int name = c.name();
+            if ((c.nameIs(name, "name") || c.nameIs(name, "arguments")) && c.peek() == '"') {
+                c.string(text);
             } else {
-                p.skipChildren();
+                c.skipValue();
             }
         }
-    }
-
-    /** Where the parser's current token starts in the input. */
-    private static int offset(JsonParser p) {
-        return (int) p.currentTokenLocation().getByteOffset();
-    }
-
-    /** The index after the closing quote of the JSON string that opens at {@code quote}. */
-    private static int stringEnd(byte[] json, int quote) {
-        int i = quote + 1;
-        while (json[i] != '"') {
-            i += json[i] == '\\' ? 2 : 1;
-        }
-        return i + 1;
     }
 
     /**

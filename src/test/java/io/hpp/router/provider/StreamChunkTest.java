@@ -82,12 +82,53 @@ class StreamChunkTest {
         assertThat(scan("")).isEmpty();
     }
 
+    @Test
+    void whatIsNotWellFormedJsonTakesTheGeneralPath() {
+        String ok = "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"n\":1}";
+        assertThat(scan(ok)).isPresent();
+        for (String bad : List.of(
+                "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"n\":01}",
+                "{\"model\":\"m\",\"n\":1.}", "{\"model\":\"m\",\"n\":-}", "{\"model\":\"m\",\"n\":1e}",
+                "{\"model\":\"m\",\"n\":tru}", "{\"model\":\"m\",\"n\":nul}", "{\"model\":\"m\",\"n\":[1,]}",
+                "{\"model\":\"m\",\"n\":{\"a\":1,}}", "{\"model\":\"m\",}", "{\"model\":\"m\" \"n\":1}",
+                "{\"model\":\"m\",\"n\":\"\\x\"}", "{\"model\":\"m\",\"n\":\"\\u12G4\"}",
+                "{\"model\":\"m\",\"n\":\"tab\there\"}", "{\"model\":\"m\",\"n\":\"open}",
+                "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"a}}]}", "{\"model\":\"m\",'n':1}")) {
+            assertThat(scan(bad)).as(bad).isEmpty();
+            assertThat(parses(bad.getBytes(StandardCharsets.UTF_8))).as("Jackson agrees: " + bad).isFalse();
+        }
+        byte[] badUtf8 = "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"a?\"}}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        badUtf8[44] = (byte) 0xC0; // an overlong lead byte in the content
+        assertThat(StreamChunk.scan(badUtf8)).isEmpty();
+        assertThat(scan("{\"model\":\"m\",\"x\\u0041\":1}")).as("escaped names are not read").isEmpty();
+        assertThat(scan("{\"model\":\"m\",\"n\":" + "[".repeat(100) + "]".repeat(100) + "}")).as("deep nesting").isEmpty();
+    }
+
+    @Test
+    void escapesAndNonAsciiTextAreDecodedAsJacksonDoes() {
+        String in = "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"\\ud83d\\ude00 caf\u00e9 \u4e2d "
+                + "\\\"q\\\" \\n\\t\\/\\\\ \ud83d\ude80\"}}],\"x\":[true,false,null,-0.5e+3,{\"y\":[]}]}";
+        StreamChunk c = scan(in).orElseThrow();
+        assertThat(c.text()).isEqualTo(treeText(parse(in.getBytes(StandardCharsets.UTF_8))));
+        assertThat(c.text()).isEqualTo("\ud83d\ude00 caf\u00e9 \u4e2d \"q\" \n\t/\\ \ud83d\ude80");
+    }
+
     private static Optional<StreamChunk> scan(String json) {
         return StreamChunk.scan(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static boolean parses(byte[] b) {
+        try {
+            Json.MAPPER.readTree(b);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static JsonNode parse(byte[] b) {
