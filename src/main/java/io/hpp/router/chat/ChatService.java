@@ -1,8 +1,6 @@
 package io.hpp.router.chat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
-import io.hpp.router.Json;
 import io.hpp.router.billing.CostCalculator;
 import io.hpp.router.billing.Price;
 import io.hpp.router.billing.QuotaLedger;
@@ -13,6 +11,7 @@ import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.provider.CircuitBreakers;
+import io.hpp.router.provider.Completion;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.Providers;
@@ -106,13 +105,12 @@ public final class ChatService {
     private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                   Map<String, String> headers) {
         long t0 = System.nanoTime();
-        ObjectNode answer = provider.complete(model, req.body());
+        Completion answer = provider.completion(model, req.body());
         a.upstream(System.nanoTime() - t0);
         a.answered();
-        TokenUsage usage = UsageReader.read(answer.get("usage")).orElseGet(() -> estimatedUsage(req, answer.toString()));
+        TokenUsage usage = UsageReader.read(answer.usage()).orElseGet(() -> estimatedUsage(req, answer.text()));
         a.charged(usage, CostCalculator.cost(model.price(), usage));
-        answer.put("model", model.id());
-        byte[] bytes = Json.bytes(answer);
+        byte[] bytes = answer.withModel(model.id());
         return () -> out.sendJson(200, headers, bytes);
     }
 

@@ -3,11 +3,11 @@ package io.hpp.router.provider;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A strict, allocation-free walk over one JSON text held in bytes (RFC 8259), for the stream chunk scan: each value
- * is either skipped or, for strings, optionally appended decoded to a builder. Anything that is not well-formed JSON
- * throws {@link Malformed}; so does what the scan chooses not to handle (escaped member names, nesting deeper than
- * {@link #MAX_DEPTH}), which then takes the general path. Replaces a Jackson parser per event: creating one allocated
- * a fifth of the relay's memory at 1,000 streams/s.
+ * A strict, allocation-free walk over one JSON text held in bytes (RFC 8259), for the scans of stream chunks and
+ * completions that relay the provider's bytes: each value is either skipped or, for strings, optionally appended
+ * decoded to a builder. Anything that is not well-formed JSON throws {@link Malformed}; so does what the scans choose
+ * not to handle (escaped member names, nesting deeper than {@link #MAX_DEPTH}), which then take the general path.
+ * Replaces a Jackson parser per stream event: creating one allocated a fifth of the relay's memory at 1,000 streams/s.
  */
 final class JsonCursor {
     static final int MAX_DEPTH = 64;

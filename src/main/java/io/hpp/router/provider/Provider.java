@@ -13,6 +13,11 @@ public interface Provider {
     /** A non-streamed completion. */
     ObjectNode complete(Model model, ObjectNode request);
 
+    /** A non-streamed completion as the relay passes it on; by default the tree of {@link #complete}. */
+    default Completion completion(Model model, ObjectNode request) {
+        return Completion.of(complete(model, request));
+    }
+
     /**
      * A streamed completion: each chunk goes to {@code listener} as soon as it arrives; returns when the provider
      * finished the stream, throws if it failed or cut the stream short. The last chunk carries the usage.

@@ -7,6 +7,7 @@ import io.hpp.router.billing.Money;
 import io.hpp.router.billing.Price;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.provider.Completion;
 import io.hpp.router.provider.StreamChunk;
 import io.hpp.router.routing.TokenEstimator;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The pure-Java steps every chat request takes: parsing and validating the body, the cheap input bound, pricing
- * the usage, and relaying one SSE event (scan, rename the model, drop usage:null; and the same through a tree). Run: bench/jmh.sh HotPathBench
+ * the usage, relaying one SSE event (scan, rename the model, drop usage:null; and the same through a tree), and
+ * relaying one non-streamed answer (scan, read its usage, rename the model; and the same through a tree).
+ * Run: bench/jmh.sh HotPathBench
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,6 +32,7 @@ import org.openjdk.jmh.annotations.State;
 public class HotPathBench {
     private byte[] body;
     private byte[] event;
+    private byte[] answer;
     private final byte[] model = Json.bytes("openai/gpt-5");
     private ChatRequest parsed;
     private final TokenEstimator estimator = new TokenEstimator(new io.hpp.router.routing.PromptTokens());
@@ -44,6 +48,13 @@ public class HotPathBench {
         event = ("{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-5\","
                 + "\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" Hello\"},"
                 + "\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}").getBytes(StandardCharsets.UTF_8);
+        answer = ("{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion\",\"created\":1741569952,"
+                + "\"model\":\"gpt-5\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                + "\"Hello! How can I assist you today?\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
+                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},\"completion_tokens_details\":"
+                + "{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_44709d6fcb\"}").getBytes(StandardCharsets.UTF_8);
         parsed = ChatRequest.parse(body);
     }
 
@@ -75,5 +86,19 @@ public class HotPathBench {
         chunk.remove("usage");
         chunk.put("model", "openai/gpt-5");
         return Json.bytes(chunk);
+    }
+
+    /** What the relay does with a common non-streamed answer: one scan, its usage read, the model renamed by copying. */
+    @Benchmark
+    public byte[] relayOneAnswer() {
+        Completion c = Completion.scan(answer).orElseThrow();
+        return c.usage() == null ? answer : c.withModel("openai/gpt-5");
+    }
+
+    /** The same through a tree: parsed whole, usage read, the model set and the tree written again. */
+    @Benchmark
+    public byte[] relayOneAnswerAsTree() throws Exception {
+        ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(answer);
+        return tree.get("usage") == null ? answer : Completion.of(tree).withModel("openai/gpt-5");
     }
 }

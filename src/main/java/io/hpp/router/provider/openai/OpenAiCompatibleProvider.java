@@ -6,6 +6,7 @@ import io.hpp.router.Json;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.Secret;
+import io.hpp.router.provider.Completion;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
@@ -54,6 +55,17 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
 
     @Override
     public ObjectNode complete(Model model, ObjectNode request) {
+        return answerObject(answer(model, request));
+    }
+
+    /** The answer as the provider's bytes when it is the common kind; a tree otherwise. */
+    @Override
+    public Completion completion(Model model, ObjectNode request) {
+        byte[] answer = answer(model, request);
+        return Completion.scan(answer).orElseGet(() -> Completion.of(answerObject(answer)));
+    }
+
+    private byte[] answer(Model model, ObjectNode request) {
         ObjectNode body = request.deepCopy();
         body.put("model", model.upstreamModel());
         body.remove("stream_options");
@@ -62,12 +74,16 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
             if (ex.status() != 200) {
                 throw error(ex);
             }
-            JsonNode answer = parse(ex.readAll(MAX_BODY));
-            if (!answer.isObject()) {
-                throw ProviderException.badResponse(upstream.provider(), "expected a JSON object");
-            }
-            return (ObjectNode) answer;
+            return ex.readAll(MAX_BODY);
         }
+    }
+
+    private ObjectNode answerObject(byte[] bytes) {
+        JsonNode answer = parse(bytes);
+        if (!answer.isObject()) {
+            throw ProviderException.badResponse(upstream.provider(), "expected a JSON object");
+        }
+        return (ObjectNode) answer;
     }
 
     @Override
