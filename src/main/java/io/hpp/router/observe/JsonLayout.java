@@ -18,8 +18,9 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(320);
-        line.append("{\"ts\":");
-        quoted(line, Instant.ofEpochMilli(event.getTimeStamp()).toString());
+        line.append("{\"ts\":\"");
+        timestamp(line, event.getTimeStamp());
+        line.append('"');
         line.append(",\"level\":");
         quoted(line, event.getLevel().toString());
         line.append(",\"logger\":");
@@ -45,6 +46,32 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
             quoted(line, ThrowableProxyUtil.asString(event.getThrowableProxy()));
         }
         return line.append("}\n").toString();
+    }
+
+    /** The second last formatted, and its text up to the seconds ("2026-11-26T11:18:07"). */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+    /**
+     * {@code Instant.ofEpochMilli(millis).toString()} without formatting the date and time of every line: the text up
+     * to the seconds is kept while the second lasts.
+     */
+    static void timestamp(StringBuilder line, long millis) {
+        long second = Math.floorDiv(millis, 1000);
+        int ms = (int) Math.floorMod(millis, 1000);
+        Second s = lastSecond;
+        if (s.epochSecond() != second) {
+            String full = Instant.ofEpochSecond(second).toString(); // "...:07Z"
+            s = new Second(second, full.substring(0, full.length() - 1));
+            lastSecond = s;
+        }
+        line.append(s.text());
+        if (ms != 0) {
+            line.append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10));
+        }
+        line.append('Z');
     }
 
     private static void quoted(StringBuilder line, String value) {

@@ -2,6 +2,7 @@ package io.hpp.router.observe;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.status.ErrorStatus;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -54,9 +55,22 @@ public final class StderrAppender extends OutputStreamAppender<ILoggingEvent> {
         flush();
     }
 
+    /**
+     * Encodes the event at once, on the logging thread. Logback's own version first readies the event for deferred
+     * processing, copying the MDC map of every line (1% of the router's CPU at 1,000 req/s), which only an
+     * asynchronous appender needs.
+     */
     @Override
     protected void subAppend(ILoggingEvent event) {
-        super.subAppend(event);
+        if (!isStarted()) {
+            return;
+        }
+        try {
+            writeOut(event);
+        } catch (IOException e) {
+            started = false;
+            addStatus(new ErrorStatus("IO failure in appender", this, e));
+        }
         java.util.List<Marker> markers = event.getMarkerList();
         if (markers == null || !markers.contains(BATCHED)) {
             flush();

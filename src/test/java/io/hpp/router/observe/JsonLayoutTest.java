@@ -58,4 +58,24 @@ class JsonLayoutTest {
         assertThat(line.split("\"request_id\"", -1)).as("request_id appears once").hasSize(2);
         assertThat(line).contains("\"request_id\":\"req_2\"");
     }
+
+    @Test
+    void timestampsReadAsInstantWritesThem() {
+        java.util.Random random = new java.util.Random(11);
+        long now = System.currentTimeMillis();
+        long[] fixed = {0L, 999L, 1000L, 1001L, 1_764_156_000_000L, 1_764_156_000_100L, 1_764_156_059_990L, -1L, -1000L};
+        java.util.List<Long> times = new java.util.ArrayList<>();
+        for (long t : fixed) {
+            times.add(t);
+        }
+        for (int i = 0; i < 2000; i++) {
+            times.add(now + random.nextInt(5000)); // runs of the same second, in and out of order
+            times.add(Math.abs(random.nextLong()) % 4_102_444_800_000L);
+        }
+        for (long t : times) {
+            StringBuilder line = new StringBuilder();
+            JsonLayout.timestamp(line, t);
+            assertThat(line.toString()).as("%d", t).isEqualTo(java.time.Instant.ofEpochMilli(t).toString());
+        }
+    }
 }
