@@ -69,7 +69,8 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
         }
         line.append(s.text());
         if (ms != 0) {
-            line.append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10));
+            line.append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10))
+                    .append((char) ('0' + ms % 10));
         }
         line.append('Z');
     }

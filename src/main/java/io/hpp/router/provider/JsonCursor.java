@@ -91,10 +91,11 @@ final class JsonCursor {
         int start = pos;
         int i = pos + 1;
         while (i < b.length && b[i] != '"') {
-            if (b[i] == '\\' || (b[i] & 0xff) < 0x20) {
+            int c = b[i] & 0xff;
+            if (c == '\\' || c < 0x20) {
                 throw MALFORMED;
             }
-            i++;
+            i = c >= 0x80 ? utf8(i, c) : i + 1;
         }
         if (i >= b.length) {
             throw MALFORMED;
@@ -181,7 +182,10 @@ final class JsonCursor {
 
     /** Checks the UTF-8 sequence whose lead byte {@code lead} is at {@code i}; returns the index after it. */
     private int utf8(int i, int lead) {
-        int n = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : -1;
+        int n = lead >= 0xC2 && lead <= 0xDF ? 1
+                : lead >= 0xE0 && lead <= 0xEF ? 2
+                : lead >= 0xF0 && lead <= 0xF4 ? 3
+                : -1;
         if (n < 0 || i + n >= b.length) {
             throw MALFORMED;
         }

@@ -5,9 +5,9 @@ import java.util.Optional;
 /**
  * One OpenAI {@code chat.completion.chunk} as the provider sent it, read once by a {@link JsonCursor} walk instead of
  * a tree: the text it carries (content, refusal, reasoning, tool-call names and arguments), and where its {@code model}
- * value and its {@code "usage":null} member lie, so the relay renames the one and drops the other by copying bytes. Only the
- * common chunk is scanned: one that is not a single-line JSON object with a string {@code model}, or that carries an
- * {@code error} or a {@code usage} object, takes the general path (a tree).
+ * value and its {@code "usage":null} member lie, so the relay renames the one and drops the other by copying bytes.
+ * Only the common chunk is scanned: one that is not a single-line JSON object with a string {@code model}, or that
+ * carries an {@code error} or a {@code usage} object, takes the general path (a tree).
  */
 public final class StreamChunk {
     private final byte[] json;

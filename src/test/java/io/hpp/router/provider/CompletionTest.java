@@ -63,7 +63,8 @@ class CompletionTest {
         ObjectNode tree = (ObjectNode) parse("{\"id\":\"a\",\"usage\":{\"prompt_tokens\":2}}");
         Completion c = Completion.of(tree);
         assertThat(c.usage().get("prompt_tokens").asInt()).isEqualTo(2);
-        assertThat(text(c.withModel("local/llama3"))).isEqualTo("{\"id\":\"a\",\"usage\":{\"prompt_tokens\":2},\"model\":\"local/llama3\"}");
+        assertThat(text(c.withModel("local/llama3")))
+                .isEqualTo("{\"id\":\"a\",\"usage\":{\"prompt_tokens\":2},\"model\":\"local/llama3\"}");
         assertThat(Completion.of(Json.object()).usage()).isNull();
     }
 

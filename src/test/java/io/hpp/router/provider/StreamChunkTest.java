@@ -99,8 +99,16 @@ class StreamChunkTest {
         }
         byte[] badUtf8 = "{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"a?\"}}]}"
                 .getBytes(StandardCharsets.UTF_8);
-        badUtf8[44] = (byte) 0xC0; // an overlong lead byte in the content
+        assertThat(StreamChunk.scan(badUtf8)).isPresent();
+        badUtf8[46] = (byte) 0xC0; // an overlong lead byte in the content, in place of the '?'
+        assertThat(badUtf8[45]).isEqualTo((byte) 'a');
         assertThat(StreamChunk.scan(badUtf8)).isEmpty();
+        byte[] badName = "{\"model\":\"m\",\"n?\":1}".getBytes(StandardCharsets.UTF_8);
+        assertThat(StreamChunk.scan(badName)).isPresent();
+        badName[15] = (byte) 0xFF; // not UTF-8 at all, in a member name, in place of the '?'
+        assertThat(badName[14]).isEqualTo((byte) 'n');
+        assertThat(StreamChunk.scan(badName)).isEmpty();
+        assertThat(scan("{\"model\":\"m\",\"n\u00e9\":1}")).as("a non-ASCII name").isPresent();
         assertThat(scan("{\"model\":\"m\",\"x\\u0041\":1}")).as("escaped names are not read").isEmpty();
         assertThat(scan("{\"model\":\"m\",\"n\":" + "[".repeat(100) + "]".repeat(100) + "}")).as("deep nesting").isEmpty();
     }
