@@ -44,6 +44,8 @@ class ChatCompletionsTest extends ChatTestBase {
         JsonNode expected = Json.MAPPER.readTree(OpenAiWire.completion("gpt-5-2025-08-07", "Hi!", 1000, 200, 400));
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected).put("model", "openai/gpt-5");
         assertThat(answer).isEqualTo(expected);
+        assertThat(r.body()).as("the provider's bytes, only the model's value replaced").isEqualTo(
+                OpenAiWire.completion("gpt-5-2025-08-07", "Hi!", 1000, 200, 400).replace("\"gpt-5-2025-08-07\"", "\"openai/gpt-5\""));
 
         FakeProvider.Received up = fake.last();
         assertThat(up.path()).isEqualTo("/v1/chat/completions");
@@ -65,6 +67,28 @@ class ChatCompletionsTest extends ChatTestBase {
         assertThat(row.usage().cacheRead()).isEqualTo(400);
         assertThat(row.usage().output()).isEqualTo(200);
         assertThat(row.status()).isEqualTo(200);
+        assertLedgerBalanced(c.id());
+    }
+
+    @Test
+    void anAnswerWithoutUsageKeepsItsShapeGetsTheModelRenamedAndIsBilledByEstimate() throws Exception {
+        TestRouter.Customer c = router.customer("10");
+        String upstream = "{\n  \"id\": \"chatcmpl-1\",\n  \"object\": \"chat.completion\",\n  \"model\": \"gpt-5\",\n"
+                + "  \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": "
+                + "\"Hello there, how are you today?\"}, \"finish_reason\": \"stop\"}]\n}\n";
+        fake.enqueue(FakeProvider.json(200, upstream));
+
+        TestRouter.Reply r = chat(c.key(), "{\"model\":\"openai/gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(r.status()).isEqualTo(200);
+        com.fasterxml.jackson.databind.node.ObjectNode expected = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(upstream);
+        expected.put("model", "openai/gpt-5");
+        assertThat(r.json()).isEqualTo(expected);
+        RequestLogEntry row = log(c.id()).getFirst();
+        assertThat(row.usage().promptTokens()).isPositive();
+        assertThat(row.usage().output()).isPositive();
+        assertThat(row.cost().isPositive()).isTrue();
+        assertThat(settledConsumer(c.id()).used()).isEqualTo(row.cost());
         assertLedgerBalanced(c.id());
     }
 
