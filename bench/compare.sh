@@ -10,6 +10,7 @@
 set -uo pipefail
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-15}"
@@ -28,15 +29,7 @@ fi
 # the fake upstream (20 chunks + usage chunk for streams; 2 ms between chunks)
 "$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & UP_PID=$!; pids+=($UP_PID)
 # nginx: plain reverse proxy with upstream keep-alive and no buffering (so SSE streams through)
-mkdir -p "$WORK/nginx/logs"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $WORK/nginx/nginx.pid; error_log $WORK/nginx/error.log warn;
-events { worker_connections 8192; }
-http { access_log off;
-  upstream up { server 127.0.0.1:$UP; keepalive 256; }
-  server { listen 127.0.0.1:$NGINX;
-    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } } }
-CONF
+nginx_conf "$WORK/nginx" $UP $NGINX
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" & NGINX_PID=$!; pids+=($NGINX_PID)
 # Portkey, pointed at the fake upstream per request (x-portkey-custom-host)
 (cd "$ROOT/bench/.portkey" && exec node node_modules/@portkey-ai/gateway/build/start-server.js --port=$PORTKEY > "$WORK/portkey.log" 2>&1) &
@@ -50,8 +43,7 @@ wait_up "http://127.0.0.1:$UP/"; wait_up "http://127.0.0.1:$NGINX/"; wait_up "ht
 sleep 1
 NGINX_PIDS="$NGINX_PID,$(pgrep -d, -P "$NGINX_PID" || true)"; NGINX_PIDS="${NGINX_PIDS%,}"
 PK_NODE=$(pgrep -f "start-server.js --port=$PORTKEY" | head -1)
-CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+KEY=$(bench_key $ROUTER $ADMIN)
 
 ticks() { # CPU ticks used so far by every process started here
   local t=0 p s

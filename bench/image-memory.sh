@@ -3,6 +3,7 @@
 # 4 at a time, through a router whose heap is capped at 64 MiB. Prints peak RSS and the heap after each GC.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 UP=18951; RP=18952; ADMIN=bench-admin-token-0123456789; WORK="$(mktemp -d)"; pids=()
@@ -16,8 +17,7 @@ HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$RP HPP_ROUTER_DB_URL="jdbc:sqlite:$WO
   > "$WORK/r.log" 2>&1 & RPID=$!; pids+=($RPID)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RP/openapi.yaml" >/dev/null 2>&1 && break; sleep 0.1; done
 sleep 1
-CID=$(curl -sf -XPOST "http://127.0.0.1:$RP/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-KEY=$(curl -sf -XPOST "http://127.0.0.1:$RP/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+KEY=$(bench_key $RP $ADMIN 1000)
 RSS0=$(awk '/VmRSS/{print $2}' /proc/$RPID/status)
 for round in $(seq 1 10); do
   curls=()

@@ -7,6 +7,7 @@
 #   PROFILE_EVENT=event=alloc bench/profile.sh ...   (allocations instead of CPU; any async-profiler start option)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 RATE="${1:-500}"; SECS="${2:-10}"; OUT="$(realpath -m "${3:-$ROOT/target/profile.collapsed}")"; MODE="${4:-}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
@@ -29,8 +30,7 @@ HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite
   -XX:+DebugNonSafepoints -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$ROUTER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break; sleep 0.1; done
-CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+KEY=$(bench_key $ROUTER $ADMIN)
 URL="http://127.0.0.1:$ROUTER/llm/v1/chat/completions"
 "$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" "$RATE" 20 "$KEY" "$ROUTER_PID" $MODE > /dev/null   # warm-up: let the JIT finish
 "$JAVA_HOME/bin/jcmd" $ROUTER_PID JVMTI.agent_load "$LIB" "\"start,${PROFILE_EVENT:-event=cpu,interval=1000000}\"" > /dev/null

@@ -4,6 +4,7 @@
 #   bench/run.sh [RATE] [SECONDS] [stream]        (BENCH_DB=postgres: the router on a throw-away PostgreSQL)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 RATE="${1:-1000}"; SECONDS_="${2:-10}"; MODE="${3:-}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
@@ -32,10 +33,7 @@ HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER_PORT HPP_ROUTER_DB_URL="$DB_UR
   HPP_ROUTER_LOG_LEVEL=${BENCH_LOG_LEVEL:-INFO} "$JAVA" @"$ROOT/jvm.options" ${BENCH_ROUTER_OPTS:-} -jar "$ROOT/target/hpp-router.jar" serve \
   > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$ROUTER_PORT/openapi.yaml" >/dev/null 2>&1 && break; sleep 0.1; done
-CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER_PORT/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" \
-  -d '{"username":"bench","quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER_PORT/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" \
-  -d '{"name":"bench"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+KEY=$(bench_key $ROUTER_PORT $ADMIN)
 
 echo "== direct to upstream"
 "$JAVA" "$ROOT/bench/LoadDriver.java" "http://127.0.0.1:$UP_PORT/v1/chat/completions" "$RATE" "$SECONDS_" - - $MODE

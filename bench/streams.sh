@@ -6,6 +6,7 @@
 #   bench/streams.sh [RATE=500] [SECONDS=10] [GAP_MS=2000]         (500 x 10 s = 5,000 open streams)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 RATE="${1:-500}"; SECS="${2:-10}"; GAP="${3:-2000}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
@@ -27,8 +28,7 @@ HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$ROUTER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break; sleep 0.1; done
 ROUTER_PID=$(pgrep -f "hpp-router.jar serve" -n)
-CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+KEY=$(bench_key $ROUTER $ADMIN)
 echo "idle router RSS: $(awk '/VmRSS/ {print int($2/1024)}' /proc/$ROUTER_PID/status) MiB"
 # at the peak, one more stream timed by curl: the first event through the router vs straight from the upstream
 probe() { # url [auth]

@@ -7,6 +7,7 @@
 # Needs: perf (apt-get install linux-perf; run as root or with kernel.perf_event_paranoid <= 1), nginx for "nginx".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 TARGET="${1:-hpp-router}"; RATE="${2:-1000}"; MODE="${3:-}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
@@ -21,15 +22,7 @@ for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break;
 KEY=-
 case "$TARGET" in
   nginx)
-    mkdir -p "$WORK/nginx/logs"
-    cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $WORK/nginx/nginx.pid; error_log $WORK/nginx/error.log warn;
-events { worker_connections 8192; }
-http { access_log off;
-  upstream up { server 127.0.0.1:$UP; keepalive 256; }
-  server { listen 127.0.0.1:$PROXY;
-    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } } }
-CONF
+    nginx_conf "$WORK/nginx" $UP $PROXY
     nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" & NGINX_PID=$!; pids+=($NGINX_PID)
     for _ in $(seq 1 50); do PID=$(pgrep -P "$NGINX_PID" | head -1 || true); [ -n "$PID" ] && break; sleep 0.1; done
     URL="http://127.0.0.1:$PROXY/v1/chat/completions" ;;
@@ -39,8 +32,7 @@ CONF
       HPP_ROUTER_ADMIN_TOKEN=$ADMIN OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
       "$JAVA" @"$ROOT/jvm.options" -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 & PID=$!; pids+=($PID)
     for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PROXY/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-    CID=$(curl -sf -XPOST "http://127.0.0.1:$PROXY/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-    KEY=$(curl -sf -XPOST "http://127.0.0.1:$PROXY/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+    KEY=$(bench_key $PROXY $ADMIN)
     URL="http://127.0.0.1:$PROXY/llm/v1/chat/completions" ;;
   *) echo "usage: bench/syscalls.sh [hpp-router|nginx] [RATE] [stream]" >&2; exit 2 ;;
 esac

@@ -7,6 +7,7 @@
 #   (a JAR copied for A/B must stay in target/, next to target/lib/, which its manifest points to)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 JAR="$(realpath "${1:-$ROOT/target/hpp-router.jar}")"; RATE="${2:-1000}"; SECS="${3:-10}"; RUNS="${4:-2}"; MODE="${5:-}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
@@ -22,8 +23,7 @@ HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite
   "$JAVA" @"$ROOT/jvm.options" -jar "$JAR" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$ROUTER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break; sleep 0.1; done
-CID=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers" -H "Authorization: Bearer $ADMIN" -d '{"quota":1000000}' | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-KEY=$(curl -sf -XPOST "http://127.0.0.1:$ROUTER/admin/v1/consumers/$CID/keys" -H "Authorization: Bearer $ADMIN" -d '{}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+KEY=$(bench_key $ROUTER $ADMIN)
 URL="http://127.0.0.1:$ROUTER/llm/v1/chat/completions"
 
 # ticks per thread group (thread names without their trailing number)

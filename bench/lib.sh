@@ -1,0 +1,28 @@
+# Shared by the bench scripts (sourced, not run): the pieces each of them needs the same way.
+
+# Writes DIR/nginx.conf: nginx as a plain reverse proxy on 127.0.0.1:LISTEN to the upstream on 127.0.0.1:UPSTREAM,
+# one worker, upstream keep-alive, no access log, no buffering (so SSE streams through). Start it with
+#   nginx -p DIR -c DIR/nginx.conf
+# usage: nginx_conf DIR UPSTREAM LISTEN
+nginx_conf() {
+  mkdir -p "$1/logs"
+  cat > "$1/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $1/nginx.pid; error_log $1/error.log warn;
+events { worker_connections 8192; }
+http { access_log off;
+  upstream up { server 127.0.0.1:$2; keepalive 256; }
+  server { listen 127.0.0.1:$3;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } } }
+CONF
+}
+
+# Creates a consumer with QUOTA dollars and an API key for it through the admin API of the router on 127.0.0.1:PORT;
+# prints the key.
+# usage: KEY=$(bench_key PORT ADMIN_TOKEN [QUOTA=1000000])
+bench_key() {
+  local cid
+  cid=$(curl -sf -XPOST "http://127.0.0.1:$1/admin/v1/consumers" -H "Authorization: Bearer $2" \
+    -d "{\"quota\":${3:-1000000}}" | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
+  curl -sf -XPOST "http://127.0.0.1:$1/admin/v1/consumers/$cid/keys" -H "Authorization: Bearer $2" -d '{}' \
+    | sed -E 's/.*"key":"([^"]+)".*/\1/'
+}
