@@ -22,6 +22,9 @@ public final class FastUpstream {
         long gap = args.length > 1 ? Long.parseLong(args[1]) : 0;
         // the JDK server closes a finished connection when 200 are idle; providers keep many more alive per client
         System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+        // and they send each event as it is made (TCP_NODELAY): without it, Nagle's algorithm holds an event back until
+        // the previous one is acknowledged, so how many events a proxy gets per read depended on when its kernel acked
+        System.setProperty("sun.net.httpserver.nodelay", System.getProperty("sun.net.httpserver.nodelay", "true"));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 4096);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", ex -> handle(ex, gap));

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# System calls and CPU per request of one proxy, HPP Router or nginx, under the same load (on 127.0.0.1, bounded,
+# System calls and CPU per request of one proxy (HPP Router, nginx, or bench/FloorProxy.java as java-nio or java-vt) under the same load (on 127.0.0.1, bounded,
 # stops what it started): the fake upstream (2 ms between stream chunks), the proxy, 15 s at 500 req/s to warm the JIT,
 # then the load driver at RATE req/s (8 s warm-up, 14 s measured), of which `perf stat` counts the proxy's system calls
 # for 6 s in the measured part; prints them per request, with the driver's report.
-#   bench/syscalls.sh [hpp-router|nginx] [RATE=1000] [stream]
+#   bench/syscalls.sh [hpp-router|nginx|java-nio|java-vt] [RATE=1000] [stream]
 # Needs: perf (apt-get install linux-perf; run as root or with kernel.perf_event_paranoid <= 1), nginx for "nginx".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +34,11 @@ case "$TARGET" in
     for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$PROXY/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
     KEY=$(bench_key $PROXY $ADMIN)
     URL="http://127.0.0.1:$PROXY/llm/v1/chat/completions" ;;
-  *) echo "usage: bench/syscalls.sh [hpp-router|nginx] [RATE] [stream]" >&2; exit 2 ;;
+  java-nio|java-vt)
+    "$JAVA" @"$ROOT/jvm.options" "$ROOT/bench/FloorProxy.java" "${TARGET#java-}" $PROXY $UP > "$WORK/floor.log" 2>&1 & PID=$!; pids+=($PID)
+    for _ in $(seq 1 150); do grep -q 'floor proxy' "$WORK/floor.log" && break; sleep 0.1; done
+    URL="http://127.0.0.1:$PROXY/v1/chat/completions" ;;
+  *) echo "usage: bench/syscalls.sh [hpp-router|nginx|java-nio|java-vt] [RATE] [stream]" >&2; exit 2 ;;
 esac
 
 WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" 500 15 "$KEY" - $MODE > /dev/null
