@@ -34,6 +34,13 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** A new object with the same members, their values shared, not copied: for changing top-level members only. */
+    public static ObjectNode shallowCopy(ObjectNode n) {
+        ObjectNode copy = MAPPER.createObjectNode();
+        copy.setAll(n);
+        return copy;
+    }
+
     /** A request body that must be one JSON object; anything else is a 400 {@code invalid_request}. */
     public static ObjectNode requestObject(byte[] raw) {
         JsonNode root;

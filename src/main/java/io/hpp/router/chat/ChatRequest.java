@@ -25,9 +25,9 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
                           Optional<String> capField, int messages, int imageParts, long boundBytes) {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
-    /** The same request with its output cap set in {@code field} (on a copy of the body). */
+    /** The same request with its output cap set in {@code field} (on a copy of the body's top level). */
     public ChatRequest withCap(String field, long cap) {
-        ObjectNode copy = body.deepCopy();
+        ObjectNode copy = Json.shallowCopy(body);
         copy.put(field, cap);
         return new ChatRequest(copy, model, stream, includeUsage, Optional.of(cap), Optional.of(field), messages, imageParts, boundBytes);
     }

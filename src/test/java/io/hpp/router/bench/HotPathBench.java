@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The pure-Java steps every chat request takes: parsing and validating the body, the cheap input bound, pricing
  * the usage, relaying one SSE event (scan, rename the model, drop usage:null; and the same through a tree), and
- * relaying one non-streamed answer (scan, read its usage, rename the model; and the same through a tree).
+ * relaying one non-streamed answer (scan, read its usage, rename the model; and the same through a tree), and
+ * building and writing the body of one upstream attempt for a 20-turn conversation.
  * Run: bench/jmh.sh HotPathBench
  */
 @State(Scope.Thread)
@@ -35,6 +36,7 @@ public class HotPathBench {
     private byte[] answer;
     private final byte[] model = Json.bytes("openai/gpt-5");
     private ChatRequest parsed;
+    private ObjectNode conversation;
     private final TokenEstimator estimator = new TokenEstimator(new io.hpp.router.routing.PromptTokens());
     private final Price price = Price.of("1.25", "10", null, "0.125");
     private final TokenUsage usage = new TokenUsage(1200, 350, 0, 400);
@@ -56,6 +58,19 @@ public class HotPathBench {
                 + "{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
                 + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_44709d6fcb\"}").getBytes(StandardCharsets.UTF_8);
         parsed = ChatRequest.parse(body);
+        // a 20-turn conversation of ~1.5 KB a message (~31 KB), as chat clients resend their history every turn
+        StringBuilder history = new StringBuilder("{\"model\":\"openai/gpt-5\",\"messages\":[");
+        for (int i = 0; i < 20; i++) {
+            history.append(i == 0 ? "" : ",").append("{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant")
+                    .append("\",\"content\":\"").append(("Turn " + i + " of a long conversation about routing. ").repeat(30)).append("\"}");
+        }
+        conversation = ChatRequest.parse(history.append("],\"stream\":true}").toString().getBytes(StandardCharsets.UTF_8)).body();
+    }
+
+    /** The body sent upstream for one attempt of a 20-turn conversation: built from the client's tree and written. */
+    @Benchmark
+    public byte[] upstreamBodyOfConversation() {
+        return Json.bytes(io.hpp.router.provider.openai.OpenAiCompatibleProvider.chatBody(conversation, "gpt-5", true));
     }
 
     @Benchmark

@@ -66,16 +66,34 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
     }
 
     private byte[] answer(Model model, ObjectNode request) {
-        ObjectNode body = request.deepCopy();
-        body.put("model", model.upstreamModel());
-        body.remove("stream_options");
-        body.put("stream", false);
-        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(body))) {
+        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(chatBody(request, model.upstreamModel(), false)))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
             return ex.readAll(MAX_BODY);
         }
+    }
+
+    /**
+     * The body sent upstream for a chat request: the client's, with the provider's model id, {@code stream} set, and
+     * for a stream {@code stream_options.include_usage} on (usage is what the stream is billed by). The client's
+     * request is left as it was, for a fallback to start from: only its top level is copied (the messages, which are
+     * most of it, are shared, not copied), and {@code stream_options}, the one member changed inside.
+     */
+    public static ObjectNode chatBody(ObjectNode request, String upstreamModel, boolean stream) {
+        ObjectNode body = Json.shallowCopy(request);
+        body.put("model", upstreamModel);
+        if (stream) {
+            body.put("stream", true);
+            JsonNode given = body.get("stream_options");
+            ObjectNode options = given != null && given.isObject() ? ((ObjectNode) given).deepCopy() : Json.object();
+            options.put("include_usage", true);
+            body.set("stream_options", options);
+        } else {
+            body.remove("stream_options");
+            body.put("stream", false);
+        }
+        return body;
     }
 
     private ObjectNode answerObject(byte[] bytes) {
@@ -88,13 +106,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
 
     @Override
     public void stream(Model model, ObjectNode request, ChunkListener listener) {
-        ObjectNode body = request.deepCopy();
-        body.put("model", model.upstreamModel());
-        body.put("stream", true);
-        ObjectNode options = body.has("stream_options") && body.get("stream_options").isObject()
-                ? (ObjectNode) body.get("stream_options") : body.putObject("stream_options");
-        options.put("include_usage", true);
-        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(body))) {
+        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(chatBody(request, model.upstreamModel(), true)))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
@@ -140,7 +152,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
      */
     @Override
     public Optional<JsonNode> generate(Model model, ObjectNode request, BodySink sink) {
-        ObjectNode body = request.deepCopy();
+        ObjectNode body = Json.shallowCopy(request);
         body.put("model", model.upstreamModel());
         try (Upstream.Exchange ex = upstream.post(imagesPath, headers, Json.bytes(body))) {
             if (ex.status() != 200) {
