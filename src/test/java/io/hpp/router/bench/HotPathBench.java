@@ -37,6 +37,7 @@ public class HotPathBench {
     private final byte[] model = Json.bytes("openai/gpt-5");
     private ChatRequest parsed;
     private ObjectNode conversation;
+    private byte[] conversationBytes;
     private final TokenEstimator estimator = new TokenEstimator(new io.hpp.router.routing.PromptTokens());
     private final Price price = Price.of("1.25", "10", null, "0.125");
     private final TokenUsage usage = new TokenUsage(1200, 350, 0, 400);
@@ -64,7 +65,20 @@ public class HotPathBench {
             history.append(i == 0 ? "" : ",").append("{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant")
                     .append("\",\"content\":\"").append(("Turn " + i + " of a long conversation about routing. ").repeat(30)).append("\"}");
         }
-        conversation = ChatRequest.parse(history.append("],\"stream\":true}").toString().getBytes(StandardCharsets.UTF_8)).body();
+        conversationBytes = history.append("],\"stream\":true}").toString().getBytes(StandardCharsets.UTF_8);
+        conversation = ChatRequest.parse(conversationBytes).body();
+    }
+
+
+
+
+
+
+
+    /** Parsing and validating that conversation: what every request of it costs before anything is sent. */
+    @Benchmark
+    public ChatRequest parseConversation() {
+        return ChatRequest.parse(conversationBytes);
     }
 
     /** The body sent upstream for one attempt of a 20-turn conversation: built from the client's tree and written. */
