@@ -15,10 +15,7 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-15}"
 UP=18991; NGINX=18992; PORTKEY=18993; ROUTER=18994; ADMIN=bench-admin-token-0123456789
-WORK="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$WORK"; }
-trap cleanup EXIT
-wait_up() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
+bench_work
 
 [ -f "$ROOT/target/hpp-router.jar" ] || (cd "$ROOT" && ./hpp-router --version >/dev/null)
 command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx-light" >&2; exit 1; }

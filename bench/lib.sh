@@ -26,3 +26,15 @@ bench_key() {
   curl -sf -XPOST "http://127.0.0.1:$1/admin/v1/consumers/$cid/keys" -H "Authorization: Bearer $2" -d '{}' \
     | sed -E 's/.*"key":"([^"]+)".*/\1/'
 }
+
+# A fresh temporary folder in WORK and an empty pids array; on exit, every process whose PID was added to pids (and
+# only those) is stopped and WORK removed.
+# usage: bench_work; ...; some_command & pids+=($!)
+bench_work() {
+  WORK="$(mktemp -d)"; pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$WORK"' EXIT
+}
+
+# Waits (at most 15 s) until URL answers on 127.0.0.1; fails otherwise.
+# usage: wait_up URL
+wait_up() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
