@@ -194,6 +194,12 @@ public final class FloorProxy {
         }
     }
 
+    /** Reads more of a message head into {@code b} after its first {@code have} bytes: the new count, or -1 at the end. */
+    private static int more(InputStream in, byte[] b, int have) throws IOException {
+        int n = have == b.length ? -1 : in.read(b, have, b.length - have);
+        return n < 0 ? -1 : have + n;
+    }
+
     private static void serve(Socket client, InetSocketAddress upstream) {
         try (client; Socket up = new Socket()) {
             client.setTcpNoDelay(true);
@@ -209,11 +215,9 @@ public final class FloorProxy {
             while (true) {
                 int end;
                 while ((end = headEnd(buf, have)) < 0) {
-                    int n = have == buf.length ? -1 : in.read(buf, have, buf.length - have);
-                    if (n < 0) {
+                    if ((have = more(in, buf, have)) < 0) {
                         return;
                     }
-                    have += n;
                 }
                 Request req = Request.parse(buf, end, upstream);
                 int whole = end + req.bodyLength();
@@ -234,11 +238,9 @@ public final class FloorProxy {
                 int got = 0;
                 int bodyFrom;
                 while ((bodyFrom = headEnd(upBuf, got)) < 0) {
-                    int n = got == upBuf.length ? -1 : upIn.read(upBuf, got, upBuf.length - got);
-                    if (n < 0) {
+                    if ((got = more(upIn, upBuf, got)) < 0) {
                         return;
                     }
-                    got += n;
                 }
                 Body body = Body.of(upBuf, bodyFrom);
                 int done = body.feed(upBuf, bodyFrom, got);

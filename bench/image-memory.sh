@@ -6,9 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
-UP=18951; RP=18952; ADMIN=bench-admin-token-0123456789; WORK="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+UP=18951; RP=18952; ADMIN=bench-admin-token-0123456789
+bench_work
 [ -f "$ROOT/target/hpp-router.jar" ] || (cd "$ROOT" && ./hpp-router --version >/dev/null)
 "$JAVA" "$ROOT/bench/FastUpstream.java" $UP > "$WORK/up.log" 2>&1 & pids+=($!)
 HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$RP HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/b.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \

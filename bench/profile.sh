@@ -18,9 +18,7 @@ AP_DIR="$ROOT/target/async-profiler"; mkdir -p "$AP_DIR"
 [ -f "$AP_DIR/linux-x64/libasyncProfiler.so" ] || (cd "$AP_DIR" && unzip -q -o "$AP_JAR" 'linux-x64/*')
 LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
 UP=18971; ROUTER=18972; ADMIN=bench-admin-token-0123456789
-WORK="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_work
 [ -f "$ROOT/target/hpp-router.jar" ] || (cd "$ROOT" && ./hpp-router --version >/dev/null)
 
 "$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & pids+=($!)

@@ -11,9 +11,7 @@ RATE="${1:-500}"; SECS="${2:-10}"; GAP="${3:-2000}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 UP=18951; ROUTER=18952; ADMIN=bench-admin-token-0123456789
-WORK="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_work
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 for port in $UP $ROUTER; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is already in use (an earlier run still going?)" >&2; exit 1; fi

@@ -12,9 +12,7 @@ JAR="$(realpath "${1:-$ROOT/target/hpp-router.jar}")"; RATE="${2:-1000}"; SECS="
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 UP=18951; ROUTER=18952; ADMIN=bench-admin-token-0123456789
-WORK="$(mktemp -d)"; pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+bench_work
 [ -f "$JAR" ] || { echo "no jar: $JAR (build with ./hpp-router --version)" >&2; exit 1; }
 
 "$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & pids+=($!)

@@ -56,21 +56,16 @@ final class JsonCursor {
      * end (consumed). {@code first} tells whether any member came before.
      */
     boolean nextMember(boolean first) {
-        int c = peek();
-        if (c == '}') {
-            pos++;
-            return false;
-        }
-        if (!first) {
-            expect(',');
-        }
-        return true;
+        return next('}', first);
     }
 
     /** After an array's '[' or an element: true when an element follows, false at the array's end (consumed). */
     boolean nextElement(boolean first) {
-        int c = peek();
-        if (c == ']') {
+        return next(']', first);
+    }
+
+    private boolean next(char close, boolean first) {
+        if (peek() == close) {
             pos++;
             return false;
         }
