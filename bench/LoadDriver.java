@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * earlier ones finished, and latency is measured from the scheduled start (no coordinated omission). Reports achieved
  * rate, latency percentiles, errors and, given a PID, that process's CPU time per request and peak RSS.
  * Usage: java LoadDriver.java URL RATE SECONDS [KEY] [PID] [stream]
+ * LOAD_TURNS=N sends an N-turn conversation (~1.5 KB a message) instead of one short question, as chat clients
+ * resend their history every turn; LOAD_HEADERS="Name: value; ..." adds headers.
  */
 public final class LoadDriver {
     public static void main(String[] args) throws Exception {
@@ -32,7 +34,7 @@ public final class LoadDriver {
                 ? java.util.Arrays.stream(args[4].split(",")).mapToLong(Long::parseLong).toArray() : new long[0];
         long pid = pids.length > 0 ? pids[0] : -1;
         boolean stream = args.length > 5 && args[5].equals("stream");
-        String body = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in five words.\"}]"
+        String body = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":" + messages(Integer.parseInt(System.getenv().getOrDefault("LOAD_TURNS", "1")))
                 + (stream ? ",\"stream\":true" : "") + ",\"max_tokens\":64}";
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -193,5 +195,18 @@ public final class LoadDriver {
             }
         }
         return -1;
+    }
+
+    /** The messages array: one short question, or {@code turns} alternating user and assistant messages of ~1.5 KB. */
+    private static String messages(int turns) {
+        if (turns <= 1) {
+            return "[{\"role\":\"user\",\"content\":\"Say hello in five words.\"}]";
+        }
+        StringBuilder m = new StringBuilder("[");
+        for (int i = 0; i < turns; i++) {
+            m.append(i == 0 ? "" : ",").append("{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant")
+                    .append("\",\"content\":\"").append(("Turn " + i + " of a long conversation about routing. ").repeat(30)).append("\"}");
+        }
+        return m.append("]").toString();
     }
 }

@@ -3,15 +3,16 @@ package io.hpp.router.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
-import io.hpp.router.Json;
+import io.hpp.router.provider.ChatBody;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * A validated chat-completion request: the original JSON tree (so unknown fields pass through untouched) and the
- * few facts the pipeline needs from it.
+ * A validated chat-completion request: the original JSON (so unknown fields pass through untouched) and the few facts
+ * the pipeline needs from it.
  *
- * @param body           the request as sent; the pipeline only ever changes {@code model} and the output cap
+ * @param body           the request as sent, as a tree and the client's bytes; the pipeline only ever changes
+ *                       {@code model} and the output cap
  * @param model          the requested model id
  * @param stream         whether the client asked for SSE
  * @param includeUsage   whether the client asked for the usage chunk ({@code stream_options.include_usage})
@@ -21,19 +22,23 @@ import java.util.Set;
  * @param imageParts     number of {@code image_url} parts
  * @param boundBytes     request bytes that can become tokens: the body less image URLs (images are bounded apart)
  */
-public record ChatRequest(ObjectNode body, String model, boolean stream, boolean includeUsage, Optional<Long> outputCap,
+public record ChatRequest(ChatBody body, String model, boolean stream, boolean includeUsage, Optional<Long> outputCap,
                           Optional<String> capField, int messages, int imageParts, long boundBytes) {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
+    /** The request as a tree: to read, not to change. */
+    public ObjectNode tree() {
+        return body.tree();
+    }
+
     /** The same request with its output cap set in {@code field} (on a copy of the body's top level). */
     public ChatRequest withCap(String field, long cap) {
-        ObjectNode copy = Json.shallowCopy(body);
-        copy.put(field, cap);
-        return new ChatRequest(copy, model, stream, includeUsage, Optional.of(cap), Optional.of(field), messages, imageParts, boundBytes);
+        return new ChatRequest(body.with(field, cap), model, stream, includeUsage, Optional.of(cap), Optional.of(field), messages, imageParts, boundBytes);
     }
 
     public static ChatRequest parse(byte[] raw) {
-        ObjectNode body = Json.requestObject(raw);
+        ChatBody parsed = ChatBody.parse(raw);
+        ObjectNode body = parsed.tree();
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             throw ApiException.invalidRequest("Field 'model' is required and must be a non-empty string");
@@ -63,7 +68,7 @@ public record ChatRequest(ObjectNode body, String model, boolean stream, boolean
         }
         Optional<String> capField = maxCompletion.isPresent() ? Optional.of("max_completion_tokens")
                 : maxTokens.isPresent() ? Optional.of("max_tokens") : Optional.empty();
-        return new ChatRequest(body, model.asText(), stream, includeUsage, maxCompletion.or(() -> maxTokens), capField,
+        return new ChatRequest(parsed, model.asText(), stream, includeUsage, maxCompletion.or(() -> maxTokens), capField,
                 messages.size(), images, Math.max(0, raw.length - imageUrlBytes));
     }
 

@@ -2,6 +2,7 @@ package io.hpp.router.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.provider.ChatBody;
 import io.hpp.router.Json;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.provider.Provider;
@@ -43,7 +44,7 @@ final class StreamRelay implements Provider.ChunkListener {
      * Relays the stream until the provider ends it. A provider failure before the first event is thrown (the client
      * gets an error response); after it, the failure is returned, to be told to the client by {@link #finish}.
      */
-    Optional<ProviderException> run(Provider provider, io.hpp.router.catalog.Model model, ObjectNode request) {
+    Optional<ProviderException> run(Provider provider, io.hpp.router.catalog.Model model, ChatBody request) {
         try {
             provider.stream(model, request, this);
             return Optional.empty();

@@ -24,6 +24,19 @@ public interface Provider {
      */
     void stream(Model model, ObjectNode request, ChunkListener listener);
 
+    /**
+     * A non-streamed completion of the client's request, whose bytes a provider speaking the client's format can pass
+     * on; by default from its tree.
+     */
+    default Completion completion(Model model, ChatBody request) {
+        return completion(model, request.tree());
+    }
+
+    /** A streamed completion of the client's request (see {@link #completion(Model, ChatBody)}); by default from its tree. */
+    default void stream(Model model, ChatBody request, ChunkListener listener) {
+        stream(model, request.tree(), listener);
+    }
+
     /** Receives the chunks of a stream, in order. */
     @FunctionalInterface
     interface ChunkListener {

@@ -41,16 +41,16 @@ public final class SmartRouter {
             return decision(rs, s.model().orElseThrow(), Basket.STREAMING, s.ruleId(), Optional.empty(), 0, false,
                     "stream: classification skipped, the streaming rule applies");
         }
-        if (hasTools(req.body())) {
+        if (hasTools(req.tree())) {
             RuleSet.Rule t = rs.tool().orElseThrow(() -> failed("the request uses tools and the active ruleset has no tool rule"));
             return decision(rs, t.model(), Basket.TOOL, t.ruleId(), Optional.empty(), 0, false, "the request has tools or tool_choice");
         }
-        PromptTokens.Estimate est = estimator.estimate(req.body().get("messages"), stopAbove(rs));
+        PromptTokens.Estimate est = estimator.estimate(req.tree().get("messages"), stopAbove(rs));
         Optional<RuleSet.SimpleRule> simple = rs.simple();
         if (simple.isPresent()) {
             RuleSet.SimpleRule s = simple.get();
             Optional<String> keyword = s.keywordPattern().flatMap(p -> {
-                var m = p.matcher(lastUserText(req.body().get("messages")));
+                var m = p.matcher(lastUserText(req.tree().get("messages")));
                 return m.find() ? Optional.of(m.group(1)) : Optional.empty();
             });
             if (keyword.isPresent()) {

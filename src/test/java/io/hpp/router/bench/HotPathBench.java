@@ -36,7 +36,9 @@ public class HotPathBench {
     private byte[] answer;
     private final byte[] model = Json.bytes("openai/gpt-5");
     private ChatRequest parsed;
-    private ObjectNode conversation;
+    private io.hpp.router.provider.ChatBody conversation;
+    private io.hpp.router.provider.ChatBody conversationTree;
+    private io.hpp.router.provider.ChatBody parsedTree;
     private byte[] conversationBytes;
     private final TokenEstimator estimator = new TokenEstimator(new io.hpp.router.routing.PromptTokens());
     private final Price price = Price.of("1.25", "10", null, "0.125");
@@ -67,6 +69,8 @@ public class HotPathBench {
         }
         conversationBytes = history.append("],\"stream\":true}").toString().getBytes(StandardCharsets.UTF_8);
         conversation = ChatRequest.parse(conversationBytes).body();
+        conversationTree = io.hpp.router.provider.ChatBody.of(conversation.tree());
+        parsedTree = io.hpp.router.provider.ChatBody.of(parsed.tree());
     }
 
 
@@ -81,10 +85,31 @@ public class HotPathBench {
         return ChatRequest.parse(conversationBytes);
     }
 
-    /** The body sent upstream for one attempt of a 20-turn conversation: built from the client's tree and written. */
+    /**
+     * The body sent upstream for one attempt of a 20-turn conversation: the members the gateway sets written, the
+     * client's other members (the messages) copied from its bytes.
+     */
     @Benchmark
     public byte[] upstreamBodyOfConversation() {
-        return Json.bytes(io.hpp.router.provider.openai.OpenAiCompatibleProvider.chatBody(conversation, "gpt-5", true));
+        return io.hpp.router.provider.openai.OpenAiCompatibleProvider.chatBody(conversation, "gpt-5", true);
+    }
+
+    /** The body sent upstream for a one-question request (the load benchmark's). */
+    @Benchmark
+    public byte[] upstreamBodyOfShortRequest() {
+        return io.hpp.router.provider.openai.OpenAiCompatibleProvider.chatBody(parsed.body(), "gpt-4o-mini", true);
+    }
+
+    /** The same written whole from the tree. */
+    @Benchmark
+    public byte[] upstreamBodyOfShortRequestFromTree() {
+        return io.hpp.router.provider.openai.OpenAiCompatibleProvider.chatBody(parsedTree, "gpt-4o-mini", true);
+    }
+
+    /** The same body written whole from the tree, as for a body the client's bytes cannot be used for (and before). */
+    @Benchmark
+    public byte[] upstreamBodyOfConversationFromTree() {
+        return io.hpp.router.provider.openai.OpenAiCompatibleProvider.chatBody(conversationTree, "gpt-5", true);
     }
 
     @Benchmark

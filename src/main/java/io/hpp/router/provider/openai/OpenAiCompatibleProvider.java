@@ -1,11 +1,14 @@
 package io.hpp.router.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.hpp.router.Json;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.Secret;
+import io.hpp.router.provider.ChatBody;
 import io.hpp.router.provider.Completion;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Provider;
@@ -14,6 +17,7 @@ import io.hpp.router.provider.SseReader;
 import io.hpp.router.provider.StreamChunk;
 import io.hpp.router.provider.Upstream;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +28,10 @@ import java.util.Optional;
 public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
     private static final int MAX_BODY = 128 * 1024 * 1024;
     private static final int MAX_EVENT = 8 * 1024 * 1024;
+
+    private static final byte[] STREAM = ChatBody.member("stream", BooleanNode.TRUE);
+    private static final byte[] NO_STREAM = ChatBody.member("stream", BooleanNode.FALSE);
+    private static final byte[] USAGE = ChatBody.member("stream_options", Json.object().put("include_usage", true));
 
     private final Upstream upstream;
     private final String chatPath;
@@ -55,18 +63,23 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
 
     @Override
     public ObjectNode complete(Model model, ObjectNode request) {
-        return answerObject(answer(model, request));
+        return answerObject(answer(model, ChatBody.of(request)));
+    }
+
+    @Override
+    public Completion completion(Model model, ObjectNode request) {
+        return completion(model, ChatBody.of(request));
     }
 
     /** The answer as the provider's bytes when it is the common kind; a tree otherwise. */
     @Override
-    public Completion completion(Model model, ObjectNode request) {
+    public Completion completion(Model model, ChatBody request) {
         byte[] answer = answer(model, request);
         return Completion.scan(answer).orElseGet(() -> Completion.of(answerObject(answer)));
     }
 
-    private byte[] answer(Model model, ObjectNode request) {
-        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(chatBody(request, model.upstreamModel(), false)))) {
+    private byte[] answer(Model model, ChatBody request) {
+        try (Upstream.Exchange ex = upstream.post(chatPath, headers, chatBody(request, model.upstreamModel(), false))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
@@ -76,24 +89,27 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
 
     /**
      * The body sent upstream for a chat request: the client's, with the provider's model id, {@code stream} set, and
-     * for a stream {@code stream_options.include_usage} on (usage is what the stream is billed by). The client's
-     * request is left as it was, for a fallback to start from: only its top level is copied (the messages, which are
-     * most of it, are shared, not copied), and {@code stream_options}, the one member changed inside.
+     * for a stream {@code stream_options.include_usage} on (usage is what the stream is billed by). Those members are
+     * written first; every other member is the client's bytes (see {@link ChatBody}). The client's request is left as
+     * it was, for a fallback to start from.
      */
-    public static ObjectNode chatBody(ObjectNode request, String upstreamModel, boolean stream) {
-        ObjectNode body = Json.shallowCopy(request);
-        body.put("model", upstreamModel);
+    public static byte[] chatBody(ChatBody request, String upstreamModel, boolean stream) {
+        Map<String, byte[]> set = new LinkedHashMap<>(4);
+        set.put("model", ChatBody.member("model", TextNode.valueOf(upstreamModel)));
+        set.put("stream", stream ? STREAM : NO_STREAM);
         if (stream) {
-            body.put("stream", true);
-            JsonNode given = body.get("stream_options");
-            ObjectNode options = given != null && given.isObject() ? ((ObjectNode) given).deepCopy() : Json.object();
-            options.put("include_usage", true);
-            body.set("stream_options", options);
+            JsonNode given = request.tree().get("stream_options");
+            if (given != null && given.isObject()) {
+                ObjectNode options = ((ObjectNode) given).deepCopy();
+                options.put("include_usage", true);
+                set.put("stream_options", ChatBody.member("stream_options", options));
+            } else {
+                set.put("stream_options", USAGE);
+            }
         } else {
-            body.remove("stream_options");
-            body.put("stream", false);
+            set.put("stream_options", null);
         }
-        return body;
+        return request.bytesWith(set);
     }
 
     private ObjectNode answerObject(byte[] bytes) {
@@ -106,7 +122,12 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
 
     @Override
     public void stream(Model model, ObjectNode request, ChunkListener listener) {
-        try (Upstream.Exchange ex = upstream.post(chatPath, headers, Json.bytes(chatBody(request, model.upstreamModel(), true)))) {
+        stream(model, ChatBody.of(request), listener);
+    }
+
+    @Override
+    public void stream(Model model, ChatBody request, ChunkListener listener) {
+        try (Upstream.Exchange ex = upstream.post(chatPath, headers, chatBody(request, model.upstreamModel(), true))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
