@@ -27,8 +27,12 @@ public final class ApiException extends RuntimeException {
 
     /** The router is at its limit of requests in flight: shed load with a short Retry-After instead of falling over. */
     public static ApiException overloaded(int limit) {
-        return new ApiException(503, "overloaded", "The router is handling its limit of " + limit + " requests; retry shortly",
-                java.util.Optional.of(1L));
+        return overloaded("The router is handling its limit of " + limit + " requests; retry shortly");
+    }
+
+    /** 503 {@code overloaded} with {@code Retry-After: 1}, for a limit the message names. */
+    public static ApiException overloaded(String message) {
+        return new ApiException(503, "overloaded", message, java.util.Optional.of(1L));
     }
 
     public java.util.Optional<Long> retryAfterSeconds() {

@@ -131,7 +131,10 @@ public final class ConfigLoader {
                 Duration.ofMillis(number("resilience.circuit_cooldown_ms", "HPP_ROUTER_CIRCUIT_COOLDOWN_MS", 30_000, 10, 3_600_000)),
                 Duration.ofMillis(number("server.drain_timeout_ms", "HPP_ROUTER_DRAIN_TIMEOUT_MS", 30_000, 0, 600_000)),
                 (int) number("server.max_in_flight", "HPP_ROUTER_MAX_IN_FLIGHT", 5_500, 1, 1_000_000),
-                (int) number("server.max_connections", "HPP_ROUTER_MAX_CONNECTIONS", 6_000, 1, 1_000_000));
+                (int) number("server.max_connections", "HPP_ROUTER_MAX_CONNECTIONS", 6_000, 1, 1_000_000),
+                // a tenth of the heap: bodies are held with their parsed tree and the copy sent upstream, ~3× their size
+                number("server.max_in_flight_body_bytes", "HPP_ROUTER_MAX_IN_FLIGHT_BODY_BYTES",
+                        Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 10), 1024, Integer.MAX_VALUE));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
                 reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins());
     }

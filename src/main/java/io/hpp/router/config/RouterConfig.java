@@ -41,9 +41,11 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
      * @param drainTimeout    on SIGTERM, how long requests in flight (streams) may take to finish
      * @param maxInFlight     requests (open streams included) handled at once; more get 503 {@code overloaded}
      * @param maxConnections  client connections held open at once; more wait to be accepted
+     * @param maxInFlightBodyBytes bytes of request bodies the requests in flight may hold; more get 503 {@code overloaded}
      */
     public record Resilience(int retries, Duration retryBackoff, int circuitFailures, Duration circuitWindow,
-                             Duration circuitCooldown, Duration drainTimeout, int maxInFlight, int maxConnections) {
+                             Duration circuitCooldown, Duration drainTimeout, int maxInFlight, int maxConnections,
+                             long maxInFlightBodyBytes) {
     }
 
     /** When the balance cannot pay for the requested output cap. */

@@ -22,6 +22,7 @@ final class ChatRoutes {
 
     private void complete(ServerRequest req, ServerResponse res) {
         ApiKeyRecord key = auth.require(req);
-        chat.handle(key, RequestTag.pipelined(req).id, Requests.body(req), new HelidonChannel(res));
+        byte[] body = Requests.body(req); // first: a refusal here is logged as a plain request
+        chat.handle(key, RequestTag.pipelined(req).id, body, new HelidonChannel(res));
     }
 }

@@ -21,6 +21,7 @@ final class ImageRoutes {
 
     private void generate(ServerRequest req, ServerResponse res) {
         var key = auth.require(req);
-        images.handle(key, RequestTag.pipelined(req).id, Requests.body(req), new HelidonChannel(res));
+        byte[] body = Requests.body(req); // first: a refusal here is logged as a plain request
+        images.handle(key, RequestTag.pipelined(req).id, body, new HelidonChannel(res));
     }
 }

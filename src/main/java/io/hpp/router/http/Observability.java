@@ -22,12 +22,17 @@ final class Observability implements Filter {
     private final Metrics metrics;
     private final Semaphore inFlight;
     private final int maxInFlight;
+    private final BodyBudget bodies;
 
-    /** @param maxInFlight requests handled at once (health, readiness and metrics are not counted) */
-    Observability(Metrics metrics, int maxInFlight) {
+    /**
+     * @param maxInFlight requests handled at once (health, readiness and metrics are not counted)
+     * @param bodies      the bytes of request bodies those may hold at once ({@link Requests#body} takes them)
+     */
+    Observability(Metrics metrics, int maxInFlight, BodyBudget bodies) {
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
+        this.bodies = bodies;
     }
 
     @Override
@@ -38,16 +43,20 @@ final class Observability implements Filter {
         res.header(REQUEST_ID, tag.id);
         MDC.put("request_id", tag.id);
         boolean counted = false;
+        BodyBudget.Ticket ticket = null;
         try {
             if (!endpoint(req.path().path()).equals("ops")) {
                 counted = inFlight.tryAcquire();
                 if (!counted) {
                     throw ApiException.overloaded(maxInFlight);
                 }
+                ticket = bodies.ticket();
+                req.context().register(ticket);
             }
             chain.proceed();
         } finally {
             if (counted) {
+                ticket.close();
                 inFlight.release();
             }
             MDC.remove("request_id");

@@ -4,9 +4,10 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Reading request bodies (bounded by the server's maximum payload size). */
+/** Reading request bodies (bounded by the server's maximum payload size, and held within the {@link BodyBudget}). */
 final class Requests {
     private static final byte[] EMPTY = new byte[0];
     /** Up to this size a body with a Content-Length is read into one array of exactly that size. */
@@ -25,11 +26,18 @@ final class Requests {
             return EMPTY;
         }
         OptionalLong length = req.headers().contentLength();
+        // the body's bytes are taken from the budget before it is read; a body without a length, once read
+        Optional<BodyBudget.Ticket> ticket = req.context().get(BodyBudget.Ticket.class);
+        length.ifPresent(n -> ticket.ifPresent(t -> t.take(n)));
         try (InputStream in = req.content().inputStream()) {
             if (length.isPresent() && length.getAsLong() <= EXACT_READ_LIMIT) {
                 return in.readNBytes((int) length.getAsLong());
             }
-            return in.readAllBytes();
+            byte[] all = in.readAllBytes();
+            if (length.isEmpty()) {
+                ticket.ifPresent(t -> t.take(all.length));
+            }
+            return all;
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
         }
