@@ -14,11 +14,7 @@ UP=18981; ROUTER=18982; ADMIN=bench-admin-token-0123456789
 bench_work
 [ -f "$JAR" ] || { echo "no jar: $JAR (build with ./hpp-router --version)" >&2; exit 1; }
 
-"$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & pids+=($!)
-HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
-  OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
-  "$JAVA" @"$ROOT/jvm.options" -Xlog:gc:file="$WORK/gc.log" -jar "$JAR" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
-wait_up "http://127.0.0.1:$ROUTER/healthz"; wait_up "http://127.0.0.1:$UP/"
+start_router "$JAR" $UP $ROUTER -Xlog:gc:file="$WORK/gc.log"
 KEY=$(bench_key $ROUTER $ADMIN)
 for load in "$RATE $SECS" "$((RATE * 2)) 10"; do
   read -r rate secs <<< "$load"

@@ -41,3 +41,16 @@ bench_work() {
 # Waits (at most 15 s) until URL answers on 127.0.0.1; fails otherwise.
 # usage: wait_up URL
 wait_up() { for _ in $(seq 1 150); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; return 1; }
+
+# Starts the fake upstream on 127.0.0.1:UP (2 ms between stream chunks) and HPP Router from JAR on 127.0.0.1:PORT
+# (SQLite in WORK, admin token ADMIN, every feature on; JVM options from jvm.options, then the extra ones given), both
+# added to pids; sets ROUTER_PID and waits until both answer. Needs JAVA, ROOT, WORK (bench_work) and ADMIN.
+# usage: start_router JAR UP PORT [JVM options...]
+start_router() {
+  local jar=$1 up=$2 port=$3; shift 3
+  "$JAVA" "$ROOT/bench/FastUpstream.java" "$up" 2 > "$WORK/up.log" 2>&1 & pids+=($!)
+  HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$port HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
+    OPENAI_BASE_URL="http://127.0.0.1:$up/v1" OPENAI_API_KEY=sk-bench \
+    "$JAVA" @"$ROOT/jvm.options" "$@" -jar "$jar" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
+  wait_up "http://127.0.0.1:$port/healthz"; wait_up "http://127.0.0.1:$up/"
+}

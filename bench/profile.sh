@@ -21,13 +21,7 @@ UP=18971; ROUTER=18972; ADMIN=bench-admin-token-0123456789
 bench_work
 [ -f "$ROOT/target/hpp-router.jar" ] || (cd "$ROOT" && ./hpp-router --version >/dev/null)
 
-"$JAVA" "$ROOT/bench/FastUpstream.java" $UP 2 > "$WORK/up.log" 2>&1 & pids+=($!)
-HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
-  OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
-  "$JAVA" @"$ROOT/jvm.options" -XX:+UnlockDiagnosticVMOptions \
-  -XX:+DebugNonSafepoints -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 & ROUTER_PID=$!; pids+=($ROUTER_PID)
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$ROUTER/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$UP/" && break; sleep 0.1; done
+start_router "$ROOT/target/hpp-router.jar" $UP $ROUTER -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
 KEY=$(bench_key $ROUTER $ADMIN)
 URL="http://127.0.0.1:$ROUTER/llm/v1/chat/completions"
 "$JAVA" "$ROOT/bench/LoadDriver.java" "$URL" "$RATE" 20 "$KEY" "$ROUTER_PID" $MODE > /dev/null   # warm-up: let the JIT finish
