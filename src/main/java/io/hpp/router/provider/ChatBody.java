@@ -3,83 +3,111 @@ package io.hpp.router.provider;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A chat request's body on its way to a provider: the tree the pipeline reads, and the bytes the client sent. An
- * upstream body in the client's own format is made by copying the client's bytes of every top-level member the
- * gateway leaves alone — the messages, most of a request — and writing only the members it sets; writing a 20-turn
- * conversation (~31 KB) again from its tree took 25 µs, copying it takes a memory copy. Where the bytes cannot be used
- * (a body made by the gateway, a member name given twice) the whole body is written from the tree: the same JSON.
+ * A chat request's body on its way to a provider: the bytes the client sent, and the tree the pipeline reads, made
+ * from them only when something asks for it (the smart router, a translating provider, a tokenizer estimate): the
+ * checks of a request walk its tokens without building one (a 20-turn conversation, ~31 KB: 24 µs to a tree), and a
+ * stream holds only the bytes while it runs. An upstream body in the client's own format is made by copying the
+ * client's bytes of every top-level member the gateway leaves alone — the messages, most of a request — and writing
+ * only the members it sets; writing the conversation again from its tree took 25 µs, copying it takes a memory copy.
+ * Where the bytes cannot be used (a body made by the gateway, a member name given twice) the whole body is written
+ * from the tree: the same JSON.
  */
 public final class ChatBody {
-    private final ObjectNode tree;
-    /** The client's bytes, or null: write everything from the tree. */
+    /** Reads one top-level member's value as the body is walked. */
+    @FunctionalInterface
+    public interface MemberReader {
+        /**
+         * {@code p} is at the first token of the member's value; the reader must leave it at the value's last token
+         * ({@link JsonParser#skipChildren()} does, for a value it does not read). It must not throw for a value it
+         * does not like: the whole body is walked first, so that JSON that is not well formed anywhere is the error.
+         */
+        void read(String name, JsonParser p) throws IOException;
+    }
+
+    /** The client's bytes, or null: a body that exists only as a tree. */
     private final byte[] raw;
     /** Top-level member names, in the client's order. */
     private final String[] names;
-    /** Member i's bytes, name to value: raw[bounds[2i]] to raw[bounds[2i + 1]]. */
+    /** Member i's bytes: name from bounds[3i], value from bounds[3i + 1], to bounds[3i + 2]. */
     private final int[] bounds;
-    /** Members set on the tree since it was parsed: written from the tree, not copied. */
-    private final Set<String> changed;
+    /** Whether each member's bytes can be copied: no name given twice, the spans where they should be. */
+    private final boolean copyable;
+    /** Top-level members set by the gateway since the body was parsed. */
+    private final Map<String, JsonNode> overrides;
+    private ObjectNode tree;
 
-    private ChatBody(ObjectNode tree, byte[] raw, String[] names, int[] bounds, Set<String> changed) {
-        this.tree = tree;
+    private ChatBody(byte[] raw, String[] names, int[] bounds, boolean copyable, Map<String, JsonNode> overrides, ObjectNode tree) {
         this.raw = raw;
         this.names = names;
         this.bounds = bounds;
-        this.changed = changed;
+        this.copyable = copyable;
+        this.overrides = overrides;
+        this.tree = tree;
     }
 
     /** A body that exists only as a tree. */
     public static ChatBody of(ObjectNode tree) {
-        return new ChatBody(tree, null, null, null, Set.of());
+        return new ChatBody(null, null, null, false, Map.of(), tree);
+    }
+
+    /** The client's request body, which must be one JSON object (see {@link #parse(byte[], MemberReader)}). */
+    public static ChatBody parse(byte[] raw) {
+        return parse(raw, (name, p) -> p.skipChildren());
     }
 
     /**
      * The client's request body, which must be one JSON object (else a 400 {@code invalid_request}, as
-     * {@link Json#requestObject}); the tree is read member by member, noting where each member lies in the bytes.
+     * {@link Json#requestObject}): its tokens are walked once, each top-level member's value passed to {@code reader}
+     * and its place in the bytes noted. No tree is built.
      */
-    public static ChatBody parse(byte[] raw) {
+    public static ChatBody parse(byte[] raw, MemberReader reader) {
         try (JsonParser p = Json.MAPPER.createParser(raw)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 // not an object: the whole text decides which error it is
                 Json.requestObject(raw);
                 throw ApiException.invalidRequest("Request body must be a JSON object");
             }
-            ObjectNode tree = Json.object();
             String[] names = new String[8];
-            int[] bounds = new int[16];
+            int[] bounds = new int[24];
             int n = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 long start = p.currentTokenLocation().getByteOffset();
                 String name = p.currentName();
                 p.nextToken();
-                JsonNode value = Json.MAPPER.readTree(p);
-                tree.set(name, value == null ? NullNode.getInstance() : value);
+                long valueStart = p.currentTokenLocation().getByteOffset();
+                reader.read(name, p);
+                if (p.currentToken() == JsonToken.VALUE_STRING) {
+                    p.finishToken(); // a string not read is left unscanned: scan it, so the location is past its end
+                }
                 if (n == names.length) {
-                    names = java.util.Arrays.copyOf(names, n * 2);
-                    bounds = java.util.Arrays.copyOf(bounds, n * 4);
+                    names = Arrays.copyOf(names, n * 2);
+                    bounds = Arrays.copyOf(bounds, n * 6);
                 }
                 names[n] = name;
-                bounds[2 * n] = (int) start;
-                bounds[2 * n + 1] = (int) p.currentLocation().getByteOffset();
+                bounds[3 * n] = (int) start;
+                bounds[3 * n + 1] = (int) valueStart;
+                bounds[3 * n + 2] = (int) p.currentLocation().getByteOffset();
                 n++;
             }
             if (p.currentToken() != JsonToken.END_OBJECT) {
                 throw ApiException.invalidRequest("Request body is not valid JSON");
             }
-            boolean usable = tree.size() == n && spansLookRight(raw, bounds, n); // a name given twice: the tree keeps the last
-            return usable ? new ChatBody(tree, raw, java.util.Arrays.copyOf(names, n), java.util.Arrays.copyOf(bounds, 2 * n), Set.of())
-                    : of(tree);
+            names = Arrays.copyOf(names, n);
+            bounds = Arrays.copyOf(bounds, 3 * n);
+            // a name given twice: the tree keeps the last value, so the body is written from it
+            boolean copyable = new HashSet<>(Arrays.asList(names)).size() == n && spansLookRight(raw, bounds, n);
+            return new ChatBody(raw, names, bounds, copyable, Map.of(), null);
         } catch (IOException e) {
             throw ApiException.invalidRequest("Request body is not valid JSON");
         }
@@ -88,9 +116,9 @@ public final class ChatBody {
     /** Each span starts at a name's quote and ends where the next member or the object's end follows. */
     private static boolean spansLookRight(byte[] raw, int[] bounds, int n) {
         for (int i = 0; i < n; i++) {
-            int start = bounds[2 * i];
-            int end = bounds[2 * i + 1];
-            if (start < 0 || end <= start || end > raw.length || raw[start] != '"') {
+            int start = bounds[3 * i];
+            int end = bounds[3 * i + 2];
+            if (start < 0 || bounds[3 * i + 1] <= start || end <= bounds[3 * i + 1] || end > raw.length || raw[start] != '"') {
                 return false;
             }
             int k = end;
@@ -104,18 +132,49 @@ public final class ChatBody {
         return true;
     }
 
-    /** The body as the pipeline reads it. Not to be changed: use {@link #with}. */
+    /**
+     * The body as a tree, with the members the gateway set; made from the bytes at the first call. Not to be changed:
+     * use {@link #with}.
+     */
     public ObjectNode tree() {
+        if (tree == null) {
+            ObjectNode t = Json.requestObject(raw);
+            overrides.forEach(t::set);
+            tree = t;
+        }
         return tree;
     }
 
-    /** The same body with the top-level member {@code field} set to {@code value}, on a copy of the tree's top level. */
+    /** One top-level member's value (the last, if its name is given twice), or null; read alone, without the tree. */
+    public JsonNode value(String name) {
+        if (overrides.containsKey(name)) {
+            return overrides.get(name);
+        }
+        if (tree != null || raw == null) {
+            return tree().get(name);
+        }
+        for (int i = names.length - 1; i >= 0; i--) {
+            if (names[i].equals(name)) {
+                try {
+                    return Json.MAPPER.readTree(raw, bounds[3 * i + 1], bounds[3 * i + 2] - bounds[3 * i + 1]);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e); // cannot happen: the walk read it as JSON
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The same body with the top-level member {@code field} set to {@code value}. */
     public ChatBody with(String field, long value) {
-        ObjectNode copy = Json.shallowCopy(tree);
-        copy.put(field, value);
-        Set<String> now = new HashSet<>(changed);
-        now.add(field);
-        return new ChatBody(copy, raw, names, bounds, Set.copyOf(now));
+        Map<String, JsonNode> now = new java.util.LinkedHashMap<>(overrides);
+        now.put(field, Json.MAPPER.getNodeFactory().numberNode(value));
+        ObjectNode t = null;
+        if (tree != null) {
+            t = Json.shallowCopy(tree);
+            t.set(field, now.get(field));
+        }
+        return new ChatBody(raw, names, bounds, copyable, Map.copyOf(now), t);
     }
 
     /**
@@ -130,8 +189,8 @@ public final class ChatBody {
                 written.add(m);
             }
         }
-        if (raw == null) {
-            ObjectNode rest = Json.shallowCopy(tree);
+        if (raw == null || !copyable) {
+            ObjectNode rest = Json.shallowCopy(tree());
             rest.remove(set.keySet());
             if (!rest.isEmpty()) {
                 byte[] all = Json.bytes(rest);
@@ -139,12 +198,11 @@ public final class ChatBody {
             }
             return join(written, null);
         }
-        for (String name : changed) {
-            JsonNode value = tree.get(name);
-            if (!set.containsKey(name) && value != null) {
+        overrides.forEach((name, value) -> {
+            if (!set.containsKey(name)) {
                 written.add(member(name, value));
             }
-        }
+        });
         return join(written, set);
     }
 
@@ -158,7 +216,7 @@ public final class ChatBody {
         if (set != null) {
             for (int i = 0; i < names.length; i++) {
                 if (copied(i, set)) {
-                    size += bounds[2 * i + 1] - bounds[2 * i];
+                    size += bounds[3 * i + 2] - bounds[3 * i];
                     parts++;
                 }
             }
@@ -176,8 +234,8 @@ public final class ChatBody {
             for (int i = 0; i < names.length; i++) {
                 if (copied(i, set)) {
                     at = comma(out, at);
-                    int len = bounds[2 * i + 1] - bounds[2 * i];
-                    System.arraycopy(raw, bounds[2 * i], out, at, len);
+                    int len = bounds[3 * i + 2] - bounds[3 * i];
+                    System.arraycopy(raw, bounds[3 * i], out, at, len);
                     at += len;
                 }
             }
@@ -187,7 +245,7 @@ public final class ChatBody {
     }
 
     private boolean copied(int i, Map<String, byte[]> set) {
-        return !set.containsKey(names[i]) && !changed.contains(names[i]);
+        return !set.containsKey(names[i]) && !overrides.containsKey(names[i]);
     }
 
     private static int comma(byte[] out, int at) {
@@ -221,6 +279,6 @@ public final class ChatBody {
 
     @Override
     public String toString() {
-        return raw != null ? new String(raw, StandardCharsets.UTF_8) : tree.toString();
+        return raw != null ? new String(raw, StandardCharsets.UTF_8) : tree().toString();
     }
 }

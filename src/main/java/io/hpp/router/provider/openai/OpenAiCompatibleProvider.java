@@ -98,7 +98,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
         set.put("model", ChatBody.member("model", TextNode.valueOf(upstreamModel)));
         set.put("stream", stream ? STREAM : NO_STREAM);
         if (stream) {
-            JsonNode given = request.tree().get("stream_options");
+            JsonNode given = request.value("stream_options");
             if (given != null && given.isObject()) {
                 ObjectNode options = ((ObjectNode) given).deepCopy();
                 options.put("include_usage", true);
