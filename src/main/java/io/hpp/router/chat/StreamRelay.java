@@ -2,9 +2,9 @@ package io.hpp.router.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.provider.ChatBody;
 import io.hpp.router.Json;
 import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.provider.ChatBody;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.StreamChunk;

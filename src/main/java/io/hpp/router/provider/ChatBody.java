@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A chat request's body on its way to a provider: the bytes the client sent, and the tree the pipeline reads, made
@@ -21,7 +20,7 @@ import java.util.Set;
  * client's bytes of every top-level member the gateway leaves alone — the messages, most of a request — and writing
  * only the members it sets; writing the conversation again from its tree took 25 µs, copying it takes a memory copy.
  * Where the bytes cannot be used (a body made by the gateway, a member name given twice) the whole body is written
- * from the tree: the same JSON.
+ * from the tree: the same JSON. A body belongs to its request's thread (the tree is made on first use, unguarded).
  */
 public final class ChatBody {
     /** Reads one top-level member's value as the body is walked. */
