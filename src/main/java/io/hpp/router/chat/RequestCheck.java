@@ -49,14 +49,11 @@ final class RequestCheck implements ChatBody.MemberReader {
                 options = t;
                 includeUsage = null;
                 if (t == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        JsonToken v = p.nextToken();
+                    members(p, (field, q) -> {
                         if (field.equals("include_usage")) {
-                            includeUsage = v;
+                            includeUsage = q.currentToken();
                         }
-                        p.skipChildren();
-                    }
+                    });
                 }
             }
             case "max_completion_tokens" -> maxCompletion = cap(p);
@@ -67,6 +64,19 @@ final class RequestCheck implements ChatBody.MemberReader {
             }
         }
         p.skipChildren();
+    }
+
+    /**
+     * Walks the members of the object {@code p} is at: each goes to {@code reader} at its value's first token and is
+     * then skipped to its end (whatever the reader read of it); leaves {@code p} at the object's end.
+     */
+    private static void members(JsonParser p, ChatBody.MemberReader reader) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            reader.read(field, p);
+            p.skipChildren();
+        }
     }
 
     private static Cap cap(JsonParser p) throws IOException {
@@ -116,22 +126,20 @@ final class RequestCheck implements ChatBody.MemberReader {
                 p.skipChildren();
                 return m;
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
+            members(p, (field, q) -> {
+                JsonToken v = q.currentToken();
                 switch (field) {
-                    case "role" -> m.role = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "role" -> m.role = v == JsonToken.VALUE_STRING ? q.getText() : null;
                     case "tool_calls", "function_call" -> m.toolCalls = true;
                     case "content" -> {
                         m.content = v;
-                        m.parts = v == JsonToken.START_ARRAY ? Parts.read(p) : new Parts();
+                        m.parts = v == JsonToken.START_ARRAY ? Parts.read(q) : new Parts();
                     }
                     default -> {
                         // name, tool_call_id, … pass through
                     }
                 }
-                p.skipChildren();
-            }
+            });
             return m;
         }
 
@@ -155,6 +163,13 @@ final class RequestCheck implements ChatBody.MemberReader {
             return parts.problem == null ? null : ApiException.invalidRequest("Field '" + where + ".content[" + parts.problemAt + "]"
                     + parts.problem);
         }
+    }
+
+    /** What one part says of itself (a name given twice: the last counts). */
+    private static final class Part {
+        String type;
+        boolean text;
+        String url;
     }
 
     /** The parts of one message's content: the first problem, and the images. */
@@ -182,28 +197,35 @@ final class RequestCheck implements ChatBody.MemberReader {
                 p.skipChildren();
                 return ".type' is required and must be a string";
             }
-            String type = null;
-            boolean text = false;
-            String url = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
+            Part part = new Part();
+            members(p, (field, q) -> {
+                JsonToken v = q.currentToken();
                 switch (field) {
-                    case "type" -> type = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "text" -> text = v == JsonToken.VALUE_STRING;
-                    case "image_url" -> url = v == JsonToken.START_OBJECT ? url(p) : null;
+                    case "type" -> part.type = v == JsonToken.VALUE_STRING ? q.getText() : null;
+                    case "text" -> part.text = v == JsonToken.VALUE_STRING;
+                    case "image_url" -> {
+                        part.url = null;
+                        if (v == JsonToken.START_OBJECT) {
+                            members(q, (name, r) -> {
+                                if (name.equals("url")) {
+                                    part.url = r.currentToken() == JsonToken.VALUE_STRING ? r.getText() : null;
+                                }
+                            });
+                        }
+                    }
                     default -> {
                         // other members of a part pass through
                     }
                 }
-                p.skipChildren();
-            }
+            });
+            String type = part.type;
+            String url = part.url;
             if (type == null) {
                 return ".type' is required and must be a string";
             }
             switch (type) {
                 case "text" -> {
-                    return text ? null : ".text' must be a string";
+                    return part.text ? null : ".text' must be a string";
                 }
                 case "image_url" -> {
                     if (url == null) {
@@ -222,20 +244,6 @@ final class RequestCheck implements ChatBody.MemberReader {
                     return null; // other part types (input_audio, file, …) pass through to the provider unchanged
                 }
             }
-        }
-
-        /** The url of an {@code image_url} object (left at its end), or null when it has no string url. */
-        private static String url(JsonParser p) throws IOException {
-            String url = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                if (field.equals("url")) {
-                    url = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                }
-                p.skipChildren();
-            }
-            return url;
         }
     }
 

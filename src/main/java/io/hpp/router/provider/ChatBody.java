@@ -60,11 +60,6 @@ public final class ChatBody {
         return new ChatBody(null, null, null, false, Map.of(), tree);
     }
 
-    /** The client's request body, which must be one JSON object (see {@link #parse(byte[], MemberReader)}). */
-    public static ChatBody parse(byte[] raw) {
-        return parse(raw, (name, p) -> p.skipChildren());
-    }
-
     /**
      * The client's request body, which must be one JSON object (else a 400 {@code invalid_request}, as
      * {@link Json#requestObject}): its tokens are walked once, each top-level member's value passed to {@code reader}
