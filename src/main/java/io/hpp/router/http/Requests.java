@@ -4,6 +4,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -12,14 +13,16 @@ final class Requests {
     private static final byte[] EMPTY = new byte[0];
     /** Up to this size a body with a Content-Length is read into one array of exactly that size. */
     private static final long EXACT_READ_LIMIT = 1 << 20;
+    private static final int READ_STEP = 16 * 1024;
 
     private Requests() {
     }
 
     /**
-     * The whole body. With a Content-Length it is read into one array of that size: Helidon's {@code as(byte[].class)}
-     * goes through {@code readAllBytes}, which allocates 16 KiB chunks and copies, and was the largest allocation per
-     * request (27% of all bytes at 1,000 req/s).
+     * The whole body. With a Content-Length it is read straight into one array of that size: Helidon's
+     * {@code as(byte[].class)} goes through {@code readAllBytes}, and {@code readNBytes(n)} too allocates 16 KiB chunks
+     * and copies them into the array it returns when the body is larger than one chunk (the largest allocation per
+     * request: 27% of all bytes at 1,000 req/s for short questions, 26% for 31 KB conversations).
      */
     static byte[] body(ServerRequest req) {
         if (!req.content().hasEntity()) {
@@ -31,7 +34,7 @@ final class Requests {
         length.ifPresent(n -> ticket.ifPresent(t -> t.take(n)));
         try (InputStream in = req.content().inputStream()) {
             if (length.isPresent() && length.getAsLong() <= EXACT_READ_LIMIT) {
-                return in.readNBytes((int) length.getAsLong());
+                return exactly(in, (int) length.getAsLong());
             }
             byte[] all = in.readAllBytes();
             if (length.isEmpty()) {
@@ -41,5 +44,22 @@ final class Requests {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
         }
+    }
+
+    /**
+     * Reads {@code length} bytes into one array, at most {@link #READ_STEP} a call: Helidon's entity stream fails a
+     * single read asking for more than the connection has buffered and can fetch at once.
+     */
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] exact = new byte[length];
+        int at = 0;
+        while (at < length) {
+            int n = in.read(exact, at, Math.min(READ_STEP, length - at));
+            if (n < 0) {
+                return Arrays.copyOf(exact, at);
+            }
+            at += n;
+        }
+        return exact;
     }
 }

@@ -34,6 +34,10 @@ public final class ChatBody {
         void read(String name, JsonParser p) throws IOException;
     }
 
+    private static final byte[] OPEN = {'{'};
+    private static final byte[] COMMA = {','};
+    private static final byte[] CLOSE = {'}'};
+
     /** The client's bytes, or null: a body that exists only as a tree. */
     private final byte[] raw;
     /** Top-level member names, in the client's order. */
@@ -176,7 +180,7 @@ public final class ChatBody {
      * null to leave it out — first, then the body's other members: the client's bytes where there are any, else
      * written from the tree. The body itself is not changed.
      */
-    public byte[] bytesWith(Map<String, byte[]> set) {
+    public BodyParts bytesWith(Map<String, byte[]> set) {
         java.util.List<byte[]> written = new java.util.ArrayList<>(set.size() + 2);
         for (byte[] m : set.values()) {
             if (m != null) {
@@ -186,55 +190,38 @@ public final class ChatBody {
         if (raw == null || !copyable) {
             ObjectNode rest = Json.shallowCopy(tree());
             rest.remove(set.keySet());
+            BodyParts out = join(written, null);
             if (!rest.isEmpty()) {
                 byte[] all = Json.bytes(rest);
-                written.add(java.util.Arrays.copyOfRange(all, 1, all.length - 1)); // its members, without the braces
+                comma(out).add(all, 1, all.length - 2); // its members, without the braces
             }
-            return join(written, null);
+            return out.add(CLOSE);
         }
         overrides.forEach((name, value) -> {
             if (!set.containsKey(name)) {
                 written.add(member(name, value));
             }
         });
-        return join(written, set);
+        return join(written, set).add(CLOSE);
     }
 
-    /** '{', the members written, the client's members not in {@code set} (none when null), '}', with commas between. */
-    private byte[] join(java.util.List<byte[]> written, Map<String, byte[]> set) {
-        int size = 2;
-        int parts = written.size();
+    /**
+     * '{', the members written, the client's members not in {@code set} (none when null), with commas between; the
+     * caller adds the rest and '}'. The client's members are ranges of its bytes, not copies.
+     */
+    private BodyParts join(java.util.List<byte[]> written, Map<String, byte[]> set) {
+        BodyParts out = new BodyParts(2 * (written.size() + (set == null ? 0 : names.length)) + 4);
+        out.add(OPEN);
         for (byte[] w : written) {
-            size += w.length;
+            comma(out).add(w);
         }
         if (set != null) {
             for (int i = 0; i < names.length; i++) {
                 if (copied(i, set)) {
-                    size += bounds[3 * i + 2] - bounds[3 * i];
-                    parts++;
+                    comma(out).add(raw, bounds[3 * i], bounds[3 * i + 2] - bounds[3 * i]);
                 }
             }
         }
-        size += Math.max(0, parts - 1);
-        byte[] out = new byte[size];
-        int at = 0;
-        out[at++] = '{';
-        for (byte[] w : written) {
-            at = comma(out, at);
-            System.arraycopy(w, 0, out, at, w.length);
-            at += w.length;
-        }
-        if (set != null) {
-            for (int i = 0; i < names.length; i++) {
-                if (copied(i, set)) {
-                    at = comma(out, at);
-                    int len = bounds[3 * i + 2] - bounds[3 * i];
-                    System.arraycopy(raw, bounds[3 * i], out, at, len);
-                    at += len;
-                }
-            }
-        }
-        out[at] = '}';
         return out;
     }
 
@@ -242,11 +229,9 @@ public final class ChatBody {
         return !set.containsKey(names[i]) && !overrides.containsKey(names[i]);
     }
 
-    private static int comma(byte[] out, int at) {
-        if (at > 1) {
-            out[at++] = ',';
-        }
-        return at;
+    /** A comma, unless only the opening brace is there yet. */
+    private static BodyParts comma(BodyParts out) {
+        return out.length() > 1 ? out.add(COMMA) : out;
     }
 
     /** One member as JSON in UTF-8: {@code "name":value}. */

@@ -52,6 +52,11 @@ public final class Upstream implements AutoCloseable {
 
     /** Sends {@code body} to {@code path} (relative to the base URL) and waits for the status line and headers. */
     public Exchange post(String path, Map<String, String> headers, byte[] body) {
+        return post(path, headers, BodyParts.of(body));
+    }
+
+    /** The same, with a body made of parts (see {@link BodyParts}). */
+    public Exchange post(String path, Map<String, String> headers, BodyParts body) {
         Watchdog.Guard guard = watchdog.arm(config.firstByteTimeout(), "first byte");
         HttpConnection conn = null;
         try {

@@ -27,7 +27,8 @@ class BodyBudgetTest extends ChatTestBase {
     @Test
     void aBodyPastTheBudgetGets503UntilTheHoldingRequestEnds() throws Exception {
         TestRouter.Customer c = router.customer("10");
-        fake.enqueue(FakeProvider.delayed(1_500, FakeProvider.json(200, OpenAiWire.completion("gpt-4o-mini", "slow", 1, 1, 0))));
+        // held for 1 s: under the 1.5 s first-byte timeout of these tests (1.5 s itself raced it)
+        fake.enqueue(FakeProvider.delayed(1_000, FakeProvider.json(200, OpenAiWire.completion("gpt-4o-mini", "slow", 1, 1, 0))));
         CompletableFuture<TestRouter.Reply> holding = CompletableFuture.supplyAsync(() -> chat(c.key(), bodyOf(40)));
         long deadline = System.currentTimeMillis() + 5_000;
         while (fake.received().isEmpty() && System.currentTimeMillis() < deadline) {

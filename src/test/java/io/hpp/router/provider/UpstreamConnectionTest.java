@@ -44,6 +44,32 @@ class UpstreamConnectionTest extends RawServerTestBase {
                 .endsWith("\r\n\r\n{\"a\":1}");
     }
 
+    /** A body of many parts, larger and smaller than the connection's kept send buffer, in turn on one connection. */
+    @Test
+    void sendsBodiesMadeOfPartsExactlyWhateverTheirSize() throws Exception {
+        server = new RawServer(n -> fixed("{}"), false);
+        upstream = upstream(Duration.ofSeconds(5));
+        String[] sent = new String[4];
+        int[] sizes = {10, 100_000, 300, 70_000};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] whole = ("{\"x\":\"" + "é".repeat(sizes[i]) + i + "\"}").getBytes(StandardCharsets.UTF_8);
+            BodyParts parts = new BodyParts(2);
+            for (int at = 0; at < whole.length; at += 7_001) {
+                parts.add(whole, at, Math.min(7_001, whole.length - at)); // ranges of one array, and growing the list
+            }
+            sent[i] = new String(whole, StandardCharsets.UTF_8);
+            try (Upstream.Exchange ex = upstream.post("/x", Map.of("X-Pad", "p".repeat(i * 500)), parts)) {
+                assertThat(ex.readText(100)).isEqualTo("{}");
+            }
+        }
+        assertThat(server.accepted.get()).isEqualTo(1);
+        for (int i = 0; i < sizes.length; i++) {
+            String request = server.requests.get(i);
+            assertThat(request).contains("\r\nContent-Length: " + sent[i].getBytes(StandardCharsets.UTF_8).length + "\r\n",
+                    "\r\nX-Pad: " + "p".repeat(i * 500) + "\r\n").endsWith("\r\n\r\n" + sent[i]);
+        }
+    }
+
     @Test
     void decodesChunkedBodiesWithExtensionsAndTrailers() throws Exception {
         String chunked = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"

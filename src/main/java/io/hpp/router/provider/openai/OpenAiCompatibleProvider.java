@@ -8,6 +8,7 @@ import io.hpp.router.Json;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.Secret;
+import io.hpp.router.provider.BodyParts;
 import io.hpp.router.provider.ChatBody;
 import io.hpp.router.provider.Completion;
 import io.hpp.router.provider.ImageProvider;
@@ -93,7 +94,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
      * written first; every other member is the client's bytes (see {@link ChatBody}). The client's request is left as
      * it was, for a fallback to start from.
      */
-    public static byte[] chatBody(ChatBody request, String upstreamModel, boolean stream) {
+    public static BodyParts chatBody(ChatBody request, String upstreamModel, boolean stream) {
         Map<String, byte[]> set = new LinkedHashMap<>(4);
         set.put("model", ChatBody.member("model", TextNode.valueOf(upstreamModel)));
         set.put("stream", stream ? STREAM : NO_STREAM);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
 import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.provider.BodyParts;
 import io.hpp.router.provider.ChatBody;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,8 @@ class ChatBodyTest {
         return ChatBody.parse(json.getBytes(StandardCharsets.UTF_8), (name, p) -> p.skipChildren());
     }
 
-    private static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+    private static String text(BodyParts body) {
+        return new String(body.toArray(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -130,10 +131,10 @@ class ChatBodyTest {
             ChatBody tree = ChatBody.of(Json.requestObject(request.getBytes(StandardCharsets.UTF_8)));
             assertThat(spliced.tree()).as(request).isEqualTo(tree.tree());
             for (boolean stream : new boolean[] {true, false}) {
-                JsonNode a = Json.MAPPER.readTree(OpenAiCompatibleProvider.chatBody(spliced, "up", stream));
-                JsonNode b = Json.MAPPER.readTree(OpenAiCompatibleProvider.chatBody(tree, "up", stream));
+                JsonNode a = Json.MAPPER.readTree(OpenAiCompatibleProvider.chatBody(spliced, "up", stream).toArray());
+                JsonNode b = Json.MAPPER.readTree(OpenAiCompatibleProvider.chatBody(tree, "up", stream).toArray());
                 assertThat(a.equals(SAME_NUMBER, b)).as(request + "\n" + a + "\n" + b).isTrue();
-                JsonNode capped = Json.MAPPER.readTree(OpenAiCompatibleProvider.chatBody(spliced.with("max_tokens", 7), "up", stream));
+                JsonNode capped = Json.MAPPER.readTree(OpenAiCompatibleProvider.chatBody(spliced.with("max_tokens", 7), "up", stream).toArray());
                 assertThat(capped.get("max_tokens").asLong()).as(request).isEqualTo(7);
                 assertThat(capped.size()).as(request).isEqualTo(a.has("max_tokens") ? a.size() : a.size() + 1);
             }
