@@ -55,14 +55,14 @@ public final class PromptTokens {
     /** Tokens of one text, from the cache when this text was counted before. */
     public long text(String s) {
         if (s.length() < 16) {
-            return s.isEmpty() ? 0 : Tokenizer.o200k().countTokensOrdinary(s);
+            return Tokenizer.count(s);
         }
         long key = (long) s.hashCode() << 32 ^ s.length() ^ (long) s.charAt(s.length() / 2) << 20;
         Long cached = counts.get(key);
         if (cached != null) {
             return cached;
         }
-        long c = Tokenizer.o200k().countTokensOrdinary(s);
+        long c = Tokenizer.count(s);
         if (counts.size() >= MAX_CACHED) {
             counts.clear();
         }

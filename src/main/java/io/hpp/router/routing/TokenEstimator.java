@@ -63,6 +63,6 @@ public final class TokenEstimator {
 
     /** Tokens of generated text, for streams cut short without a usage report. */
     public long count(String text) {
-        return text.isEmpty() ? 0 : Tokenizer.o200k().countTokensOrdinary(text);
+        return Tokenizer.count(text);
     }
 }
