@@ -4,8 +4,8 @@ import io.hpp.router.ApiException;
 import java.util.concurrent.Semaphore;
 
 /**
- * The request bodies held in memory at once, in bytes. A request's body stays in memory, with its parsed tree and the
- * copy sent upstream, for as long as the request runs — a whole stream — so a limit on requests alone does not bound
+ * The request bodies held in memory at once, in bytes. A request's body stays in memory (and its tree, when something
+ * needed one) for as long as the request runs — a whole stream — so a limit on requests alone does not bound
  * memory: 4,700 conversations of 31 KB (a cold router at 500 streams/s) filled a 320 MiB heap and the router spent
  * the rest of the run in full collections. Past this limit a request gets 503 {@code overloaded} before its body is
  * read.

@@ -10,8 +10,6 @@ import java.util.Arrays;
  * added; whoever adds one leaves it unchanged.
  */
 public final class BodyParts {
-    private static final BodyParts EMPTY = new BodyParts(0);
-
     private byte[][] arrays;
     private int[] offsets;
     private int[] lengths;
@@ -27,7 +25,7 @@ public final class BodyParts {
 
     /** A body of one array. */
     public static BodyParts of(byte[] whole) {
-        return whole.length == 0 ? EMPTY : new BodyParts(1).add(whole);
+        return new BodyParts(1).add(whole);
     }
 
     public BodyParts add(byte[] b) {
@@ -35,9 +33,6 @@ public final class BodyParts {
     }
 
     public BodyParts add(byte[] b, int offset, int len) {
-        if (this == EMPTY) {
-            throw new IllegalStateException("the empty body takes no parts");
-        }
         java.util.Objects.checkFromIndexSize(offset, len, b.length);
         if (len == 0) {
             return this;
@@ -70,7 +65,7 @@ public final class BodyParts {
         return at;
     }
 
-    /** The body in one new array (tests, and callers that need it whole). */
+    /** The body in one new array (for tests). */
     public byte[] toArray() {
         byte[] out = new byte[length];
         copyTo(out, 0);

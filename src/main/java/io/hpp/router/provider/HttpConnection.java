@@ -33,7 +33,9 @@ final class HttpConnection implements AutoCloseable {
     /**
      * The request being sent, head and body together (one write): kept for the connection's next request, unless it
      * grew beyond {@link #KEEP_SEND_BUFFER}. A new array per request, for a 31 KB conversation, was a sixth of the
-     * bytes the router allocated per stream.
+     * bytes the router allocated per stream. Idle pooled connections keep theirs: at most {@link #KEEP_SEND_BUFFER}
+     * times the pool's idle limit per provider (16 MiB at 256), in practice the size of recent requests times the
+     * connections recent load needed.
      */
     private byte[] send = NO_BYTES;
     private int sendLength;
@@ -108,6 +110,11 @@ final class HttpConnection implements AutoCloseable {
     /** Sends one POST and reads the answer's head; the body is read from {@link Response#body()}. */
     Response post(String target, Map<String, String> headers, BodyParts body) throws IOException {
         sendLength = 0;
+        int headerBytes = 0;
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            headerBytes += h.getKey().length() + h.getValue().length() + 4;
+        }
+        ensure(96 + target.length() + hostHeader.length() + headerBytes + body.length()); // the whole request, once
         put("POST ").put(target).put(" HTTP/1.1\r\nHost: ").put(hostHeader)
                 .put("\r\nContent-Length: ").put(Integer.toString(body.length())).put("\r\n");
         headers.forEach((k, v) -> put(checked(k)).put(": ").put(checked(v)).put("\r\n"));
@@ -221,20 +228,28 @@ final class HttpConnection implements AutoCloseable {
         }
     }
 
-    /** Adds {@code s} to the send buffer as ISO-8859-1 ('?' for a character outside it, as {@code getBytes} does). */
+    /**
+     * Adds {@code s} to the send buffer as ISO-8859-1, as {@code getBytes} would: one '?' for a character outside it
+     * (a surrogate pair is one character).
+     */
     private HttpConnection put(String s) {
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            }
             send[sendLength++] = (byte) (c <= 0xFF ? c : '?');
         }
         return this;
     }
 
+    /** Room for {@code more} bytes; doubling stops at the size kept between requests, so a kept buffer stays kept. */
     private void ensure(int more) {
-        if (sendLength + more > send.length) {
-            send = java.util.Arrays.copyOf(send, Math.max(sendLength + more, 2 * send.length));
+        int need = sendLength + more;
+        if (need > send.length) {
+            send = java.util.Arrays.copyOf(send, Math.max(need, Math.min(2 * send.length, KEEP_SEND_BUFFER)));
         }
     }
 

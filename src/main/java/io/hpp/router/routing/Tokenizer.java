@@ -1,7 +1,7 @@
 package io.hpp.router.routing;
 
 /**
- * The one o200k tokenizer of the process ({@link O200k}, ~5 MB of heap), loaded once, in the background at start-up
+ * The one o200k tokenizer of the process ({@link O200k}, ~4.5 MB of heap), loaded once, in the background at start-up
  * or on first use, and shared by everything that counts tokens.
  */
 public final class Tokenizer {

@@ -49,8 +49,8 @@ class UpstreamConnectionTest extends RawServerTestBase {
     void sendsBodiesMadeOfPartsExactlyWhateverTheirSize() throws Exception {
         server = new RawServer(n -> fixed("{}"), false);
         upstream = upstream(Duration.ofSeconds(5));
-        String[] sent = new String[4];
-        int[] sizes = {10, 100_000, 300, 70_000};
+        int[] sizes = {10, 100_000, 300, 70_000, 16_500, 20_000}; // 'é' is two bytes: ~33 KB, then ~40 KB
+        String[] sent = new String[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             byte[] whole = ("{\"x\":\"" + "é".repeat(sizes[i]) + i + "\"}").getBytes(StandardCharsets.UTF_8);
             BodyParts parts = new BodyParts(2);
