@@ -25,11 +25,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <li>{@code nio}: event loops, non-blocking sockets and selector readiness (the design of nginx and Netty); one loop
  * by default, as nginx runs one worker in {@code compare.sh}</li>
  * <li>{@code vt}: one virtual thread per connection and blocking socket calls (the design HPP Router has on Helidon SE)</li>
+ * <li>{@code hybrid}: one event loop reads the clients' requests from non-blocking sockets, and a virtual thread per
+ * request talks to the upstream with blocking calls and writes the answer to the client's non-blocking socket (what
+ * replacing only the HTTP server in front of a blocking gateway pipeline would give)</li>
  * </ul>
  * Each client connection gets its own keep-alive upstream connection. The request head is parsed and written anew
  * (Host and hop-by-hop headers replaced); bodies must have a Content-Length. The response is relayed as it arrives
  * (so SSE streams through), its end found from its Content-Length or its chunked framing. 127.0.0.1 only.
- * Usage: java FloorProxy.java nio|vt LISTEN_PORT UPSTREAM_PORT [LOOPS=1]
+ * Usage: java FloorProxy.java nio|vt|hybrid LISTEN_PORT UPSTREAM_PORT [LOOPS=1 (nio)]
  */
 public final class FloorProxy {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -41,7 +44,8 @@ public final class FloorProxy {
         switch (args[0]) {
             case "vt" -> virtualThreads(listen, upstream);
             case "nio" -> eventLoops(listen, upstream, args.length > 3 ? Integer.parseInt(args[3]) : 1);
-            default -> throw new IllegalArgumentException("mode is nio or vt, not " + args[0]);
+            case "hybrid" -> hybrid(listen, upstream);
+            default -> throw new IllegalArgumentException("mode is nio, vt or hybrid, not " + args[0]);
         }
     }
 
@@ -456,6 +460,172 @@ public final class FloorProxy {
         void close() {
             FloorProxy.close(client);
             FloorProxy.close(up);
+        }
+    }
+
+    // ---- hybrid: an event loop reads requests, a virtual thread per request does the upstream exchange ----
+
+    private static void hybrid(int listen, InetSocketAddress upstream) throws IOException {
+        Selector selector = Selector.open();
+        Queue<SocketChannel> incoming = new ConcurrentLinkedQueue<>();
+        Queue<Front> rearm = new ConcurrentLinkedQueue<>();
+        Thread.ofPlatform().name("loop").start(() -> frontLoop(selector, incoming, rearm, upstream));
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(LOOPBACK, listen), 4096);
+            System.out.println("floor proxy (hybrid) on 127.0.0.1:" + listen);
+            while (true) {
+                incoming.add(server.accept());
+                selector.wakeup();
+            }
+        }
+    }
+
+    private static void frontLoop(Selector selector, Queue<SocketChannel> incoming, Queue<Front> rearm, InetSocketAddress upstream) {
+        while (true) {
+            try {
+                selector.select();
+                for (SocketChannel c; (c = incoming.poll()) != null; ) {
+                    c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    c.configureBlocking(false);
+                    Front f = new Front(c, upstream, selector, rearm);
+                    f.key = c.register(selector, SelectionKey.OP_READ, f);
+                }
+                for (Front f; (f = rearm.poll()) != null; ) {
+                    if (f.key.isValid()) {
+                        f.key.interestOps(SelectionKey.OP_READ);
+                        f.tryRequest(); // the next request may have come with the last one
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                SelectionKey key = it.next();
+                it.remove();
+                Front f = (Front) key.attachment();
+                try {
+                    if (key.isValid() && key.isReadable()) {
+                        f.read();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    /** A client connection: its requests read by the loop, each answered by a virtual thread it starts. */
+    private static final class Front {
+        private final SocketChannel client;
+        private final InetSocketAddress upstream;
+        private final Selector selector;
+        private final Queue<Front> rearm;
+        private final byte[] upBuf = new byte[BUFFER];
+        private ByteBuffer in = ByteBuffer.allocate(BUFFER);
+        private Socket up;
+        SelectionKey key;
+
+        Front(SocketChannel client, InetSocketAddress upstream, Selector selector, Queue<Front> rearm) {
+            this.client = client;
+            this.upstream = upstream;
+            this.selector = selector;
+            this.rearm = rearm;
+        }
+
+        void read() throws IOException {
+            if (client.read(in) < 0) {
+                close();
+                return;
+            }
+            tryRequest();
+        }
+
+        /** Starts the exchange of a whole request in the buffer, if there is one; the loop stops reading meanwhile. */
+        void tryRequest() {
+            byte[] b = in.array();
+            int end = headEnd(b, in.position());
+            if (end < 0) {
+                if (!in.hasRemaining()) {
+                    close();
+                }
+                return;
+            }
+            Request req = Request.parse(b, end, upstream);
+            int whole = end + req.bodyLength();
+            if (whole > in.capacity()) {
+                in = ByteBuffer.wrap(Arrays.copyOf(b, whole)).position(in.position());
+                return;
+            }
+            if (in.position() < whole) {
+                return;
+            }
+            byte[] toUp = concat(req.head(), b, end, req.bodyLength());
+            in.flip().position(whole);
+            in.compact();
+            key.interestOps(0);
+            Thread.ofVirtual().start(() -> exchange(toUp, req.close()));
+        }
+
+        /** On the request's virtual thread: blocking calls upstream, the answer written as it arrives. */
+        private void exchange(byte[] request, boolean closeAfter) {
+            try {
+                if (up == null) {
+                    up = new Socket();
+                    up.setTcpNoDelay(true);
+                    up.connect(upstream);
+                }
+                up.getOutputStream().write(request);
+                InputStream upIn = up.getInputStream();
+                int got = 0;
+                int bodyFrom;
+                while ((bodyFrom = headEnd(upBuf, got)) < 0) {
+                    if ((got = more(upIn, upBuf, got)) < 0) {
+                        close();
+                        return;
+                    }
+                }
+                Body body = Body.of(upBuf, bodyFrom);
+                int done = body.feed(upBuf, bodyFrom, got);
+                writeAll(done >= 0 ? done : got);
+                while (done < 0) {
+                    int n = upIn.read(upBuf);
+                    if (n < 0) {
+                        close();
+                        return;
+                    }
+                    done = body.feed(upBuf, 0, n);
+                    writeAll(done >= 0 ? done : n);
+                }
+                if (closeAfter) {
+                    close();
+                    return;
+                }
+                rearm.add(this);
+                selector.wakeup();
+            } catch (IOException | RuntimeException e) {
+                close();
+            }
+        }
+
+        /** Writes upBuf[0, n) to the client's non-blocking socket (a full socket buffer: wait a little and retry). */
+        private void writeAll(int n) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(upBuf, 0, n);
+            while (b.hasRemaining()) {
+                if (client.write(b) == 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                }
+            }
+        }
+
+        void close() {
+            FloorProxy.close(client);
+            if (up != null) {
+                try {
+                    up.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
         }
     }
 
