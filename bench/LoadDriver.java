@@ -65,10 +65,12 @@ public final class LoadDriver {
         AtomicLongArray firstBytes = new AtomicLongArray(total);
         AtomicInteger errors = new AtomicInteger();
         long[] cpu0 = cpuTicks(pids);
+        long jit0 = jitTicks(pids);
         long t0 = System.nanoTime();
         run(client, request, rate, seconds, stream, latencies, firstBytes, errors);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long[] cpu1 = cpuTicks(pids);
+        long jit1 = jitTicks(pids);
 
         long[] lat = sorted(latencies);
         long[] ttfb = sorted(firstBytes);
@@ -88,8 +90,8 @@ public final class LoadDriver {
             for (long p : pids) {
                 rss += peakRssKib(p);
             }
-            System.out.printf("process=%s cpu_us_per_request=%.0f (user %.0f, system %.0f) peak_rss_mib=%d%n", args[4], user + sys, user, sys,
-                    rss / 1024);
+            System.out.printf("process=%s cpu_us_per_request=%.0f (user %.0f, system %.0f) peak_rss_mib=%d jit_us_per_request=%.0f%n",
+                    args[4], user + sys, user, sys, rss / 1024, (jit1 - jit0) * 1e6 / 100.0 / total);
         }
     }
 
@@ -184,6 +186,31 @@ public final class LoadDriver {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             sum[0] += Long.parseLong(f[11]);
             sum[1] += Long.parseLong(f[12]);
+        }
+        return sum;
+    }
+
+    /**
+     * CPU ticks of the processes' JIT compiler threads (a JVM's "C1/C2 CompilerThread"; 0 for other runtimes): part of
+     * the CPU above, so a row can tell steady state from code still being compiled.
+     */
+    private static long jitTicks(long[] pids) throws IOException {
+        long sum = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        if (!Files.readString(t.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+                            continue;
+                        }
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    } catch (IOException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
         }
         return sum;
     }

@@ -70,7 +70,7 @@ for warm in "http://127.0.0.1:$NGINX/v1/chat/completions|-|" "http://127.0.0.1:$
     LOAD_HEADERS="$whdr" WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "$wurl" 500 "$WARM" "$wkey" - $wmode >/dev/null 2>&1 || true
   done
 done
-printf '\n%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s\n' target mode rate achieved p50_ms p99_ms added_p50 added_p99 cpu_us rss_mb
+printf '\n%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s %6s\n' target mode rate achieved p50_ms p99_ms added_p50 added_p99 cpu_us rss_mb jit_us
 for mode in nonstream stream; do
   rates=$RATES; [ $mode = stream ] && rates=$STREAM_RATES
   flag=""; [ $mode = stream ] && flag=stream
@@ -89,12 +89,13 @@ for mode in nonstream stream; do
       lat=latency_ms; [ $mode = stream ] && lat=ttfb_ms
       p50=$(pick "$lat p50=([0-9.]+)"); p99=$(pick "$lat p50=[^ ]+ p90=[^ ]+ p99=([0-9.]+)")
       achieved=$(pick 'achieved=([0-9]+)/s'); errors=$(pick ' errors=([0-9]+)')
-      cpu=$(pick 'cpu_us_per_request=([0-9]+)'); rss=$(pick 'peak_rss_mib=([0-9]+)')
+      cpu=$(pick 'cpu_us_per_request=([0-9]+)'); rss=$(pick 'peak_rss_mib=([0-9]+)'); jit=$(pick 'jit_us_per_request=([0-9]+)')
       [ $target = direct ] && { base50=$p50; base99=$p99; }
       a50=$(awk -v a="$p50" -v b="$base50" 'BEGIN{ if (a ~ /^[0-9.]+$/) printf "%.3f", a-b; else print "n/a" }')
       a99=$(awk -v a="$p99" -v b="$base99" 'BEGIN{ if (a ~ /^[0-9.]+$/) printf "%.3f", a-b; else print "n/a" }')
-      printf '%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s  errors=%s\n' $target $mode $rate "$achieved" "$p50" "$p99" "$a50" "$a99" "$cpu" "$rss" "$errors"
+      printf '%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s %6s  errors=%s\n' $target $mode $rate "$achieved" "$p50" "$p99" "$a50" "$a99" "$cpu" "$rss" "$jit" "$errors"
     done
   done
 done
-echo "(stream rows: p50/p99 are time to first byte; added = minus direct at the same rate; cpu and rss of the target's own processes)"
+echo "(stream rows: p50/p99 are time to first byte; added = minus direct at the same rate; cpu and rss of the target's own processes;"
+echo " jit_us: the part of cpu_us its JIT compiler threads spent, so a row still compiling shows)"
