@@ -186,6 +186,40 @@ public final class FloorProxy {
         return out;
     }
 
+    /** A client's request rewritten for the upstream (head and body), and whether the client asked to close after it. */
+    record Pending(byte[] bytes, boolean close) {
+    }
+
+    /** What a client sent on a non-blocking socket: read into {@link #buf}, taken out a whole request at a time. */
+    static final class Incoming {
+        ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+
+        /** The next whole request, or null until all of it has come; throws when a head does not fit the buffer. */
+        Pending next(InetSocketAddress upstream) {
+            byte[] b = buf.array();
+            int end = headEnd(b, buf.position());
+            if (end < 0) {
+                if (!buf.hasRemaining()) {
+                    throw new IllegalArgumentException("request head larger than " + BUFFER + " bytes");
+                }
+                return null;
+            }
+            Request req = Request.parse(b, end, upstream);
+            int whole = end + req.bodyLength();
+            if (whole > buf.capacity()) {
+                buf = ByteBuffer.wrap(Arrays.copyOf(b, whole)).position(buf.position());
+                return null;
+            }
+            if (buf.position() < whole) {
+                return null;
+            }
+            Pending p = new Pending(concat(req.head(), b, end, req.bodyLength()), req.close());
+            buf.flip().position(whole);
+            buf.compact();
+            return p;
+        }
+    }
+
     // ---- one virtual thread per connection, blocking calls ----
 
     private static void virtualThreads(int listen, InetSocketAddress upstream) throws IOException {
@@ -334,7 +368,7 @@ public final class FloorProxy {
         private final SelectionKey clientKey;
         private final SelectionKey upKey;
         private final InetSocketAddress upstream;
-        private ByteBuffer in = ByteBuffer.allocate(BUFFER);
+        private final Incoming in = new Incoming();
         private final ByteBuffer upIn = ByteBuffer.allocate(BUFFER);
         private ByteBuffer toUp;
         private ByteBuffer toClient;
@@ -373,31 +407,16 @@ public final class FloorProxy {
         }
 
         private void readRequest() throws IOException {
-            if (client.read(in) < 0) {
+            if (client.read(in.buf) < 0) {
                 close();
                 return;
             }
-            byte[] b = in.array();
-            int end = headEnd(b, in.position());
-            if (end < 0) {
-                if (!in.hasRemaining()) {
-                    close();
-                }
+            Pending next = in.next(upstream);
+            if (next == null) {
                 return;
             }
-            Request req = Request.parse(b, end, upstream);
-            int whole = end + req.bodyLength();
-            if (whole > in.capacity()) {
-                in = ByteBuffer.wrap(Arrays.copyOf(b, whole)).position(in.position());
-                return;
-            }
-            if (in.position() < whole) {
-                return;
-            }
-            toUp = ByteBuffer.wrap(concat(req.head(), in.array(), end, req.bodyLength()));
-            in.flip().position(whole);
-            in.compact();
-            closeAfter = req.close();
+            toUp = ByteBuffer.wrap(next.bytes());
+            closeAfter = next.close();
             body = null;
             responseDone = false;
             upIn.clear();
@@ -447,7 +466,7 @@ public final class FloorProxy {
                 }
                 upKey.interestOps(0);
                 clientKey.interestOps(SelectionKey.OP_READ);
-                if (in.position() > 0) {
+                if (in.buf.position() > 0) {
                     readRequest(); // the next request had already come
                 }
             } else {
@@ -491,9 +510,13 @@ public final class FloorProxy {
                     f.key = c.register(selector, SelectionKey.OP_READ, f);
                 }
                 for (Front f; (f = rearm.poll()) != null; ) {
-                    if (f.key.isValid()) {
-                        f.key.interestOps(SelectionKey.OP_READ);
-                        f.tryRequest(); // the next request may have come with the last one
+                    try {
+                        if (f.key.isValid()) {
+                            f.key.interestOps(SelectionKey.OP_READ);
+                            f.tryRequest(); // the next request may have come with the last one
+                        }
+                    } catch (RuntimeException e) {
+                        f.close();
                     }
                 }
             } catch (IOException e) {
@@ -521,7 +544,7 @@ public final class FloorProxy {
         private final Selector selector;
         private final Queue<Front> rearm;
         private final byte[] upBuf = new byte[BUFFER];
-        private ByteBuffer in = ByteBuffer.allocate(BUFFER);
+        private final Incoming in = new Incoming();
         private Socket up;
         SelectionKey key;
 
@@ -533,7 +556,7 @@ public final class FloorProxy {
         }
 
         void read() throws IOException {
-            if (client.read(in) < 0) {
+            if (client.read(in.buf) < 0) {
                 close();
                 return;
             }
@@ -542,28 +565,12 @@ public final class FloorProxy {
 
         /** Starts the exchange of a whole request in the buffer, if there is one; the loop stops reading meanwhile. */
         void tryRequest() {
-            byte[] b = in.array();
-            int end = headEnd(b, in.position());
-            if (end < 0) {
-                if (!in.hasRemaining()) {
-                    close();
-                }
+            Pending next = in.next(upstream);
+            if (next == null) {
                 return;
             }
-            Request req = Request.parse(b, end, upstream);
-            int whole = end + req.bodyLength();
-            if (whole > in.capacity()) {
-                in = ByteBuffer.wrap(Arrays.copyOf(b, whole)).position(in.position());
-                return;
-            }
-            if (in.position() < whole) {
-                return;
-            }
-            byte[] toUp = concat(req.head(), b, end, req.bodyLength());
-            in.flip().position(whole);
-            in.compact();
             key.interestOps(0);
-            Thread.ofVirtual().start(() -> exchange(toUp, req.close()));
+            Thread.ofVirtual().start(() -> exchange(next.bytes(), next.close()));
         }
 
         /** On the request's virtual thread: blocking calls upstream, the answer written as it arrives. */
