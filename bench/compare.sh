@@ -4,8 +4,9 @@
 # request log, metrics, access log). Everything on 127.0.0.1, bounded in time; stops only what it started.
 #   bench/compare.sh                 full matrix: non-streaming 200, 1000, 3000 req/s; streaming 200, 1000 streams/s
 #   RATES="200 1000" STREAM_RATES="200" SECONDS_PER_RUN=10 bench/compare.sh     a smaller one
-#   WARM_SECONDS=15 (default): every target first serves 500 req/s of JSON, then of streams, this long each, so the
-#   table shows steady state (HPP Router's and Portkey's JIT compilers are done), not start-up
+#   WARM_SECONDS=30, WARM_RATE=1000 (defaults): every target first serves WARM_RATE req/s of JSON, then of streams, this
+#   long each, so the table shows steady state (HPP Router's and Portkey's JIT compilers are done — the jit_us column
+#   shows it; 15 s at 500/s left the router's C2 compiling through the 200 req/s rows), not start-up
 # Needs: nginx (apt-get install nginx-light), Node.js + npm (Portkey is installed into bench/.portkey on first use).
 set -uo pipefail
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -13,7 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
-RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-15}"
+RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-30}"; WARM_RATE="${WARM_RATE:-1000}"
 UP=18991; NGINX=18992; PORTKEY=18993; ROUTER=18994; ADMIN=bench-admin-token-0123456789
 bench_work
 
@@ -62,12 +63,12 @@ run() { # name url pids rate mode [headers]
   quiet
   LOAD_HEADERS="${6:-}" "$JAVA" "$ROOT/bench/LoadDriver.java" "$2" "$4" "$SECS" "${KEY_FOR:--}" "$3" $5 2>/dev/null | tr '\n' ' '
 }
-# warm every target the same way first (500 req/s for WARM seconds, JSON and streams), so JIT compilation is not measured
+# warm every target the same way first (WARM_RATE req/s for WARM seconds, JSON and streams), so JIT compilation is not measured
 for warm in "http://127.0.0.1:$NGINX/v1/chat/completions|-|" "http://127.0.0.1:$PORTKEY/v1/chat/completions|sk|x-portkey-provider: openai; x-portkey-custom-host: http://127.0.0.1:$UP/v1" \
             "http://127.0.0.1:$ROUTER/llm/v1/chat/completions|$KEY|"; do
   IFS='|' read -r wurl wkey whdr <<< "$warm"
   for wmode in "" stream; do
-    LOAD_HEADERS="$whdr" WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "$wurl" 500 "$WARM" "$wkey" - $wmode >/dev/null 2>&1 || true
+    LOAD_HEADERS="$whdr" WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "$wurl" "$WARM_RATE" "$WARM" "$wkey" - $wmode >/dev/null 2>&1 || true
   done
 done
 printf '\n%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s %6s\n' target mode rate achieved p50_ms p99_ms added_p50 added_p99 cpu_us rss_mb jit_us
