@@ -13,7 +13,6 @@ final class Requests {
     private static final byte[] EMPTY = new byte[0];
     /** Up to this size a body with a Content-Length is read into one array of exactly that size. */
     private static final long EXACT_READ_LIMIT = 1 << 20;
-    private static final int READ_STEP = 16 * 1024;
 
     private Requests() {
     }
@@ -34,7 +33,9 @@ final class Requests {
         length.ifPresent(n -> ticket.ifPresent(t -> t.take(n)));
         try (InputStream in = req.content().inputStream()) {
             if (length.isPresent() && length.getAsLong() <= EXACT_READ_LIMIT) {
-                return exactly(in, (int) length.getAsLong());
+                byte[] exact = new byte[(int) length.getAsLong()];
+                int n = in.readNBytes(exact, 0, exact.length); // into this array; readNBytes(n) would copy chunks
+                return n == exact.length ? exact : Arrays.copyOf(exact, n);
             }
             byte[] all = in.readAllBytes();
             if (length.isEmpty()) {
@@ -44,22 +45,5 @@ final class Requests {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
         }
-    }
-
-    /**
-     * Reads {@code length} bytes into one array, at most {@link #READ_STEP} a call: Helidon's entity stream fails a
-     * single read asking for more than the connection has buffered and can fetch at once.
-     */
-    private static byte[] exactly(InputStream in, int length) throws IOException {
-        byte[] exact = new byte[length];
-        int at = 0;
-        while (at < length) {
-            int n = in.read(exact, at, Math.min(READ_STEP, length - at));
-            if (n < 0) {
-                return Arrays.copyOf(exact, at);
-            }
-            at += n;
-        }
-        return exact;
     }
 }
