@@ -4,6 +4,7 @@
 # builds by alternating them (A B A B) and reading the TOTAL and ForkJoinPool (virtual-thread carriers) columns.
 # Fake upstream (2 ms between stream chunks) and router on 127.0.0.1, warmed 15 s at 500/s; bounded; stops what it started.
 #   bench/threads.sh [JAR=target/hpp-router.jar] [RATE=1000] [SECONDS=10] [RUNS=2] [stream]
+#   ROUTER_OPTS="-D..." bench/threads.sh ...   (JVM options added after jvm.options, to A/B a setting)
 #   (a JAR copied for A/B must stay in target/, next to target/lib/, which its manifest points to)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +16,7 @@ UP=18951; ROUTER=18952; ADMIN=bench-admin-token-0123456789
 bench_work
 [ -f "$JAR" ] || { echo "no jar: $JAR (build with ./hpp-router --version)" >&2; exit 1; }
 
-start_router "$JAR" $UP $ROUTER
+start_router "$JAR" $UP $ROUTER ${ROUTER_OPTS:-}
 KEY=$(bench_key $ROUTER $ADMIN)
 URL="http://127.0.0.1:$ROUTER/llm/v1/chat/completions"
 

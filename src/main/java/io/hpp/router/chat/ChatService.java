@@ -10,6 +10,7 @@ import io.hpp.router.catalog.Model;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.observe.RequestLogWriter;
+import io.hpp.router.provider.AnswerMemory;
 import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.provider.Completion;
 import io.hpp.router.provider.Provider;
@@ -54,7 +55,8 @@ public final class ChatService {
         this.dispatcher = new Dispatcher(catalog, providers, breakers, resilience, onFallback);
     }
 
-    public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out) {
+    /** Handles one request; a non-streamed answer is held in {@code memory} until the request ends. */
+    public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out, AnswerMemory memory) {
         Attempt a = new Attempt(key, requestId, "chat");
         log.begin();
         Runnable lastWrite = null;
@@ -80,7 +82,7 @@ public final class ChatService {
                 ChatRequest sent = hold.loweredOutputCap().map(c -> req.withCap(capField(req, t.model()), c)).orElse(req);
                 Map<String, String> headers = headers(t.model(), route);
                 return req.stream() ? relayStream(a, sent, t.model(), t.provider(), out, headers)
-                        : completeOnce(a, sent, t.model(), t.provider(), out, headers);
+                        : completeOnce(a, sent, t.model(), t.provider(), out, headers, memory);
             });
         } catch (RuntimeException e) {
             a.failed(e);
@@ -103,9 +105,9 @@ public final class ChatService {
 
     /** Calls the provider; returns the write of the answer, made once the request is settled. */
     private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
-                                  Map<String, String> headers) {
+                                  Map<String, String> headers, AnswerMemory memory) {
         long t0 = System.nanoTime();
-        Completion answer = provider.completion(model, req.body());
+        Completion answer = provider.completion(model, req.body(), memory);
         a.upstream(System.nanoTime() - t0);
         a.answered();
         TokenUsage usage = UsageReader.read(answer.usage()).orElseGet(() -> estimatedUsage(req, answer.text()));

@@ -42,10 +42,12 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
      * @param maxInFlight     requests (open streams included) handled at once; more get 503 {@code overloaded}
      * @param maxConnections  client connections held open at once; more wait to be accepted
      * @param maxInFlightBodyBytes bytes of request bodies the requests in flight may hold; more get 503 {@code overloaded}
+     * @param maxInFlightAnswerBytes bytes of non-streamed answers the requests in flight may hold; an answer waits
+     *                               for room up to {@code answerMemoryWait}, then gets 503 {@code overloaded}
      */
     public record Resilience(int retries, Duration retryBackoff, int circuitFailures, Duration circuitWindow,
                              Duration circuitCooldown, Duration drainTimeout, int maxInFlight, int maxConnections,
-                             long maxInFlightBodyBytes) {
+                             long maxInFlightBodyBytes, long maxInFlightAnswerBytes, Duration answerMemoryWait) {
     }
 
     /** When the balance cannot pay for the requested output cap. */

@@ -1,22 +1,35 @@
 package io.hpp.router.http;
 
 import io.hpp.router.ApiException;
+import io.hpp.router.provider.AnswerMemory;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The request bodies held in memory at once, in bytes. A request's body stays in memory (and its tree, when something
- * needed one) for as long as the request runs — a whole stream — so a limit on requests alone does not bound
- * memory: 4,700 conversations of 31 KB (a cold router at 500 streams/s) filled a 320 MiB heap and the router spent
- * the rest of the run in full collections. Past this limit a request gets 503 {@code overloaded} before its body is
- * read.
+ * The bodies held in memory at once, in bytes: requests' bodies, and the answers read whole from providers.
+ * <p>
+ * A request's body stays in memory (and its tree, when something needed one) for as long as the request runs — a
+ * whole stream — so a limit on requests alone does not bound memory: 4,700 conversations of 31 KB (a cold router at
+ * 500 streams/s) filled a 320 MiB heap and the router spent the rest of the run in full collections. Past this limit a
+ * request gets 503 {@code overloaded} before its body is read.
+ * <p>
+ * A non-streamed answer (up to 128 MiB from an OpenAI-compatible provider) is read whole and held until it has been
+ * written to the client. The provider has already done, and charged for, the work, so an answer waits for room
+ * instead of being refused — up to {@code answerWait}, then 503 {@code overloaded}. Answers have their own budget, so a
+ * request waiting for answer room never holds back the bodies of the requests it waits for.
+ * <p>
+ * Either budget: one body larger than all of it takes all of it, so it can still run alone.
  */
 final class BodyBudget {
-    private final Semaphore bytes;
-    private final int limit;
+    private final Budget requests;
+    private final Budget answers;
+    private final Duration answerWait;
 
-    BodyBudget(long limitBytes) {
-        this.limit = (int) Math.min(limitBytes, Integer.MAX_VALUE);
-        this.bytes = new Semaphore(limit);
+    BodyBudget(long requestBytes, long answerBytes, Duration answerWait) {
+        this.requests = new Budget(requestBytes);
+        this.answers = new Budget(answerBytes);
+        this.answerWait = answerWait;
     }
 
     /** What one request holds; released when it ends. */
@@ -24,30 +37,60 @@ final class BodyBudget {
         return new Ticket();
     }
 
-    final class Ticket implements AutoCloseable {
-        private int held;
+    private record Budget(Semaphore bytes, int limit) {
+        Budget(long limit) {
+            this(new Semaphore((int) Math.min(limit, Integer.MAX_VALUE)), (int) Math.min(limit, Integer.MAX_VALUE));
+        }
 
-        /**
-         * Takes {@code n} more bytes for this request, or refuses it with 503. A body larger than the whole budget
-         * takes all of it, so it can still run alone.
-         */
+        String size() {
+            return limit >= 1 << 20 ? (limit >> 20) + " MiB" : (limit >> 10) + " KiB";
+        }
+    }
+
+    final class Ticket implements AnswerMemory, AutoCloseable {
+        private int requestBytes;
+        private int answerBytes;
+
+        /** Takes {@code n} more bytes of request body for this request, or refuses it with 503. */
         void take(long n) {
-            int want = (int) Math.min(n, limit - held);
+            int want = (int) Math.min(n, requests.limit - requestBytes);
             if (want <= 0) {
                 return;
             }
-            if (!bytes.tryAcquire(want)) {
-                throw ApiException.overloaded("The router is holding its limit of " + (limit >= 1 << 20 ? (limit >> 20) + " MiB"
-                        : (limit >> 10) + " KiB") + " of request bodies; retry shortly");
+            if (!requests.bytes.tryAcquire(want)) {
+                throw ApiException.overloaded("The router is holding its limit of " + requests.size()
+                        + " of request bodies; retry shortly");
             }
-            held += want;
+            requestBytes += want;
+        }
+
+        @Override
+        public void hold(long n) {
+            int want = (int) Math.min(n, answers.limit - answerBytes);
+            if (want <= 0) {
+                return;
+            }
+            try {
+                if (!answers.bytes.tryAcquire(want, answerWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw ApiException.overloaded("The router held its limit of " + answers.size() + " of answers for "
+                            + answerWait.toSeconds() + " s while this answer waited; retry shortly");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiException.overloaded("The request was interrupted while its answer waited for memory");
+            }
+            answerBytes += want;
         }
 
         @Override
         public void close() {
-            if (held > 0) {
-                bytes.release(held);
-                held = 0;
+            if (requestBytes > 0) {
+                requests.bytes.release(requestBytes);
+                requestBytes = 0;
+            }
+            if (answerBytes > 0) {
+                answers.bytes.release(answerBytes);
+                answerBytes = 0;
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.hpp.router.http;
 
 import io.hpp.router.chat.ChatService;
+import io.hpp.router.provider.AnswerMemory;
 import io.hpp.router.store.ApiKeyRecord;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
@@ -23,6 +24,7 @@ final class ChatRoutes {
     private void complete(ServerRequest req, ServerResponse res) {
         ApiKeyRecord key = auth.require(req);
         byte[] body = Requests.body(req); // first: a refusal here is logged as a plain request
-        chat.handle(key, RequestTag.pipelined(req).id, body, new HelidonChannel(res));
+        AnswerMemory memory = req.context().get(BodyBudget.Ticket.class).<AnswerMemory>map(t -> t).orElse(AnswerMemory.UNBOUNDED);
+        chat.handle(key, RequestTag.pipelined(req).id, body, new HelidonChannel(res), memory);
     }
 }

@@ -60,7 +60,8 @@ public final class RouterServer {
 
     private static void routing(HttpRouting.Builder r, RouterConfig config, Services s, byte[] openapi) {
         r.addFilter(new Observability(s.metrics(), config.resilience().maxInFlight(),
-                new BodyBudget(config.resilience().maxInFlightBodyBytes())));
+                new BodyBudget(config.resilience().maxInFlightBodyBytes(), config.resilience().maxInFlightAnswerBytes(),
+                        config.resilience().answerMemoryWait())));
         r.addFilter(new Cors(config.corsOrigins()));
         r.error(Throwable.class, ErrorResponses::send);
         RouteTable routes = new RouteTable(r);

@@ -10,12 +10,12 @@ import io.hpp.router.catalog.Model;
  */
 public interface Provider {
 
-    /** A non-streamed completion. */
-    ObjectNode complete(Model model, ObjectNode request);
+    /** A non-streamed completion, its answer read whole within {@code memory}. */
+    ObjectNode complete(Model model, ObjectNode request, AnswerMemory memory);
 
     /** A non-streamed completion as the relay passes it on; by default the tree of {@link #complete}. */
-    default Completion completion(Model model, ObjectNode request) {
-        return Completion.of(complete(model, request));
+    default Completion completion(Model model, ObjectNode request, AnswerMemory memory) {
+        return Completion.of(complete(model, request, memory));
     }
 
     /**
@@ -28,11 +28,11 @@ public interface Provider {
      * A non-streamed completion of the client's request, whose bytes a provider speaking the client's format can pass
      * on; by default from its tree.
      */
-    default Completion completion(Model model, ChatBody request) {
-        return completion(model, request.tree());
+    default Completion completion(Model model, ChatBody request, AnswerMemory memory) {
+        return completion(model, request.tree(), memory);
     }
 
-    /** A streamed completion of the client's request (see {@link #completion(Model, ChatBody)}); by default from its tree. */
+    /** A streamed completion of the client's request (see {@link #completion(Model, ChatBody, AnswerMemory)}); by default from its tree. */
     default void stream(Model model, ChatBody request, ChunkListener listener) {
         stream(model, request.tree(), listener);
     }

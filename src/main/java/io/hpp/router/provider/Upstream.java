@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -146,16 +147,19 @@ public final class Upstream implements AutoCloseable {
         }
 
         /**
-         * Reads the whole body, refusing more than {@code max} bytes. With a Content-Length the body is read straight
-         * into one array of that size (large image answers are copied once, not grown and re-copied).
+         * Reads the whole body, refusing more than {@code max} bytes and holding its bytes in {@code memory} before they
+         * are allocated. With a Content-Length the body is read straight into one array of that size (large image
+         * answers are copied once, not grown and re-copied); without one, the array grows by doubling, each growth held
+         * first.
          */
-        public byte[] readAll(int max) {
+        public byte[] readAll(int max, AnswerMemory memory) {
             try {
                 long length = response.contentLength();
                 if (length > max) {
                     throw ProviderException.badResponse(provider, "response larger than " + max + " bytes");
                 }
                 if (length >= 0) {
+                    memory.hold(length);
                     byte[] exact = new byte[(int) length];
                     int n = body.readNBytes(exact, 0, exact.length);
                     if (n < exact.length) {
@@ -167,18 +171,37 @@ public final class Upstream implements AutoCloseable {
                     }
                     return exact;
                 }
-                byte[] bytes = body.readNBytes(max + 1);
-                if (bytes.length > max) {
-                    throw ProviderException.badResponse(provider, "response larger than " + max + " bytes");
-                }
-                return bytes;
+                return readUnknownLength(max, memory);
             } catch (IOException e) {
                 throw readFailure(e);
             }
         }
 
+        private byte[] readUnknownLength(int max, AnswerMemory memory) throws IOException {
+            int size = 16 * 1024;
+            memory.hold(size);
+            byte[] buf = new byte[size];
+            int n = 0;
+            while (true) {
+                int r = body.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    return n == buf.length ? buf : Arrays.copyOf(buf, n);
+                }
+                n += r;
+                if (n > max) {
+                    throw ProviderException.badResponse(provider, "response larger than " + max + " bytes");
+                }
+                if (n == buf.length) {
+                    int grown = (int) Math.min((long) buf.length * 2, (long) max + 1);
+                    memory.hold(grown);
+                    buf = Arrays.copyOf(buf, grown);
+                }
+            }
+        }
+
+        /** A small body (an error's), not held anywhere. */
         public String readText(int max) {
-            return new String(readAll(max), StandardCharsets.UTF_8);
+            return new String(readAll(max, AnswerMemory.UNBOUNDED), StandardCharsets.UTF_8);
         }
 
         /**

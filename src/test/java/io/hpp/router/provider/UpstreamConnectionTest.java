@@ -107,12 +107,48 @@ class UpstreamConnectionTest extends RawServerTestBase {
         assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 3_000L);
     }
 
+    /** An answer read whole holds its bytes before they are allocated: its Content-Length, or each growth of its array. */
+    @Test
+    void answersReadWholeAreHeldBeforeTheyAreAllocated() throws Exception {
+        String text = "{\"x\":\"" + "z".repeat(100_000) + "\"}";
+        StringBuilder chunked = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int at = 0; at < text.length(); at += 9_000) {
+            String part = text.substring(at, Math.min(text.length(), at + 9_000));
+            chunked.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
+        }
+        chunked.append("0\r\n\r\n");
+        server = new RawServer(n -> n % 2 == 1 ? fixed(text) : chunked.toString().getBytes(StandardCharsets.US_ASCII), false);
+        upstream = upstream(Duration.ofSeconds(5));
+        java.util.List<Long> holds = new java.util.ArrayList<>();
+        try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
+            assertThat(new String(ex.readAll(1 << 20, holds::add), StandardCharsets.UTF_8)).isEqualTo(text);
+        }
+        assertThat(holds).as("a Content-Length is held at once").containsExactly((long) text.length());
+        holds.clear();
+        try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
+            assertThat(new String(ex.readAll(1 << 20, holds::add), StandardCharsets.UTF_8)).isEqualTo(text);
+        }
+        assertThat(holds).as("without one, the first array and every doubling")
+                .containsExactly(16_384L, 32_768L, 65_536L, 131_072L);
+        holds.clear();
+        try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
+            assertThatThrownBy(() -> ex.readAll(1 << 20, n -> {
+                throw new IllegalStateException("no room for " + n);
+            })).hasMessage("no room for " + text.length());
+        }
+        try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
+            assertThatThrownBy(() -> ex.readAll(50_000, holds::add)).isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("larger than 50000 bytes");
+        }
+        assertThat(holds).as("growth stops at the limit").containsExactly(16_384L, 32_768L, 50_001L);
+    }
+
     @Test
     void aBodyShorterThanItsContentLengthIsAnError() throws Exception {
         server = new RawServer(n -> "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"short\":true}".getBytes(), true);
         upstream = upstream(Duration.ofSeconds(5));
         try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
-            assertThatThrownBy(() -> ex.readAll(1000)).isInstanceOf(ProviderException.class);
+            assertThatThrownBy(() -> ex.readAll(1000, AnswerMemory.UNBOUNDED)).isInstanceOf(ProviderException.class);
         }
     }
 

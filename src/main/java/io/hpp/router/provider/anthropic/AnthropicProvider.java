@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.Json;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.config.ProviderConfig;
+import io.hpp.router.provider.AnswerMemory;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.SseReader;
@@ -29,7 +30,7 @@ public final class AnthropicProvider implements Provider {
     }
 
     @Override
-    public ObjectNode complete(Model model, ObjectNode request) {
+    public ObjectNode complete(Model model, ObjectNode request, AnswerMemory memory) {
         ObjectNode body = AnthropicMapper.toUpstream(request, model.upstreamModel(), model.maxOutputTokens().orElse(DEFAULT_MAX_TOKENS));
         body.remove("stream");
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, Json.bytes(body))) {
@@ -38,7 +39,7 @@ public final class AnthropicProvider implements Provider {
             }
             JsonNode message;
             try {
-                message = Json.MAPPER.readTree(ex.readAll(MAX_BODY));
+                message = Json.MAPPER.readTree(ex.readAll(MAX_BODY, memory));
             } catch (IOException e) {
                 throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "invalid JSON");
             }

@@ -8,6 +8,7 @@ import io.hpp.router.Json;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.Secret;
+import io.hpp.router.provider.AnswerMemory;
 import io.hpp.router.provider.BodyParts;
 import io.hpp.router.provider.ChatBody;
 import io.hpp.router.provider.Completion;
@@ -63,28 +64,28 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
     }
 
     @Override
-    public ObjectNode complete(Model model, ObjectNode request) {
-        return answerObject(answer(model, ChatBody.of(request)));
+    public ObjectNode complete(Model model, ObjectNode request, AnswerMemory memory) {
+        return answerObject(answer(model, ChatBody.of(request), memory));
     }
 
     @Override
-    public Completion completion(Model model, ObjectNode request) {
-        return completion(model, ChatBody.of(request));
+    public Completion completion(Model model, ObjectNode request, AnswerMemory memory) {
+        return completion(model, ChatBody.of(request), memory);
     }
 
     /** The answer as the provider's bytes when it is the common kind; a tree otherwise. */
     @Override
-    public Completion completion(Model model, ChatBody request) {
-        byte[] answer = answer(model, request);
+    public Completion completion(Model model, ChatBody request, AnswerMemory memory) {
+        byte[] answer = answer(model, request, memory);
         return Completion.scan(answer).orElseGet(() -> Completion.of(answerObject(answer)));
     }
 
-    private byte[] answer(Model model, ChatBody request) {
+    private byte[] answer(Model model, ChatBody request, AnswerMemory memory) {
         try (Upstream.Exchange ex = upstream.post(chatPath, headers, chatBody(request, model.upstreamModel(), false))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
-            return ex.readAll(MAX_BODY);
+            return ex.readAll(MAX_BODY, memory);
         }
     }
 
