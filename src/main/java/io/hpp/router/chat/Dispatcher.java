@@ -91,12 +91,16 @@ final class Dispatcher {
                     return result;
                 } catch (ProviderException e) {
                     if (!e.retryable()) {
+                        breakers.neither(t.name());
                         throw e;
                     }
                     breakers.failure(t.name(), e.retryAfter());
                     last = e;
                     LOG.info("{} failed ({}), attempt {}", t.name(), e.code(), attempt + 1);
                     LOG.debug("{} failure detail: {}", t.name(), e.getMessage());
+                } catch (RuntimeException e) {
+                    breakers.neither(t.name());
+                    throw e;
                 }
             }
         }

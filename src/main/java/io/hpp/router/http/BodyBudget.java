@@ -27,9 +27,20 @@ final class BodyBudget {
     private final Duration answerWait;
 
     BodyBudget(long requestBytes, long answerBytes, Duration answerWait) {
-        this.requests = new Budget(requestBytes);
-        this.answers = new Budget(answerBytes);
+        this.requests = new Budget(requestBytes, false);
+        // first come, first served: a large answer is not passed over by a run of small ones until its wait runs out
+        this.answers = new Budget(answerBytes, true);
         this.answerWait = answerWait;
+    }
+
+    /** Bytes of request bodies held now (for a gauge). */
+    long requestBytesHeld() {
+        return requests.limit - requests.bytes.availablePermits();
+    }
+
+    /** Bytes of answers held now (for a gauge). */
+    long answerBytesHeld() {
+        return answers.limit - answers.bytes.availablePermits();
     }
 
     /** What one request holds; released when it ends. */
@@ -38,8 +49,8 @@ final class BodyBudget {
     }
 
     private record Budget(Semaphore bytes, int limit) {
-        Budget(long limit) {
-            this(new Semaphore((int) Math.min(limit, Integer.MAX_VALUE)), (int) Math.min(limit, Integer.MAX_VALUE));
+        Budget(long limit, boolean fair) {
+            this(new Semaphore((int) Math.min(limit, Integer.MAX_VALUE), fair), (int) Math.min(limit, Integer.MAX_VALUE));
         }
 
         String size() {
@@ -65,21 +76,31 @@ final class BodyBudget {
         }
 
         @Override
-        public void hold(long n) {
+        public long hold(long n) {
             int want = (int) Math.min(n, answers.limit - answerBytes);
             if (want <= 0) {
-                return;
+                return 0;
             }
             try {
                 if (!answers.bytes.tryAcquire(want, answerWait.toNanos(), TimeUnit.NANOSECONDS)) {
                     throw ApiException.overloaded("The router held its limit of " + answers.size() + " of answers for "
-                            + answerWait.toSeconds() + " s while this answer waited; retry shortly");
+                            + answerWait.toMillis() + " ms while this answer waited; retry shortly");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw ApiException.overloaded("The request was interrupted while its answer waited for memory");
             }
             answerBytes += want;
+            return want;
+        }
+
+        @Override
+        public void release(long held) {
+            int n = (int) Math.min(held, answerBytes);
+            if (n > 0) {
+                answers.bytes.release(n);
+                answerBytes -= n;
+            }
         }
 
         @Override

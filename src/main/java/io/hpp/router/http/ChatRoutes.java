@@ -4,6 +4,7 @@ import io.hpp.router.chat.ChatService;
 import io.hpp.router.provider.AnswerMemory;
 import io.hpp.router.store.ApiKeyRecord;
 import io.helidon.http.Method;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -25,6 +26,10 @@ final class ChatRoutes {
         ApiKeyRecord key = auth.require(req);
         byte[] body = Requests.body(req); // first: a refusal here is logged as a plain request
         AnswerMemory memory = req.context().get(BodyBudget.Ticket.class).<AnswerMemory>map(t -> t).orElse(AnswerMemory.UNBOUNDED);
-        chat.handle(key, RequestTag.pipelined(req).id, body, new HelidonChannel(res), memory);
+        HelidonChannel channel = new HelidonChannel(res);
+        chat.handle(key, RequestTag.pipelined(req).id, body, channel, memory);
+        if (channel.streamCut()) {
+            throw new CloseConnectionException("the event stream was cut by a failed write");
+        }
     }
 }

@@ -16,8 +16,10 @@ final class EventChunks {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** Room before the events for the chunk's size line: at most 8 hex digits and CRLF. */
     private static final int HEAD = 10;
-    /** The most a chunk gathers before it is written; a buffer grown past it for one large event is not kept. */
-    private static final int KEEP = 16 * 1024;
+    /** The most a chunk gathers before it is written. */
+    private static final int FULL = 16 * 1024;
+    /** A buffer grown past this (for one large event) is not kept for the rest of the stream. */
+    private static final int KEEP = 64 * 1024;
 
     private byte[] buf = new byte[2048];
     private int end = HEAD;
@@ -39,7 +41,7 @@ final class EventChunks {
 
     /** Holds as much as a chunk should: write it now rather than wait for the provider to pause. */
     boolean full() {
-        return end - HEAD >= KEEP;
+        return end - HEAD >= FULL;
     }
 
     /**

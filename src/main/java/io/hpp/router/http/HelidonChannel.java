@@ -19,6 +19,7 @@ final class HelidonChannel implements ClientChannel {
     private final ServerResponse res;
     private OutputStream stream;
     private EventChunks chunks;
+    private boolean cut;
 
     HelidonChannel(ServerResponse res) {
         this.res = res;
@@ -117,7 +118,16 @@ final class HelidonChannel implements ClientChannel {
                 stream.close();
             }
         } catch (IOException | RuntimeException e) {
+            cut = true;
             throw new ClientGoneException(e);
         }
+    }
+
+    /**
+     * A write of the event stream failed: its last chunk was never sent, and Helidon, which does not frame it, will not
+     * send one, so the connection must not be kept.
+     */
+    boolean streamCut() {
+        return cut;
     }
 }

@@ -59,9 +59,11 @@ public final class RouterServer {
     }
 
     private static void routing(HttpRouting.Builder r, RouterConfig config, Services s, byte[] openapi) {
-        r.addFilter(new Observability(s.metrics(), config.resilience().maxInFlight(),
-                new BodyBudget(config.resilience().maxInFlightBodyBytes(), config.resilience().maxInFlightAnswerBytes(),
-                        config.resilience().answerMemoryWait())));
+        BodyBudget bodies = new BodyBudget(config.resilience().maxInFlightBodyBytes(),
+                config.resilience().maxInFlightAnswerBytes(), config.resilience().answerMemoryWait());
+        s.metrics().gauge("hpp_request_body_bytes_held", "Bytes of request bodies the requests in flight hold", bodies::requestBytesHeld);
+        s.metrics().gauge("hpp_answer_bytes_held", "Bytes of non-streamed answers the requests in flight hold", bodies::answerBytesHeld);
+        r.addFilter(new Observability(s.metrics(), config.resilience().maxInFlight(), bodies));
         r.addFilter(new Cors(config.corsOrigins()));
         r.error(Throwable.class, ErrorResponses::send);
         RouteTable routes = new RouteTable(r);

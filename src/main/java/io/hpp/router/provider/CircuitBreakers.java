@@ -45,6 +45,14 @@ public final class CircuitBreakers {
         breaker(target).success();
     }
 
+    /**
+     * A call that ended neither in a success nor in a failure that says the target is unwell (the request's own fault,
+     * the router's answer memory, a client gone): counted as neither, but a probe it was ends, so the next can run.
+     */
+    public void neither(String target) {
+        breaker(target).neither();
+    }
+
     /** A failure that says the target is unwell (retryable); other failures are the request's fault and not counted. */
     public void failure(String target, Optional<Duration> retryAfter) {
         breaker(target).failure(retryAfter);
@@ -92,6 +100,10 @@ public final class CircuitBreakers {
             state = State.CLOSED;
             probing = false;
             recent.clear();
+        }
+
+        synchronized void neither() {
+            probing = false;
         }
 
         synchronized void failure(Optional<Duration> retryAfter) {

@@ -25,6 +25,8 @@ public final class Upstream implements AutoCloseable {
     /** Idle connections are closed after this long; providers' own keep-alive limits are longer. */
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
     private static final int MAX_IDLE = 256;
+    /** The idle deadline while an answer waits for memory: the budget bounds that wait itself. */
+    private static final Duration WAIT_FOR_MEMORY = Duration.ofHours(1);
 
     private final String provider;
     private final ProviderConfig config;
@@ -153,13 +155,27 @@ public final class Upstream implements AutoCloseable {
          * first.
          */
         public byte[] readAll(int max, AnswerMemory memory) {
+            Held held = new Held(memory);
+            boolean done = false;
+            try {
+                byte[] all = read(max, held);
+                done = true;
+                return all;
+            } finally {
+                if (!done) {
+                    memory.release(held.bytes);
+                }
+            }
+        }
+
+        private byte[] read(int max, Held held) {
             try {
                 long length = response.contentLength();
                 if (length > max) {
                     throw ProviderException.badResponse(provider, "response larger than " + max + " bytes");
                 }
                 if (length >= 0) {
-                    memory.hold(length);
+                    held.add(length);
                     byte[] exact = new byte[(int) length];
                     int n = body.readNBytes(exact, 0, exact.length);
                     if (n < exact.length) {
@@ -171,15 +187,15 @@ public final class Upstream implements AutoCloseable {
                     }
                     return exact;
                 }
-                return readUnknownLength(max, memory);
+                return readUnknownLength(max, held);
             } catch (IOException e) {
                 throw readFailure(e);
             }
         }
 
-        private byte[] readUnknownLength(int max, AnswerMemory memory) throws IOException {
+        private byte[] readUnknownLength(int max, Held held) throws IOException {
             int size = 16 * 1024;
-            memory.hold(size);
+            held.add(size);
             byte[] buf = new byte[size];
             int n = 0;
             while (true) {
@@ -193,8 +209,30 @@ public final class Upstream implements AutoCloseable {
                 }
                 if (n == buf.length) {
                     int grown = (int) Math.min((long) buf.length * 2, (long) max + 1);
-                    memory.hold(grown);
+                    held.add(grown - buf.length);
                     buf = Arrays.copyOf(buf, grown);
+                }
+            }
+        }
+
+        /**
+         * What one answer holds. The wait for memory is not the provider's silence: the idle deadline stops while it
+         * lasts and starts again after it.
+         */
+        private final class Held {
+            private final AnswerMemory memory;
+            private long bytes;
+
+            Held(AnswerMemory memory) {
+                this.memory = memory;
+            }
+
+            void add(long n) {
+                guard.extend(WAIT_FOR_MEMORY, "answer memory");
+                try {
+                    bytes += memory.hold(n);
+                } finally {
+                    guard.extend(config.idleTimeout(), "idle");
                 }
             }
         }

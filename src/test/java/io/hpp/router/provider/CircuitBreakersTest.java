@@ -34,6 +34,21 @@ class CircuitBreakersTest {
     }
 
     @Test
+    void aProbeThatEndsInNeitherLetsTheNextRequestProbe() {
+        for (int i = 0; i < 3; i++) {
+            breakers.failure("m", Optional.empty());
+        }
+        advance(Duration.ofSeconds(30));
+        assertThat(breakers.allow("m")).as("the probe").isTrue();
+        breakers.neither("m"); // e.g. the provider refused the request itself, or its answer found no memory
+        assertThat(breakers.state("m")).isEqualTo(CircuitBreakers.State.HALF_OPEN);
+        assertThat(breakers.allow("m")).as("a new probe, not a circuit stuck half-open").isTrue();
+        assertThat(breakers.allow("m")).isFalse();
+        breakers.success("m");
+        assertThat(breakers.state("m")).isEqualTo(CircuitBreakers.State.CLOSED);
+    }
+
+    @Test
     void aFailedProbeOpensItAgainAndOldFailuresFallOutOfTheWindow() {
         breakers.failure("m", Optional.empty());
         breakers.failure("m", Optional.empty());

@@ -107,7 +107,27 @@ class UpstreamConnectionTest extends RawServerTestBase {
         assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 3_000L);
     }
 
-    /** An answer read whole holds its bytes before they are allocated: its Content-Length, or each growth of its array. */
+    /** An AnswerMemory that records what was held and given back. */
+    private static class Recorded implements AnswerMemory {
+        final java.util.List<Long> holds = new java.util.ArrayList<>();
+        long released;
+
+        @Override
+        public long hold(long bytes) {
+            holds.add(bytes);
+            return bytes;
+        }
+
+        @Override
+        public void release(long held) {
+            released += held;
+        }
+    }
+
+    /**
+     * An answer read whole holds its bytes before they are allocated — its Content-Length, or each growth of its array
+     * — and gives them back when the read fails.
+     */
     @Test
     void answersReadWholeAreHeldBeforeTheyAreAllocated() throws Exception {
         String text = "{\"x\":\"" + "z".repeat(100_000) + "\"}";
@@ -119,28 +139,39 @@ class UpstreamConnectionTest extends RawServerTestBase {
         chunked.append("0\r\n\r\n");
         server = new RawServer(n -> n % 2 == 1 ? fixed(text) : chunked.toString().getBytes(StandardCharsets.US_ASCII), false);
         upstream = upstream(Duration.ofSeconds(5));
-        java.util.List<Long> holds = new java.util.ArrayList<>();
+
+        Recorded m = new Recorded();
         try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
-            assertThat(new String(ex.readAll(1 << 20, holds::add), StandardCharsets.UTF_8)).isEqualTo(text);
+            assertThat(new String(ex.readAll(1 << 20, m), StandardCharsets.UTF_8)).isEqualTo(text);
         }
-        assertThat(holds).as("a Content-Length is held at once").containsExactly((long) text.length());
-        holds.clear();
+        assertThat(m.holds).as("a Content-Length is held at once").containsExactly((long) text.length());
+        assertThat(m.released).as("kept until the request ends").isZero();
+
+        m = new Recorded();
         try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
-            assertThat(new String(ex.readAll(1 << 20, holds::add), StandardCharsets.UTF_8)).isEqualTo(text);
+            assertThat(new String(ex.readAll(text.length(), m), StandardCharsets.UTF_8)).as("exactly max is allowed").isEqualTo(text);
         }
-        assertThat(holds).as("without one, the first array and every doubling")
-                .containsExactly(16_384L, 32_768L, 65_536L, 131_072L);
-        holds.clear();
+        assertThat(m.holds).as("without one, the first array, then each growth of it")
+                .containsExactly(16_384L, 16_384L, 32_768L, (long) text.length() + 1 - 65_536);
+        assertThat(m.released).isZero();
+
+        Recorded refusing = new Recorded() {
+            @Override
+            public long hold(long bytes) {
+                throw new IllegalStateException("no room for " + bytes);
+            }
+        };
         try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
-            assertThatThrownBy(() -> ex.readAll(1 << 20, n -> {
-                throw new IllegalStateException("no room for " + n);
-            })).hasMessage("no room for " + text.length());
+            assertThatThrownBy(() -> ex.readAll(1 << 20, refusing)).hasMessage("no room for " + text.length());
         }
+
+        Recorded failed = new Recorded();
         try (Upstream.Exchange ex = upstream.post("/x", Map.of(), "{}".getBytes())) {
-            assertThatThrownBy(() -> ex.readAll(50_000, holds::add)).isInstanceOf(ProviderException.class)
+            assertThatThrownBy(() -> ex.readAll(50_000, failed)).isInstanceOf(ProviderException.class)
                     .hasMessageContaining("larger than 50000 bytes");
         }
-        assertThat(holds).as("growth stops at the limit").containsExactly(16_384L, 32_768L, 50_001L);
+        assertThat(failed.holds).as("growth stops at the limit").containsExactly(16_384L, 16_384L, 50_001L - 32_768);
+        assertThat(failed.released).as("a failed read gives back what it held").isEqualTo(50_001L);
     }
 
     @Test
