@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -33,6 +34,8 @@ public final class ServeLock implements AutoCloseable {
         Path file = db.get().toAbsolutePath().resolveSibling(db.get().getFileName() + ".serve-lock");
         FileChannel channel = null;
         try {
+            // the lock comes before the database, which would create its folder: on a fresh machine ./data is not there
+            Files.createDirectories(file.getParent());
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {

@@ -34,6 +34,15 @@ class ServeLockTest {
     }
 
     @Test
+    void theDatabaseFolderIsCreatedForTheLockAsForTheDatabase() {
+        Path db = dir.resolve("not-yet").resolve("deeper").resolve("hpp-router.db");
+        RouterConfig config = ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_DB_URL", "jdbc:sqlite:" + db));
+        try (ServeLock lock = ServeLock.acquire(config).orElseThrow()) {
+            assertThat(db.resolveSibling("hpp-router.db.serve-lock")).exists();
+        }
+    }
+
+    @Test
     void postgresNeedsNoLock() {
         RouterConfig pg = ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_DB_URL", "jdbc:postgresql://127.0.0.1:1/x"));
         assertThat(ServeLock.acquire(pg)).isEmpty();
