@@ -156,15 +156,11 @@ public final class Upstream implements AutoCloseable {
          */
         public byte[] readAll(int max, AnswerMemory memory) {
             Held held = new Held(memory);
-            boolean done = false;
             try {
-                byte[] all = read(max, held);
-                done = true;
-                return all;
-            } finally {
-                if (!done) {
-                    memory.release(held.bytes);
-                }
+                return read(max, held);
+            } catch (RuntimeException e) {
+                held.release();
+                throw e;
             }
         }
 
@@ -234,6 +230,11 @@ public final class Upstream implements AutoCloseable {
                 } finally {
                     guard.extend(config.idleTimeout(), "idle");
                 }
+            }
+
+            void release() {
+                memory.release(bytes);
+                bytes = 0;
             }
         }
 
