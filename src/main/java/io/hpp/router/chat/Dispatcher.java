@@ -89,18 +89,15 @@ final class Dispatcher {
                         onFallback.accept(targets.getFirst().name(), t.name());
                     }
                     return result;
-                } catch (ProviderException e) {
-                    if (!e.retryable()) {
-                        breakers.neither(t.name());
+                } catch (RuntimeException e) {
+                    if (!(e instanceof ProviderException p) || !p.retryable()) {
+                        breakers.neither(t.name()); // the request's fault or ours, not the target's
                         throw e;
                     }
-                    breakers.failure(t.name(), e.retryAfter());
-                    last = e;
-                    LOG.info("{} failed ({}), attempt {}", t.name(), e.code(), attempt + 1);
-                    LOG.debug("{} failure detail: {}", t.name(), e.getMessage());
-                } catch (RuntimeException e) {
-                    breakers.neither(t.name());
-                    throw e;
+                    breakers.failure(t.name(), p.retryAfter());
+                    last = p;
+                    LOG.info("{} failed ({}), attempt {}", t.name(), p.code(), attempt + 1);
+                    LOG.debug("{} failure detail: {}", t.name(), p.getMessage());
                 }
             }
         }
