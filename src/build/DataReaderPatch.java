@@ -1,16 +1,12 @@
 import java.io.IOException;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
-import java.lang.classfile.ClassModel;
 import java.lang.classfile.CodeBuilder;
-import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeModel;
-import java.lang.classfile.Instruction;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.MethodTransform;
-import java.lang.classfile.instruction.FieldInstruction;
-import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
@@ -18,8 +14,11 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.zip.ZipFile;
 
 /**
@@ -33,9 +32,10 @@ import java.util.zip.ZipFile;
  * after it on that connection reachable from the old generation until the next full collection, so each young
  * collection promotes all of that connection's newer request bytes (GC nepotism): with 31 KB requests at 1,000 a
  * second, ~20 MB promoted per young collection and a full collection every few seconds. The method gains one
- * guarded assignment (see {@link #ensureAvailable(CodeBuilder)}); the patch refuses to run when the method is not the
- * one it was written for (a Helidon upgrade must be checked by hand), and {@code DataReaderPatchTest} checks that the
- * copy in use unlinks and still reads across nodes.
+ * guarded assignment (see {@link #ensureAvailable(CodeBuilder)}); the patch refuses to run on any class but Helidon
+ * 4.5.0's (by SHA-256: a Helidon upgrade must be checked by hand), and {@code DataReaderPatchTest} checks that the copy
+ * in use is the router's, unlinks, and still reads across nodes. The class is written only when it differs from the one
+ * already there, so a build that changes nothing else does not make the jar look new.
  *
  * <p>Usage: {@code java src/build/DataReaderPatch.java <helidon-common-buffers.jar> <classes-dir>}
  */
@@ -43,37 +43,44 @@ public final class DataReaderPatch {
     private static final String ENTRY = "io/helidon/common/buffers/DataReader.class";
     private static final ClassDesc READER = ClassDesc.of("io.helidon.common.buffers.DataReader");
     private static final ClassDesc NODE = ClassDesc.of("io.helidon.common.buffers.DataReader$Node");
-    /** {@code ensureAvailable} as Helidon 4.5.0 compiles it: the instructions, with their field and method names. */
-    private static final List<String> EXPECTED = List.of(
-            "ALOAD_0", "GETFIELD head", "INVOKEVIRTUAL hasAvailable", "IFNE",
-            "ALOAD_0", "GETFIELD head", "GETFIELD next", "IFNONNULL",
-            "ALOAD_0", "INVOKEVIRTUAL pullData",
-            "ALOAD_0", "ALOAD_0", "GETFIELD head", "GETFIELD next", "PUTFIELD head",
-            "GOTO", "RETURN");
+    /**
+     * Helidon 4.5.0's reader and its node, by SHA-256: the patch is right only for these (the other methods step over
+     * nodes in a way the patch was checked against), so any other version stops the build until it is checked again.
+     */
+    private static final Map<String, String> EXPECTED = Map.of(
+            ENTRY, "0e4233f79c6b6d181a697b6070b130663b79536c73666c3e85f1e340199d12eb",
+            "io/helidon/common/buffers/DataReader$Node.class",
+            "646b88ee2f8a5b6a1f29c360e7df9fd665cac0b6d6f30c74bbfede07806807a6");
 
     private DataReaderPatch() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, NoSuchAlgorithmException {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: DataReaderPatch <helidon-common-buffers.jar> <classes-dir>");
         }
         Path jar = Path.of(args[0]);
         Path out = Path.of(args[1]).resolve(ENTRY);
-        byte[] original;
+        byte[] original = null;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            var entry = zip.getEntry(ENTRY);
-            if (entry == null) {
-                throw new IllegalStateException(jar + " has no " + ENTRY);
+            for (var expected : EXPECTED.entrySet()) {
+                var entry = zip.getEntry(expected.getKey());
+                byte[] bytes = entry == null ? new byte[0] : zip.getInputStream(entry).readAllBytes();
+                String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+                if (!sha.equals(expected.getValue())) {
+                    throw new IllegalStateException(jar + ": " + expected.getKey() + " is not Helidon 4.5.0's (was Helidon "
+                            + "upgraded? check whether its DataReader still keeps consumed nodes linked and how its reads "
+                            + "step over nodes, then update or drop src/build/DataReaderPatch.java)");
+                }
+                if (expected.getKey().equals(ENTRY)) {
+                    original = bytes;
+                }
             }
-            original = zip.getInputStream(entry).readAllBytes();
         }
         try (URLClassLoader helidon = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                     ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(helidon))));
-            ClassModel model = cf.parse(original);
-            check(model);
-            byte[] patched = cf.transformClass(model, (cb, element) -> {
+            byte[] patched = cf.transformClass(cf.parse(original), (cb, element) -> {
                 if (element instanceof MethodModel m && isEnsureAvailable(m)) {
                     cb.transformMethod(m, MethodTransform.dropping(e -> e instanceof CodeModel)
                             .andThen(MethodTransform.endHandler(mb -> mb.withCode(DataReaderPatch::ensureAvailable))));
@@ -81,30 +88,11 @@ public final class DataReaderPatch {
                     cb.with(element);
                 }
             });
-            Files.createDirectories(out.getParent());
-            Files.write(out, patched);
-        }
-        System.out.println("DataReaderPatch: " + out + " (consumed nodes unlinked)");
-    }
-
-    /** Fails unless {@code ensureAvailable} is exactly the method this patch replaces. */
-    private static void check(ClassModel model) {
-        MethodModel method = model.methods().stream().filter(DataReaderPatch::isEnsureAvailable).findFirst()
-                .orElseThrow(() -> new IllegalStateException("DataReader has no ensureAvailable()V"));
-        List<String> found = new ArrayList<>();
-        for (CodeElement e : method.code().orElseThrow()) {
-            if (e instanceof Instruction i) {
-                found.add(switch (i) {
-                    case FieldInstruction f -> i.opcode() + " " + f.name().stringValue();
-                    case InvokeInstruction v -> i.opcode() + " " + v.name().stringValue();
-                    default -> i.opcode().name();
-                });
+            // an unchanged class keeps its time, so the jar (and the class-data archive made from it) is not rebuilt
+            if (!Files.exists(out) || !Arrays.equals(Files.readAllBytes(out), patched)) {
+                Files.createDirectories(out.getParent());
+                Files.write(out, patched);
             }
-        }
-        if (!found.equals(EXPECTED)) {
-            throw new IllegalStateException("Helidon's DataReader.ensureAvailable is not the one this patch was written "
-                    + "for (was Helidon upgraded? check whether it still keeps consumed nodes linked, then update or drop "
-                    + "src/build/DataReaderPatch.java): " + found);
         }
     }
 
@@ -131,6 +119,7 @@ public final class DataReaderPatch {
         Label linked = cb.newLabel();
         Label done = cb.newLabel();
         Label kept = cb.newLabel();
+        int consumed = cb.allocateLocal(TypeKind.REFERENCE);
         cb.labelBinding(loop)
                 .aload(0).getfield(READER, "head", NODE)
                 .invokevirtual(NODE, "hasAvailable", MethodTypeDesc.of(ConstantDescs.CD_boolean))
@@ -139,10 +128,10 @@ public final class DataReaderPatch {
                 .ifnonnull(linked)
                 .aload(0).invokevirtual(READER, "pullData", MethodTypeDesc.of(ConstantDescs.CD_void))
                 .labelBinding(linked)
-                .aload(0).getfield(READER, "head", NODE).astore(1)
-                .aload(0).aload(1).getfield(NODE, "next", NODE).putfield(READER, "head", NODE)
-                .aload(1).getfield(NODE, "bytes", ConstantDescs.CD_byte.arrayType()).arraylength().ifeq(kept)
-                .aload(1).aconst_null().putfield(NODE, "next", NODE)
+                .aload(0).getfield(READER, "head", NODE).astore(consumed)
+                .aload(0).aload(consumed).getfield(NODE, "next", NODE).putfield(READER, "head", NODE)
+                .aload(consumed).getfield(NODE, "bytes", ConstantDescs.CD_byte.arrayType()).arraylength().ifeq(kept)
+                .aload(consumed).aconst_null().putfield(NODE, "next", NODE)
                 .labelBinding(kept)
                 .goto_(loop)
                 .labelBinding(done)

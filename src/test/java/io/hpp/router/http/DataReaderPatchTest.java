@@ -22,6 +22,12 @@ class DataReaderPatchTest {
     private static final Field BYTES = field(nodeClass(), "bytes");
 
     @Test
+    void theReaderInUseIsTheRoutersPatchedCopy() {
+        assertThat(DataReader.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .as("where DataReader was loaded from").endsWith("/target/classes/");
+    }
+
+    @Test
     void nodesReadPastNoLongerLinkToTheNext() throws ReflectiveOperationException {
         List<Object> nodes = new ArrayList<>();
         DataReader reader = reader(nodes, "GET / HT", "TP/1.1\r\nHost: a", "", "bc\r\n\r\n", "tail");
@@ -51,6 +57,10 @@ class DataReaderPatchTest {
         assertThat(new String(bytes.readBytes(7), US_ASCII)).isEqualTo("abcdefg");
         DataReader lazy = reader(new ArrayList<>(), "ab", "", "cd", "e");
         assertThat(lazy.readLazyString(US_ASCII, 5).toString()).isEqualTo("abcde");
+        DataReader buffer = reader(new ArrayList<>(), "ab", "", "cd", "ef");
+        buffer.skip(1);
+        assertThat(buffer.readBuffer(4).readString(4, US_ASCII)).isEqualTo("bcde");
+        assertThat(new String(buffer.readBytes(1), US_ASCII)).isEqualTo("f");
     }
 
     private static List<String> readAll(DataReader reader) {
