@@ -35,12 +35,12 @@ final class BodyBudget {
 
     /** Bytes of request bodies held now (for a gauge). */
     long requestBytesHeld() {
-        return requests.limit - requests.bytes.availablePermits();
+        return requests.held();
     }
 
     /** Bytes of answers held now (for a gauge). */
     long answerBytesHeld() {
-        return answers.limit - answers.bytes.availablePermits();
+        return answers.held();
     }
 
     /** What one request holds; released when it ends. */
@@ -56,6 +56,21 @@ final class BodyBudget {
         String size() {
             return limit >= 1 << 20 ? (limit >> 20) + " MiB" : (limit >> 10) + " KiB";
         }
+
+        long held() {
+            return limit - bytes.availablePermits();
+        }
+
+        /** What to take of {@code n} more bytes for one request already holding {@code held}: never past the limit. */
+        int want(long n, int held) {
+            return (int) Math.min(n, limit - held);
+        }
+
+        void release(int n) {
+            if (n > 0) {
+                bytes.release(n);
+            }
+        }
     }
 
     final class Ticket implements AnswerMemory, AutoCloseable {
@@ -64,7 +79,7 @@ final class BodyBudget {
 
         /** Takes {@code n} more bytes of request body for this request, or refuses it with 503. */
         void take(long n) {
-            int want = (int) Math.min(n, requests.limit - requestBytes);
+            int want = requests.want(n, requestBytes);
             if (want <= 0) {
                 return;
             }
@@ -77,7 +92,7 @@ final class BodyBudget {
 
         @Override
         public long hold(long n) {
-            int want = (int) Math.min(n, answers.limit - answerBytes);
+            int want = answers.want(n, answerBytes);
             if (want <= 0) {
                 return 0;
             }
@@ -97,22 +112,16 @@ final class BodyBudget {
         @Override
         public void release(long held) {
             int n = (int) Math.min(held, answerBytes);
-            if (n > 0) {
-                answers.bytes.release(n);
-                answerBytes -= n;
-            }
+            answers.release(n);
+            answerBytes -= n;
         }
 
         @Override
         public void close() {
-            if (requestBytes > 0) {
-                requests.bytes.release(requestBytes);
-                requestBytes = 0;
-            }
-            if (answerBytes > 0) {
-                answers.bytes.release(answerBytes);
-                answerBytes = 0;
-            }
+            requests.release(requestBytes);
+            answers.release(answerBytes);
+            requestBytes = 0;
+            answerBytes = 0;
         }
     }
 }
