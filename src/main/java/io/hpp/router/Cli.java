@@ -49,12 +49,12 @@ final class Cli {
         return n;
     }
 
-    @Command(name = "consumer", description = "Create or show consumers.", subcommands = {ConsumerCmd.Create.class, ConsumerCmd.Show.class})
+    @Command(mixinStandardHelpOptions = true, name = "consumer", description = "Create or show consumers.", subcommands = {ConsumerCmd.Create.class, ConsumerCmd.Show.class})
     static final class ConsumerCmd {
         @ParentCommand
         Main main;
 
-        @Command(name = "create", description = "Create a consumer.")
+        @Command(mixinStandardHelpOptions = true, name = "create", description = "Create a consumer.")
         static final class Create implements Runnable {
             @ParentCommand
             ConsumerCmd parent;
@@ -72,7 +72,7 @@ final class Cli {
             }
         }
 
-        @Command(name = "show", description = "Show a consumer's balances.")
+        @Command(mixinStandardHelpOptions = true, name = "show", description = "Show a consumer's balances.")
         static final class Show implements Runnable {
             @ParentCommand
             ConsumerCmd parent;
@@ -86,12 +86,12 @@ final class Cli {
         }
     }
 
-    @Command(name = "key", description = "Issue or revoke API keys.", subcommands = {KeyCmd.Create.class, KeyCmd.Revoke.class})
+    @Command(mixinStandardHelpOptions = true, name = "key", description = "Issue or revoke API keys.", subcommands = {KeyCmd.Create.class, KeyCmd.Revoke.class})
     static final class KeyCmd {
         @ParentCommand
         Main main;
 
-        @Command(name = "create", description = "Issue a key; it is printed once and stored only as a hash.")
+        @Command(mixinStandardHelpOptions = true, name = "create", description = "Issue a key; it is printed once and stored only as a hash.")
         static final class Create implements Runnable {
             @ParentCommand
             KeyCmd parent;
@@ -112,7 +112,7 @@ final class Cli {
             }
         }
 
-        @Command(name = "revoke", description = "Revoke a key.")
+        @Command(mixinStandardHelpOptions = true, name = "revoke", description = "Revoke a key.")
         static final class Revoke implements Runnable {
             @ParentCommand
             KeyCmd parent;
@@ -129,13 +129,13 @@ final class Cli {
         }
     }
 
-    @Command(name = "quota", description = "Set or add to a consumer's quota.", subcommands = {QuotaCmd.Set.class, QuotaCmd.Add.class,
+    @Command(mixinStandardHelpOptions = true, name = "quota", description = "Set or add to a consumer's quota.", subcommands = {QuotaCmd.Set.class, QuotaCmd.Add.class,
             QuotaCmd.Limits.class})
     static final class QuotaCmd {
         @ParentCommand
         Main main;
 
-        @Command(name = "set", description = "Set the quota in dollars.")
+        @Command(mixinStandardHelpOptions = true, name = "set", description = "Set the quota in dollars.")
         static final class Set implements Runnable {
             @ParentCommand
             QuotaCmd parent;
@@ -150,7 +150,7 @@ final class Cli {
             }
         }
 
-        @Command(name = "limits", description = "Set per-minute rate limits (omit an option to lift that limit).")
+        @Command(mixinStandardHelpOptions = true, name = "limits", description = "Set per-minute rate limits (omit an option to lift that limit).")
         static final class Limits implements Runnable {
             @ParentCommand
             QuotaCmd parent;
@@ -167,7 +167,7 @@ final class Cli {
             }
         }
 
-        @Command(name = "add", description = "Add dollars to the quota (negative to take away).")
+        @Command(mixinStandardHelpOptions = true, name = "add", description = "Add dollars to the quota (negative to take away).")
         static final class Add implements Runnable {
             @ParentCommand
             QuotaCmd parent;
@@ -183,12 +183,12 @@ final class Cli {
         }
     }
 
-    @Command(name = "model", description = "List or upsert catalog models.", subcommands = {ModelCmd.ListCmd.class, ModelCmd.Upsert.class})
+    @Command(mixinStandardHelpOptions = true, name = "model", description = "List or upsert catalog models.", subcommands = {ModelCmd.ListCmd.class, ModelCmd.Upsert.class})
     static final class ModelCmd {
         @ParentCommand
         Main main;
 
-        @Command(name = "list", description = "List the catalog with prices (USD per 1M tokens).")
+        @Command(mixinStandardHelpOptions = true, name = "list", description = "List the catalog with prices (USD per 1M tokens).")
         static final class ListCmd implements Runnable {
             @ParentCommand
             ModelCmd parent;
@@ -211,7 +211,7 @@ final class Cli {
             }
         }
 
-        @Command(name = "upsert", description = "Create or update a model from JSON, as POST /admin/v1/models takes it.")
+        @Command(mixinStandardHelpOptions = true, name = "upsert", description = "Create or update a model from JSON, as POST /admin/v1/models takes it.")
         static final class Upsert implements Runnable {
             @ParentCommand
             ModelCmd parent;

@@ -44,7 +44,7 @@ public final class Main {
         return cli;
     }
 
-    @Command(name = "serve", description = "Run the router.")
+    @Command(mixinStandardHelpOptions = true, name = "serve", description = "Run the router.")
     static final class Serve implements Runnable {
         @CommandLine.ParentCommand
         Main main;

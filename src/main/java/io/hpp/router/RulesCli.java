@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rules list | publish FILE | activate VERSION}: the routing ruleset versions, as the admin API offers them. */
-@Command(name = "rules", description = "List, publish or activate smart-routing ruleset versions.",
+@Command(mixinStandardHelpOptions = true, name = "rules", description = "List, publish or activate smart-routing ruleset versions.",
         subcommands = {RulesCli.ListCmd.class, RulesCli.Publish.class, RulesCli.Activate.class})
 final class RulesCli {
     @ParentCommand
@@ -31,7 +31,7 @@ final class RulesCli {
                 .put("created_by", r.createdBy());
     }
 
-    @Command(name = "list", description = "Every version, and which is active.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "Every version, and which is active.")
     static final class ListCmd implements Runnable {
         @ParentCommand
         RulesCli parent;
@@ -46,7 +46,7 @@ final class RulesCli {
         }
     }
 
-    @Command(name = "publish", description = "Validate a ruleset JSON file, store it as the next version and activate it.")
+    @Command(mixinStandardHelpOptions = true, name = "publish", description = "Validate a ruleset JSON file, store it as the next version and activate it.")
     static final class Publish implements Runnable {
         @ParentCommand
         RulesCli parent;
@@ -65,7 +65,7 @@ final class RulesCli {
         }
     }
 
-    @Command(name = "activate", description = "Make an existing version the active one (roll back or forward).")
+    @Command(mixinStandardHelpOptions = true, name = "activate", description = "Make an existing version the active one (roll back or forward).")
     static final class Activate implements Runnable {
         @ParentCommand
         RulesCli parent;

@@ -80,4 +80,34 @@ class CliTest {
         Files.writeString(config, "server:\n  port: eighty\n");
         assertThat(Main.commandLine().execute("--config=" + config, "model", "list")).isEqualTo(2);
     }
+
+    @Test
+    void everyCommandAndSubcommandAnswersHelpWithItsUsage() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        java.util.ArrayDeque<java.util.List<String>> todo = new java.util.ArrayDeque<>();
+        todo.add(java.util.List.of());
+        while (!todo.isEmpty()) {
+            java.util.List<String> path = todo.poll();
+            picocli.CommandLine cmd = Main.commandLine();
+            for (String name : path) {
+                cmd = cmd.getSubcommands().get(name);
+            }
+            cmd.getSubcommands().keySet().forEach(name -> {
+                java.util.List<String> next = new java.util.ArrayList<>(path);
+                next.add(name);
+                todo.add(next);
+            });
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            picocli.CommandLine cli = Main.commandLine();
+            cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
+            int code = cli.execute(args.toArray(String[]::new));
+            String usage = out.toString(StandardCharsets.UTF_8);
+            assertThat(code).as(String.join(" ", args)).isZero();
+            assertThat(usage).as(String.join(" ", args)).startsWith("Usage: hpp-router" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
+            seen.add(String.join(" ", path));
+        }
+        assertThat(seen).contains("consumer", "consumer create", "key revoke", "quota limits", "model upsert", "rules publish", "serve");
+    }
 }

@@ -1,13 +1,17 @@
 package io.hpp.router.routing;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,15 +20,18 @@ import java.util.regex.Pattern;
  * each starts, and an open-addressing table from bytes to rank (~4.5 MB). jtokkit, which we used before, keeps the
  * vocabulary as ~600,000 objects (a wrapper, an array, a boxed rank and a map node per token): the router's live heap
  * at idle was 41.8 MB with it and is 16.2 MB with this, and every full collection walked those objects (full pauses
- * with 31 KB conversations at 1,000 streams/s: 143–174 ms with it, 66–102 ms without). The vocabulary file is read
- * from jtokkit's jar, and jtokkit stays the oracle of the tests.
+ * with 31 KB conversations at 1,000 streams/s: 143–174 ms with it, 66–102 ms without). The vocabulary is our own
+ * resource ({@value #VOCABULARY}, OpenAI's {@code o200k_base.tiktoken}, MIT licence), checked against the SHA-256
+ * OpenAI's tiktoken publishes for it before it is used; jtokkit is only the oracle of the tests.
  * <p>
  * Counting is tiktoken's: the text is split by the o200k pattern, each piece taken as its UTF-8 bytes, and a piece
  * that is not itself a token is merged byte pair by byte pair, always the pair of the lowest rank (the leftmost of
  * equals) first, until no pair is a token; the parts left are its tokens.
  */
 final class O200k {
-    private static final String VOCABULARY = "/com/knuddels/jtokkit/o200k_base.tiktoken";
+    private static final String VOCABULARY = "/tokenizer/o200k_base.tiktoken";
+    /** tiktoken's expected hash of o200k_base.tiktoken: a changed or truncated file fails loudly, never miscounts. */
+    static final String VOCABULARY_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d";
     private static final Pattern PIECES = Pattern.compile(String.join("|",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
@@ -63,7 +70,14 @@ final class O200k {
             if (in == null) {
                 throw new IllegalStateException("the o200k vocabulary " + VOCABULARY + " is not on the class path");
             }
-            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII), 1 << 16);
+            byte[] file = in.readAllBytes();
+            String sha = sha256(file);
+            if (!sha.equals(VOCABULARY_SHA256)) {
+                throw new IllegalStateException("the o200k vocabulary " + VOCABULARY + " has SHA-256 " + sha + ", expected "
+                        + VOCABULARY_SHA256);
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(file), StandardCharsets.US_ASCII),
+                    1 << 16);
             byte[] bytes = new byte[2 << 20];
             int[] starts = new int[1 << 18];
             int tokens = 0;
@@ -92,6 +106,14 @@ final class O200k {
             return new O200k(Arrays.copyOf(bytes, size), Arrays.copyOf(starts, tokens + 1));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the o200k vocabulary failed", e);
+        }
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
     }
 

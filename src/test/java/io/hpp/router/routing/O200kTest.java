@@ -26,6 +26,22 @@ class O200kTest {
             "ALLCAPS", "mIxEd", "Ǆ", "ǅ", "ǆ", "ʰ", "\uD800", "\uDC00");
 
     @Test
+    void theVocabularyIsOurOwnResourceWithTiktokensPublishedHash() throws Exception {
+        byte[] ours;
+        try (var in = O200k.class.getResourceAsStream("/tokenizer/o200k_base.tiktoken")) {
+            ours = in.readAllBytes();
+        }
+        assertThat(O200k.sha256(ours)).isEqualTo(O200k.VOCABULARY_SHA256);
+        byte[] changed = ours.clone();
+        changed[changed.length / 2] ^= 1;
+        assertThat(O200k.sha256(changed)).isNotEqualTo(O200k.VOCABULARY_SHA256);
+        // the copy inside jtokkit's jar is the same file: our counts and the oracle's rest on one vocabulary
+        try (var in = Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/o200k_base.tiktoken")) {
+            assertThat(O200k.sha256(in.readAllBytes())).isEqualTo(O200k.VOCABULARY_SHA256);
+        }
+    }
+
+    @Test
     void countsLikeJtokkitOnChosenTexts() {
         for (String s : List.of("", "hello world", "Hello, World!", "I'm here; they'LL go, we've been.",
                 "    indented code\n\tand tabs\r\n\r\n", "1234567890 12 345 6789", "😀😀😀 👩‍💻 🇩🇪🇫🇷",
