@@ -83,6 +83,8 @@ class AbsurdNumbersTest extends ChatTestBase {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.data()).contains("[DONE]");
         chargedTheHold(c, Money.ofDollars("0.001"));
+        // not read as 0 output tokens: at least the 10 held output tokens × $10 per 1M are charged
+        assertThat(settledConsumer(c.id()).used()).isGreaterThanOrEqualTo(Money.ofDollars("0.0001"));
     }
 
     @Test
