@@ -114,8 +114,8 @@ public final class App implements AutoCloseable {
                     case OPEN -> 1;
                 }));
         ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(promptTokens), log, breakers[0], resilience,
-                metrics::fallback, limiter);
-        ImageService images = new ImageService(catalog, providers, ledger, log, limiter);
+                metrics::fallback, limiter, metrics::settlementOverHold);
+        ImageService images = new ImageService(catalog, providers, ledger, log, limiter, metrics::settlementOverHold);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images, metrics, config.providers().keySet()));
         Tokenizer.warmUp();

@@ -22,6 +22,18 @@ public final class CostCalculator {
     }
 
     /**
+     * As {@link #cost}, but an amount beyond 64 bits of nano-dollars (about $9.2 billion) is that largest amount: for
+     * bounds (holds, the ceiling of a charge), where "more than anyone holds" is the answer, not a failure.
+     */
+    public static Money costOrMax(Price price, TokenUsage usage) {
+        try {
+            return cost(price, usage);
+        } catch (IllegalArgumentException e) {
+            return new Money(Long.MAX_VALUE);
+        }
+    }
+
+    /**
      * The largest number of output tokens whose cost, together with {@code inputCost}, stays within {@code budget};
      * {@code Long.MAX_VALUE} when output is free.
      */

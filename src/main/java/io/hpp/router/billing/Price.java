@@ -39,6 +39,15 @@ public record Price(BigDecimal input, BigDecimal output, Optional<BigDecimal> ca
         return new Price(in, out, Optional.of(write), Optional.of(read));
     }
 
+    /**
+     * The same output rate, with every input token at the dearest of the input, cache-write and cache-read rates: for a
+     * hold, made before the provider says how it splits the input (Anthropic's cache writes cost 1.25 times its input).
+     */
+    public Price withDearestInput() {
+        BigDecimal in = input.max(cacheWriteOrInput()).max(cacheReadOrInput());
+        return new Price(in, output, Optional.empty(), Optional.empty());
+    }
+
     public BigDecimal cacheWriteOrInput() {
         return cacheWrite.orElse(input);
     }

@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
  * is one conditional hold (PostgreSQL: one statement; SQLite: in memory against the stored balance) priced from the
  * cheap input bound; only when that fails does it read the balance, run
  * the tokenizer for a tighter input estimate and, by policy, lower the output cap to what the consumer can afford.
+ * Every input token is held at the model's dearest input rate, and every one of the request's answers at its cap;
+ * the hold's ceiling is also the most the request is ever charged (a provider that reports more is an anomaly).
  */
 public final class QuotaLedger {
     private static final int RACE_RETRIES = 3;
@@ -30,28 +32,33 @@ public final class QuotaLedger {
         this.holdLifetime = holdLifetime;
     }
 
-    /** Money held for one request, and the output cap to send upstream when it had to be lowered. */
-    public record Hold(Reservation reservation, Optional<Long> loweredOutputCap) {
+    /**
+     * Money held for one request, and the output cap (per answer) to send upstream when it had to be lowered.
+     *
+     * @param ceiling   the most the request may be charged: the held amount, or under {@code check_only} the worst
+     *                  case the hold could not cover (that policy may overspend by one request, never by more)
+     * @param worstCase the tokens the ceiling prices: the input bound or estimate, and every answer at its cap
+     */
+    public record Hold(Reservation reservation, Optional<Long> loweredOutputCap, Money ceiling, TokenUsage worstCase) {
     }
 
     /**
-     * @param inputBound  cheap upper bound of input tokens
-     * @param tightInput  tokenizer estimate of input tokens (called only when needed)
-     * @param outputCap   the most output tokens the provider may produce
+     * @param inputBound    cheap upper bound of input tokens
+     * @param tightInput    tokenizer estimate of input tokens (called only when needed)
+     * @param outputCap     the most output tokens the provider may produce for one answer
+     * @param answers       how many answers it produces ({@code n}); the hold covers them all
+     * @param capAdjustable false when the output is fixed (image generation: by size and quality): the cap is then
+     *                      never lowered and a balance that cannot cover it is refused
      */
-    public Hold reserve(String consumerId, Price price, long inputBound, LongSupplier tightInput, long outputCap) {
-        return reserve(consumerId, price, inputBound, tightInput, outputCap, true);
-    }
-
-    /**
-     * As above; with {@code capAdjustable} false (image generation: the output is fixed by size and quality) the
-     * output cap is never lowered and a balance that cannot cover it is refused.
-     */
-    public Hold reserve(String consumerId, Price price, long inputBound, LongSupplier tightInput, long outputCap, boolean capAdjustable) {
-        Money worst = CostCalculator.cost(price, new TokenUsage(inputBound, outputCap, 0, 0));
+    public Hold reserve(String consumerId, Price price, long inputBound, LongSupplier tightInput, long outputCap, int answers,
+                        boolean capAdjustable) {
+        Price held = price.withDearestInput();
+        TokenUsage bound = new TokenUsage(inputBound, Math.multiplyExact(outputCap, answers), 0, 0);
+        Money worst = CostCalculator.costOrMax(held, bound);
         Reservation first = reservation(consumerId, worst);
-        if (store.reserve(first, worst)) {
-            return new Hold(first, Optional.empty());
+        // a worst case beyond 64 bits cannot be held as it is: the balance decides below
+        if (worst.nanos() < Long.MAX_VALUE && store.reserve(first, worst)) {
+            return new Hold(first, Optional.empty(), worst, bound);
         }
         long input = tightInput.getAsLong();
         for (int attempt = 0; attempt < RACE_RETRIES; attempt++) {
@@ -60,33 +67,37 @@ public final class QuotaLedger {
             if (!available.isPositive()) {
                 throw exhausted();
             }
-            Money inputCost = CostCalculator.cost(price, new TokenUsage(input, 0, 0, 0));
-            Money tight = CostCalculator.cost(price, new TokenUsage(input, outputCap, 0, 0));
+            TokenUsage covered = new TokenUsage(input, Math.multiplyExact(outputCap, answers), 0, 0);
+            Money tight = CostCalculator.costOrMax(held, covered);
             Optional<Long> lowered = Optional.empty();
             Money amount = tight;
             Money mustRemain = tight;
+            Money ceiling = tight;
             if (available.compareTo(tight) < 0) {
                 OverflowPolicy effective = !capAdjustable && policy == OverflowPolicy.CAP_OUTPUT ? OverflowPolicy.REJECT : policy;
                 switch (effective) {
                     case REJECT -> throw exhausted();
                     case CAP_OUTPUT -> {
-                        long affordable = CostCalculator.affordableOutputTokens(price, available, inputCost);
+                        Money inputCost = CostCalculator.cost(held, new TokenUsage(input, 0, 0, 0));
+                        long affordable = CostCalculator.affordableOutputTokens(held, available, inputCost) / answers;
                         if (affordable < 1) {
                             throw exhausted();
                         }
                         lowered = Optional.of(Math.min(affordable, outputCap));
-                        amount = CostCalculator.cost(price, new TokenUsage(input, lowered.get(), 0, 0));
+                        covered = new TokenUsage(input, lowered.get() * answers, 0, 0);
+                        amount = CostCalculator.cost(held, covered);
                         mustRemain = amount;
+                        ceiling = amount;
                     }
                     case CHECK_ONLY -> {
                         amount = available;
-                        mustRemain = new Money(1);
+                        mustRemain = new Money(1); // the ceiling stays the worst case: the policy's overspend
                     }
                 }
             }
             Reservation r = reservation(consumerId, amount);
             if (store.reserve(r, mustRemain)) {
-                return new Hold(r, lowered);
+                return new Hold(r, lowered, ceiling, covered);
             }
         }
         throw exhausted();

@@ -1,7 +1,9 @@
 package io.hpp.router.chat;
 
 import io.hpp.router.ApiException;
+import io.hpp.router.billing.CostCalculator;
 import io.hpp.router.billing.Money;
+import io.hpp.router.billing.Price;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.TokenUsage;
 import io.hpp.router.catalog.Model;
@@ -13,9 +15,13 @@ import io.hpp.router.store.Settlement;
 import io.hpp.router.store.StoreException;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What one request did, gathered as the pipeline runs, for its settlement and log row. Shared by chat and images. */
 public final class Attempt {
+    private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
+
     final ApiKeyRecord key;
     final String requestId;
     final String endpoint;
@@ -33,6 +39,7 @@ public final class Attempt {
     int status = 200;
     Optional<String> errorCode = Optional.empty();
     Optional<Long> ttftMs = Optional.empty();
+    boolean overHold;
 
     public Attempt(ApiKeyRecord key, String requestId, String endpoint) {
         this.key = key;
@@ -71,11 +78,49 @@ public final class Attempt {
         this.hold = Optional.of(hold);
     }
 
-    /** The usage and its cost; for hpprouter/auto also what it would have cost on the ruleset's top tier. */
-    public void charged(TokenUsage usage, Money cost) {
+    /**
+     * The provider's usage, priced at {@code price}; for hpprouter/auto also what it would have cost on the ruleset's
+     * top tier. A request is never charged more than its hold's ceiling: usage that prices above it, or that reports
+     * more than {@link TokenUsage#MAX_TOKENS} of a kind, is charged the ceiling, logged and counted
+     * ({@link #overHold()}).
+     */
+    public void charged(TokenUsage reported, Price price) {
+        TokenUsage bounded = reported.bounded();
+        Money priced = CostCalculator.costOrMax(price, bounded);
+        Optional<Money> ceiling = hold.map(QuotaLedger.Hold::ceiling);
+        boolean over = ceiling.filter(c -> priced.compareTo(c) > 0).isPresent();
+        if ((over || !reported.plausible()) && ceiling.isPresent()) {
+            overHold = true;
+            LOG.warn("request {} ({}): {} reported {} tokens (input/output/cache write/cache read), priced {}, beyond its hold of {};"
+                            + " charged the hold", requestId, endpoint, model.map(Model::id).orElse(requestedModel), describe(reported),
+                    priced.nanos() == Long.MAX_VALUE ? "beyond 64 bits" : priced, ceiling.get());
+            record(bounded, ceiling.get());
+        } else {
+            record(bounded, priced);
+        }
+    }
+
+    /**
+     * The provider's usage never came (the client left and the provider did not report it within the drain time): the
+     * hold's worst case is charged, since that is what the provider may charge us.
+     */
+    void chargedHold() {
+        hold.ifPresent(h -> record(h.worstCase().bounded(), h.ceiling()));
+    }
+
+    private void record(TokenUsage usage, Money cost) {
         this.usage = usage;
         this.cost = cost;
-        this.baseline = route.flatMap(RouteDecision::baseline).map(p -> io.hpp.router.billing.CostCalculator.cost(p, usage));
+        this.baseline = route.flatMap(RouteDecision::baseline).map(p -> CostCalculator.costOrMax(p, usage));
+    }
+
+    private static String describe(TokenUsage u) {
+        return u.input() + "/" + u.output() + "/" + u.cacheWrite() + "/" + u.cacheRead();
+    }
+
+    /** Whether the provider reported more than the hold covered (charged at the hold). */
+    public boolean overHold() {
+        return overHold;
     }
 
     /** The first byte of the answer is ready now. */

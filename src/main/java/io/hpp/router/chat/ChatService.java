@@ -1,7 +1,6 @@
 package io.hpp.router.chat;
 
 import io.hpp.router.ApiException;
-import io.hpp.router.billing.CostCalculator;
 import io.hpp.router.billing.Price;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.RateLimiter;
@@ -41,11 +40,16 @@ public final class ChatService {
     private final RequestLogWriter log;
     private final Dispatcher dispatcher;
     private final RateLimiter limiter;
+    private final java.time.Duration disconnectDrain;
+    private final java.util.function.Consumer<String> onOverHold;
 
     public ChatService(ModelCatalog catalog, SmartRouter smartRouter, Providers providers, QuotaLedger ledger, TokenEstimator estimator,
                        RequestLogWriter log, CircuitBreakers breakers, RouterConfig.Resilience resilience,
-                       java.util.function.BiConsumer<String, String> onFallback, RateLimiter limiter) {
+                       java.util.function.BiConsumer<String, String> onFallback, RateLimiter limiter,
+                       java.util.function.Consumer<String> onOverHold) {
         this.limiter = limiter;
+        this.onOverHold = onOverHold;
+        this.disconnectDrain = resilience.disconnectDrain();
         this.catalog = catalog;
         this.smartRouter = smartRouter;
         this.providers = providers;
@@ -72,14 +76,14 @@ public final class ChatService {
                     "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
             List<Dispatcher.Target> targets = dispatcher.targets(model, provider, route,
                     p -> route.isEmpty() || smartRouter.allows(route.get(), p));
-            // the hold covers the dearest target, so a fallback can never cost more than was held
+            // the hold covers the dearest target and every one of the n answers, so a fallback can never cost more than was held
             long cap = targets.stream().mapToLong(t -> outputCap(req, t.model())).max().orElseThrow();
             QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), Price.ceiling(targets.stream().map(t -> t.model().price()).toList()),
-                    estimator.bound(req), () -> estimator.estimate(req), cap);
+                    estimator.bound(req), () -> estimator.estimate(req), cap, req.answers(), true);
             a.held(hold);
             lastWrite = dispatcher.dispatch(targets, t -> {
                 a.resolved(t.model());
-                ChatRequest sent = hold.loweredOutputCap().map(c -> req.withCap(capField(req, t.model()), c)).orElse(req);
+                ChatRequest sent = req.upstream(capField(req, t.model()), hold.loweredOutputCap());
                 Map<String, String> headers = headers(t.model(), route);
                 return req.stream() ? relayStream(a, sent, t.model(), t.provider(), out, headers)
                         : completeOnce(a, sent, t.model(), t.provider(), out, headers, memory);
@@ -90,6 +94,9 @@ public final class ChatService {
                 throw e;
             }
         } finally {
+            if (a.overHold()) {
+                onOverHold.accept("chat");
+            }
             log.submit(a.settlement());
         }
         if (lastWrite != null) {
@@ -111,40 +118,49 @@ public final class ChatService {
         a.upstream(System.nanoTime() - t0);
         a.answered();
         TokenUsage usage = UsageReader.read(answer.usage()).orElseGet(() -> estimatedUsage(req, answer.text()));
-        a.charged(usage, CostCalculator.cost(model.price(), usage));
+        a.charged(usage, model.price());
         byte[] bytes = answer.withModel(model.id());
         return () -> out.sendJson(200, headers, bytes);
     }
 
-    /** Relays the stream; returns the last event ([DONE] or the error of a cut stream), written once settled. */
+    /**
+     * Relays the stream; returns the last event ([DONE] or the error of a cut stream), written once settled. A client
+     * that hangs up pays the provider's usage, read after it left (see {@link StreamRelay}), or the hold without it.
+     */
     private Runnable relayStream(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                  Map<String, String> headers) {
-        StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers);
+        StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers, disconnectDrain);
         long t0 = System.nanoTime();
         try {
             Optional<ProviderException> cut = relay.run(provider, model, req.body());
+            if (relay.clientGone().isPresent()) {
+                throw relay.clientGone().get();
+            }
             cut.ifPresent(e -> a.fail(e.clientStatus(), e.code()));
             return () -> relay.finish(cut);
         } finally {
             a.upstream(System.nanoTime() - t0);
             if (relay.started()) {
                 a.answeredAt(relay.firstEventNanos());
-                TokenUsage usage = relay.usage().orElseGet(() -> relay.produced().isEmpty()
-                        ? TokenUsage.NONE : estimatedUsage(req, relay.produced()));
-                a.charged(usage, CostCalculator.cost(model.price(), usage));
+                if (relay.clientGone().isPresent() && relay.usage().isEmpty()) {
+                    a.chargedHold();
+                } else {
+                    a.charged(relay.usage().orElseGet(() -> relay.produced().isEmpty()
+                            ? TokenUsage.NONE : estimatedUsage(req, relay.produced())), model.price());
+                }
             }
         }
     }
 
-    /** Usage the provider did not report: the prompt's estimate and the produced text counted, within the cap. */
+    /** Usage the provider did not report: the prompt's estimate and the produced text counted, within the caps. */
     private TokenUsage estimatedUsage(ChatRequest req, String produced) {
-        long output = Math.min(estimator.count(produced), req.outputCap().orElse(Long.MAX_VALUE));
+        long output = Math.min(estimator.count(produced), req.outputCap().map(c -> c * req.answers()).orElse(Long.MAX_VALUE));
         return new TokenUsage(estimator.estimate(req), output, 0, 0);
     }
 
-
+    /** The most output tokens one answer may have: the client's cap, else the model's, never beyond the usage bound. */
     private static long outputCap(ChatRequest req, Model model) {
-        return req.outputCap().orElseGet(() -> model.maxOutputTokens().orElse(DEFAULT_OUTPUT_CAP));
+        return Math.min(TokenUsage.MAX_TOKENS, req.outputCap().orElseGet(() -> model.maxOutputTokens().orElse(DEFAULT_OUTPUT_CAP)));
     }
 
     /** The client's own cap field, else the one the provider understands (OpenAI's reasoning models refuse max_tokens). */

@@ -18,6 +18,11 @@ import java.util.Optional;
  * {@code model} to the resolved id, holds back the usage-only chunk unless the client asked for it, and remembers what
  * was produced so a stream cut short can still be billed. A failure after the first event ends the stream with an
  * error event and no {@code [DONE]}.
+ *
+ * <p>When the client hangs up, the provider has been asked for the whole answer and charges us for it, hidden
+ * reasoning tokens included, which a stream never shows: so the relay stops writing but keeps reading the provider's
+ * stream, for its usage, for at most the drain time (each chunk and each wait checks it; a silent provider is also
+ * bounded by its idle timeout). Past it, the provider's stream is closed; the pipeline then charges the hold.
  */
 final class StreamRelay implements Provider.ChunkListener {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
@@ -27,17 +32,29 @@ final class StreamRelay implements Provider.ChunkListener {
     private final byte[] quotedModel;
     private final boolean includeUsage;
     private final Map<String, String> headers;
+    private final long drainNanos;
     private final StringBuilder produced = new StringBuilder();
     private Optional<TokenUsage> usage = Optional.empty();
     private boolean started;
     private long firstEventNanos;
+    /** The failed write by which the client was found gone, and when; null while it is there. */
+    private ClientChannel.ClientGoneException gone;
+    private long goneAt;
 
-    StreamRelay(ClientChannel out, String resolvedModel, boolean includeUsage, Map<String, String> headers) {
+    StreamRelay(ClientChannel out, String resolvedModel, boolean includeUsage, Map<String, String> headers, java.time.Duration drain) {
         this.out = out;
         this.resolvedModel = resolvedModel;
         this.quotedModel = Json.bytes(resolvedModel);
         this.includeUsage = includeUsage;
         this.headers = headers;
+        this.drainNanos = drain.toNanos();
+    }
+
+    /** Thrown from the listener to stop reading the provider once the drain time after a hang-up is over. */
+    private static final class DrainOver extends RuntimeException {
+        DrainOver() {
+            super("the drain time after the client left is over", null, false, false);
+        }
     }
 
     /**
@@ -53,6 +70,8 @@ final class StreamRelay implements Provider.ChunkListener {
                 throw e;
             }
             return Optional.of(e);
+        } catch (DrainOver e) {
+            return Optional.empty();
         }
     }
 
@@ -76,6 +95,10 @@ final class StreamRelay implements Provider.ChunkListener {
         }
         JsonNode choices = chunk.get("choices");
         collect(choices);
+        if (gone != null) {
+            checkDrain();
+            return;
+        }
         boolean usageOnly = hasUsage && (choices == null || choices.isEmpty());
         if (!includeUsage) {
             if (usageOnly) {
@@ -86,14 +109,15 @@ final class StreamRelay implements Provider.ChunkListener {
             chunk.putArray("choices");
         }
         chunk.put("model", resolvedModel);
-        start();
-        out.event(Json.bytes(chunk));
+        write(() -> out.event(Json.bytes(chunk)));
     }
 
     @Override
     public void beforeWait() {
-        if (started) {
-            out.flush();
+        if (gone != null) {
+            checkDrain();
+        } else if (started) {
+            write(out::flush);
         }
     }
 
@@ -101,8 +125,29 @@ final class StreamRelay implements Provider.ChunkListener {
     @Override
     public void onChunk(StreamChunk chunk) {
         produced.append(chunk.text());
-        start();
-        out.event(chunk.rewritten(quotedModel, includeUsage));
+        if (gone != null) {
+            checkDrain();
+            return;
+        }
+        write(() -> out.event(chunk.rewritten(quotedModel, includeUsage)));
+    }
+
+    /** Writes to the client; a client found gone starts the drain. */
+    private void write(Runnable w) {
+        try {
+            start();
+            w.run();
+        } catch (ClientChannel.ClientGoneException e) {
+            gone = e;
+            goneAt = System.nanoTime();
+            checkDrain();
+        }
+    }
+
+    private void checkDrain() {
+        if (System.nanoTime() - goneAt >= drainNanos) {
+            throw new DrainOver();
+        }
     }
 
     private void start() {
@@ -138,6 +183,11 @@ final class StreamRelay implements Provider.ChunkListener {
 
     boolean started() {
         return started;
+    }
+
+    /** How the client was found gone, if it was. */
+    Optional<ClientChannel.ClientGoneException> clientGone() {
+        return Optional.ofNullable(gone);
     }
 
     long firstEventNanos() {

@@ -44,10 +44,13 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
      * @param maxInFlightBodyBytes bytes of request bodies the requests in flight may hold; more get 503 {@code overloaded}
      * @param maxInFlightAnswerBytes bytes of non-streamed answers the requests in flight may hold; an answer waits
      *                               for room up to {@code answerMemoryWait}, then gets 503 {@code overloaded}
+     * @param disconnectDrain after a client hangs up on a stream, how long the provider's stream is still read (not
+     *                        relayed) for its usage; without it by then, the request is charged its hold
      */
     public record Resilience(int retries, Duration retryBackoff, int circuitFailures, Duration circuitWindow,
                              Duration circuitCooldown, Duration drainTimeout, int maxInFlight, int maxConnections,
-                             long maxInFlightBodyBytes, long maxInFlightAnswerBytes, Duration answerMemoryWait) {
+                             long maxInFlightBodyBytes, long maxInFlightAnswerBytes, Duration answerMemoryWait,
+                             Duration disconnectDrain) {
     }
 
     /** When the balance cannot pay for the requested output cap. */

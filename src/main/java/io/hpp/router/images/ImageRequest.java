@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
+import io.hpp.router.chat.ClientInput;
 import java.util.List;
 
 /**
@@ -25,6 +26,9 @@ record ImageRequest(ObjectNode body, String model, String prompt, int n, String 
             throw ApiException.invalidRequest("Field 'prompt' must be at most " + MAX_PROMPT_CHARS + " characters");
         }
         String model = text(body, "model", "gpt-image-1");
+        ClientInput.modelProblem(model).ifPresent(problem -> {
+            throw ApiException.invalidRequest("Field 'model' " + problem);
+        });
         JsonNode n = body.get("n");
         int count = 1;
         if (n != null && !n.isNull()) {
@@ -44,6 +48,10 @@ record ImageRequest(ObjectNode body, String model, String prompt, int n, String 
         if (body.path("stream").asBoolean(false)) {
             throw ApiException.invalidRequest("Field 'stream': streamed image generation is not supported");
         }
+        // the body is written again from this tree: a number no JSON writer can write must be the client's 400
+        ClientInput.memberWithNumberOutOfRange(body).ifPresent(member -> {
+            throw ApiException.invalidRequest("Field '" + member + "' holds a number out of range (beyond a double's, about 1e308)");
+        });
         body.put("model", model);
         body.put("n", count);
         body.put("size", size);

@@ -2,7 +2,6 @@ package io.hpp.router.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.ApiException;
-import io.hpp.router.billing.CostCalculator;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.billing.TokenUsage;
@@ -10,6 +9,7 @@ import io.hpp.router.catalog.Model;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.Attempt;
 import io.hpp.router.chat.ClientChannel;
+import io.hpp.router.chat.UsageReader;
 import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Providers;
@@ -28,10 +28,21 @@ public final class ImageService {
     private final QuotaLedger ledger;
     private final RequestLogWriter log;
 
-    private final RateLimiter limiter;
+    /**
+     * Input tokens held beyond the prompt's (at most one a byte) for the model's own framing, whose size OpenAI does
+     * not publish: generous, since a request is never charged more than its hold (256 tokens: $0.00256 at
+     * gpt-image-1's $10 per 1M, released at settlement).
+     */
+    private static final long FRAMING_TOKENS = 256;
 
-    public ImageService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, RequestLogWriter log, RateLimiter limiter) {
+    private final RateLimiter limiter;
+    private final java.util.function.Consumer<String> onOverHold;
+
+    /** @param onOverHold told (with the endpoint) of a provider that reported more than a request's hold */
+    public ImageService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, RequestLogWriter log, RateLimiter limiter,
+                        java.util.function.Consumer<String> onOverHold) {
         this.limiter = limiter;
+        this.onOverHold = onOverHold;
         this.catalog = catalog;
         this.providers = providers;
         this.ledger = ledger;
@@ -51,9 +62,9 @@ public final class ImageService {
             a.resolved(model);
             ImageProvider provider = providers.images(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
                     "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
-            long promptBound = req.prompt().getBytes(StandardCharsets.UTF_8).length + 16L;
+            long promptBound = req.prompt().getBytes(StandardCharsets.UTF_8).length + FRAMING_TOKENS;
             a.held(ledger.reserve(key.consumerId(), model.price(), promptBound, () -> promptBound,
-                    req.n() * req.outputTokensPerImage(), false));
+                    req.outputTokensPerImage(), req.n(), false));
             long t0 = System.nanoTime();
             Optional<JsonNode> reported = provider.generate(model, req.body(), length -> {
                 a.answered();
@@ -63,13 +74,16 @@ public final class ImageService {
             // without a usage report (an answer cut short), bill what the provider charges for generating n images
             TokenUsage usage = reported.map(ImageService::usage)
                     .orElseGet(() -> new TokenUsage(promptBound, req.n() * req.outputTokensPerImage(), 0, 0));
-            a.charged(usage, CostCalculator.cost(model.price(), usage));
+            a.charged(usage, model.price());
         } catch (RuntimeException e) {
             a.failed(e);
             if (!(e instanceof ClientChannel.ClientGoneException)) {
                 throw e;
             }
         } finally {
+            if (a.overHold()) {
+                onOverHold.accept("images");
+            }
             log.submit(a.settlement());
         }
     }
@@ -79,8 +93,8 @@ public final class ImageService {
      * {@code input_tokens_details.cached_tokens}, is billed at the cache-read rate.
      */
     static TokenUsage usage(JsonNode u) {
-        long input = Math.max(0, u.path("input_tokens").asLong(0));
-        long cached = Math.min(input, Math.max(0, u.path("input_tokens_details").path("cached_tokens").asLong(0)));
-        return new TokenUsage(input - cached, Math.max(0, u.path("output_tokens").asLong(0)), 0, cached);
+        long input = UsageReader.tokens(u.get("input_tokens"));
+        long cached = Math.min(input, UsageReader.tokens(u.path("input_tokens_details").get("cached_tokens")));
+        return new TokenUsage(input - cached, UsageReader.tokens(u.get("output_tokens")), 0, cached);
     }
 }

@@ -97,6 +97,15 @@ public final class Metrics {
         batchRows.record(rows);
     }
 
+    /**
+     * A settlement whose provider reported more than its request held (or an absurd number of tokens): it was charged
+     * the hold. Each one is a provider anomaly (or a price below what the provider bills) worth a look.
+     */
+    public void settlementOverHold(String endpoint) {
+        counter("hpp_settlement_over_hold", "Settlements whose reported usage was beyond the request's hold, charged the hold",
+                "endpoint", endpoint).increment();
+    }
+
     /** A request served by a fallback model. */
     public void fallback(String from, String to) {
         counter("hpp_fallbacks", "Requests served by a fallback model", "from", from, "to", to).increment();

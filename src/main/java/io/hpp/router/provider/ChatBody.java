@@ -46,7 +46,7 @@ public final class ChatBody {
     private final int[] bounds;
     /** Whether each member's bytes can be copied: no name given twice, the spans where they should be. */
     private final boolean copyable;
-    /** Top-level members set by the gateway since the body was parsed. */
+    /** Top-level members set by the gateway since the body was parsed; a null value: a member left out. */
     private final Map<String, JsonNode> overrides;
     private ObjectNode tree;
 
@@ -137,7 +137,13 @@ public final class ChatBody {
     public ObjectNode tree() {
         if (tree == null) {
             ObjectNode t = Json.requestObject(raw);
-            overrides.forEach(t::set);
+            overrides.forEach((name, value) -> {
+                if (value == null) {
+                    t.remove(name);
+                } else {
+                    t.set(name, value);
+                }
+            });
             tree = t;
         }
         return tree;
@@ -165,14 +171,27 @@ public final class ChatBody {
 
     /** The same body with the top-level member {@code field} set to {@code value}. */
     public ChatBody with(String field, long value) {
+        return override(field, Json.MAPPER.getNodeFactory().numberNode(value));
+    }
+
+    /** The same body without the top-level member {@code field}. */
+    public ChatBody without(String field) {
+        return override(field, null);
+    }
+
+    private ChatBody override(String field, JsonNode value) {
         Map<String, JsonNode> now = new java.util.LinkedHashMap<>(overrides);
-        now.put(field, Json.MAPPER.getNodeFactory().numberNode(value));
+        now.put(field, value);
         ObjectNode t = null;
         if (tree != null) {
             t = Json.shallowCopy(tree);
-            t.set(field, now.get(field));
+            if (value == null) {
+                t.remove(field);
+            } else {
+                t.set(field, value);
+            }
         }
-        return new ChatBody(raw, names, bounds, copyable, Map.copyOf(now), t);
+        return new ChatBody(raw, names, bounds, copyable, java.util.Collections.unmodifiableMap(now), t);
     }
 
     /**
@@ -198,7 +217,7 @@ public final class ChatBody {
             return out.add(CLOSE);
         }
         overrides.forEach((name, value) -> {
-            if (!set.containsKey(name)) {
+            if (value != null && !set.containsKey(name)) {
                 written.add(member(name, value));
             }
         });

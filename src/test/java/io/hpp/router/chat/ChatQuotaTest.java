@@ -102,4 +102,79 @@ class ChatQuotaTest extends ChatTestBase {
         fake.always(HONOURS_CAP);
         assertThat(chat(c.key(), body("openai/gpt-5", ",\"max_completion_tokens\":100")).status()).isEqualTo(200);
     }
+
+    /**
+     * Answers like a provider that reads only {@code capField}, honours it and {@code n}: each of the n answers is
+     * min(cap, 1,000) tokens (20 prompt tokens).
+     */
+    private static FakeProvider.Script readsOnly(String capField) {
+        return (req, ex) -> {
+            JsonNode body = req.json();
+            long cap = body.path(capField).asLong(1_000);
+            int n = body.path("n").asInt(1);
+            long completion = n * Math.min(cap, 1_000);
+            byte[] bytes = OpenAiWire.completion("m", "ok", 20, (int) completion, 0).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, bytes.length);
+            ex.getResponseBody().write(bytes);
+        };
+    }
+
+    @Test
+    void theHoldCoversEveryOneOfNAnswers() {
+        TestRouter.Customer c = router.customer("0.05");
+        fake.always(readsOnly("max_completion_tokens"));
+
+        TestRouter.Reply r = chat(c.key(), body("openai/gpt-5", ",\"n\":128"));
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode sent = fake.last().json();
+        assertThat(sent.get("n").asInt()).isEqualTo(128);
+        // 128 answers at $10 per 1M output tokens within $0.05: at most 39 tokens each
+        assertThat(sent.get("max_completion_tokens").asLong()).isBetween(1L, 39L);
+        ConsumerRecord after = settledConsumer(c.id());
+        assertThat(after.used()).isLessThanOrEqualTo(after.quota());
+        assertThat(log(c.id()).getFirst().usage().output()).isEqualTo(128 * sent.get("max_completion_tokens").asLong());
+        assertLedgerBalanced(c.id());
+    }
+
+    @Test
+    void exactlyOneOutputCapGoesUpstreamAndTheHoldUsesIt() {
+        TestRouter.Customer c = router.customer("0.01");
+        fake.always(readsOnly("max_tokens"));
+
+        TestRouter.Reply r = chat(c.key(), body("moonshotai/kimi-k2.6", ",\"max_completion_tokens\":10,\"max_tokens\":100000"));
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode sent = fake.last().json();
+        assertThat(sent.get("max_tokens").asLong()).isEqualTo(10);
+        assertThat(sent.has("max_completion_tokens")).isFalse();
+        // 20 input × $0.6 + 10 output × $2.5, per 1M tokens
+        assertThat(settledConsumer(c.id()).used()).isEqualTo(Money.ofDollars("0.000037"));
+
+        fake.always(readsOnly("max_completion_tokens"));
+        assertThat(chat(c.key(), body("openai/gpt-5", ",\"max_tokens\":100000,\"max_completion_tokens\":10")).status()).isEqualTo(200);
+        sent = fake.last().json();
+        assertThat(sent.get("max_completion_tokens").asLong()).isEqualTo(10);
+        assertThat(sent.has("max_tokens")).isFalse();
+        assertLedgerBalanced(c.id());
+    }
+
+    @Test
+    void aProviderReportingMoreThanWasHeldIsChargedTheHoldLoggedAndCounted() {
+        TestRouter.Customer c = router.customer("1");
+        // 1,000,000 output tokens against a cap of 10: $10 at gpt-5's rate, for a request that held about $0.0001
+        fake.always(FakeProvider.json(200, OpenAiWire.completion("gpt-5", "ok", 20, 1_000_000, 0)));
+
+        TestRouter.Reply r = chat(c.key(), body("openai/gpt-5", ",\"max_completion_tokens\":10"));
+
+        assertThat(r.status()).isEqualTo(200);
+        ConsumerRecord after = settledConsumer(c.id());
+        assertThat(after.used()).isLessThanOrEqualTo(after.quota());
+        // held: the input bound (a few hundred tokens at most) × $1.25 + 10 × $10, per 1M tokens
+        assertThat(after.used()).isGreaterThanOrEqualTo(Money.ofDollars("0.0001")).isLessThan(Money.ofDollars("0.001"));
+        assertThat(log(c.id()).getFirst().cost()).isEqualTo(after.used());
+        assertThat(router.get("/metrics", java.util.Map.of()).body()).contains("hpp_settlement_over_hold_total{endpoint=\"chat\"} 1.0");
+        assertLedgerBalanced(c.id());
+    }
 }

@@ -2,7 +2,9 @@ package io.hpp.router.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.TestRouter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChatValidationTest extends ChatTestBase {
@@ -53,5 +55,46 @@ class ChatValidationTest extends ChatTestBase {
                 + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":"
                 + "{\"name\":\"f\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"sunny\"}]}");
         assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
+    void modelIdsWithControlCharactersOrOver256CharactersAre400AndKeptOutOfTheRequestLog() {
+        TestRouter.Customer c = router.customer("10");
+        // JSON escapes: NUL (PostgreSQL refuses it in text), ESC, a newline, C1's NEL, DEL; then 257 characters
+        for (String model : List.of("openai/gpt-5\\u0000", "openai/\\u001bgpt-5", "openai/gpt-5\\n", "openai/gpt-5\\u0085",
+                "openai/gpt-5\\u007f", "openai/" + "x".repeat(250))) {
+            rejected(c.key(), body(model, ""), "invalid_request", "'model'");
+        }
+        assertThat(fake.received()).isEmpty();
+        List<RequestLogEntry> rows = log(c.id());
+        assertThat(rows).hasSize(6);
+        for (RequestLogEntry row : rows) {
+            assertThat(row.requestedModel()).doesNotContainPattern("\\p{Cntrl}|\\u0085").hasSizeLessThanOrEqualTo(256);
+        }
+        assertLedgerBalanced(c.id());
+    }
+
+    @Test
+    void nMustBeAnIntegerFrom1To128() {
+        String k = router.customer("10").key();
+        for (String n : List.of("0", "129", "1.5", "\"2\"", "true", "9223372036854775808")) {
+            rejected(k, body("openai/gpt-5", ",\"n\":" + n), "invalid_request", "'n'");
+        }
+        assertThat(fake.received()).isEmpty();
+    }
+
+    @Test
+    void clientNumbersOutOfRangeAre400NotA500() {
+        String k = router.customer("10").key();
+        rejected(k, body("openai/gpt-5", ",\"max_tokens\":9223372036854775807"), "invalid_request", "max_tokens");
+        rejected(k, body("openai/gpt-5", ",\"max_completion_tokens\":1000000001"), "invalid_request", "max_completion_tokens");
+        rejected(k, body("openai/gpt-5", ",\"temperature\":1e999999999"), "invalid_request", "temperature");
+        rejected(k, body("openai/gpt-5", ",\"temperature\":-0.5"), "invalid_request", "temperature");
+        rejected(k, body("openai/gpt-5", ",\"temperature\":2.5"), "invalid_request", "temperature");
+        // a pass-through member written again from its tree (a name given twice) must not fail on an absurd number
+        rejected(k, body("openai/gpt-5", ",\"top_p\":1e-999999999,\"seed\":1,\"seed\":2"), "invalid_request", "top_p");
+        rejected(k, body("openai/gpt-5", ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":"
+                + "{\"type\":\"number\",\"maximum\":1e400}}}]"), "invalid_request", "tools");
+        assertThat(fake.received()).isEmpty();
     }
 }

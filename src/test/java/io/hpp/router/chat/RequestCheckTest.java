@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class RequestCheckTest {
     private record Facts(String model, boolean stream, boolean includeUsage, Optional<Long> outputCap, Optional<String> capField,
-                         int messages, int imageParts, long boundBytes) {
+                         boolean bothCaps, int answers, int messages, int imageParts, long boundBytes) {
         static Facts of(ChatRequest r) {
-            return new Facts(r.model(), r.stream(), r.includeUsage(), r.outputCap(), r.capField(), r.messages(), r.imageParts(),
-                    r.boundBytes());
+            return new Facts(r.model(), r.stream(), r.includeUsage(), r.outputCap(), r.capField(), r.bothCaps(), r.answers(),
+                    r.messages(), r.imageParts(), r.boundBytes());
         }
     }
 
@@ -58,7 +58,8 @@ class RequestCheckTest {
 
     private static String request(Random r) {
         StringBuilder s = new StringBuilder("{");
-        String[] order = {"model", "messages", "stream", "stream_options", "max_completion_tokens", "max_tokens", "temperature", "user"};
+        String[] order = {"model", "messages", "stream", "stream_options", "max_completion_tokens", "max_tokens", "n", "temperature",
+            "user", "top_p", "tools"};
         int n = 0;
         for (int k = 0; k < order.length + 2; k++) {
             String name = order[r.nextInt(order.length)];
@@ -78,14 +79,18 @@ class RequestCheckTest {
     private static String value(String name, Random r) {
         boolean wrong = r.nextInt(12) == 0;
         return switch (name) {
-            case "model" -> wrong ? pick(r, "1", "\"\"", "\"  \"", "null", "[\"m\"]") : "\"openai/gpt-" + r.nextInt(5) + "\"";
+            case "model" -> wrong ? pick(r, "1", "\"\"", "\"  \"", "null", "[\"m\"]", "\"gpt\\u0000\"", "\"" + "m".repeat(257) + "\"")
+                    : "\"openai/gpt-" + r.nextInt(5) + "\"";
             case "messages" -> wrong ? pick(r, "[]", "{}", "\"hi\"", "null") : messages(r);
             case "stream", "include_usage" -> wrong ? pick(r, "1", "\"true\"", "{}") : pick(r, "true", "false", "null");
             case "stream_options" -> wrong ? pick(r, "1", "[]", "true")
                     : pick(r, "null", "{}", "{\"include_usage\":" + value("include_usage", r) + "}", "{\"x\":[1,{\"y\":2}],\"include_usage\":true}");
-            case "max_completion_tokens", "max_tokens" -> wrong ? pick(r, "0", "-3", "1.5", "1e3", "\"64\"", "99999999999999999999", "[1]")
-                    : pick(r, "64", "1", "null", "4096");
-            case "temperature" -> wrong ? pick(r, "\"hot\"", "true", "{}") : pick(r, "0.7", "1", "null", "2e-1");
+            case "max_completion_tokens", "max_tokens" -> wrong
+                    ? pick(r, "0", "-3", "1.5", "1e3", "\"64\"", "99999999999999999999", "[1]", "1000000001", "9223372036854775807")
+                    : pick(r, "64", "1", "null", "4096", "1000000000");
+            case "n" -> wrong ? pick(r, "0", "129", "1.5", "\"2\"") : pick(r, "1", "128", "null", "3");
+            case "temperature" -> wrong ? pick(r, "\"hot\"", "true", "{}", "-0.1", "2.01", "1e999999999") : pick(r, "0.7", "1", "null", "2e-1", "2", "0");
+            case "top_p", "tools" -> wrong ? pick(r, "1e400", "[{\"a\":[1,-1e-400]}]", "0e999999999") : pick(r, "0.5", "[{\"a\":[1e300]}]", "1");
             default -> pick(r, "\"u\\u00e9\"", "{\"a\":[]}", "null");
         };
     }
@@ -154,6 +159,14 @@ class RequestCheckTest {
             if (model == null || !model.isTextual() || model.asText().isBlank()) {
                 throw ApiException.invalidRequest("Field 'model' is required and must be a non-empty string");
             }
+            if (model.asText().length() > 256) {
+                throw ApiException.invalidRequest("Field 'model' must be at most 256 characters, got " + model.asText().length());
+            }
+            if (model.asText().chars().anyMatch(Character::isISOControl)) {
+                int at = model.asText().chars().filter(Character::isISOControl).findFirst().orElseThrow();
+                throw ApiException.invalidRequest("Field 'model' must not contain control characters (U+" + String.format("%04X", at)
+                        + " at " + model.asText().indexOf(at) + ")");
+            }
             JsonNode messages = body.get("messages");
             if (messages == null || !messages.isArray() || messages.isEmpty()) {
                 throw ApiException.invalidRequest("Field 'messages' is required and must be a non-empty array");
@@ -171,16 +184,43 @@ class RequestCheckTest {
                 throw ApiException.invalidRequest("Field 'stream_options' must be an object");
             }
             boolean includeUsage = options != null && options.isObject() && bool((ObjectNode) options, "include_usage");
-            Optional<Long> maxCompletion = positiveInt(body, "max_completion_tokens");
-            Optional<Long> maxTokens = positiveInt(body, "max_tokens");
+            Optional<Long> maxCompletion = positiveInt(body, "max_completion_tokens", 1_000_000_000);
+            Optional<Long> maxTokens = positiveInt(body, "max_tokens", 1_000_000_000);
+            int n = positiveInt(body, "n", 128).orElse(1L).intValue();
             JsonNode temperature = body.get("temperature");
-            if (temperature != null && !temperature.isNull() && !temperature.isNumber()) {
-                throw ApiException.invalidRequest("Field 'temperature' must be a number");
+            if (temperature != null && !temperature.isNull() && (!temperature.isNumber() || temperature.decimalValue().signum() < 0
+                    || temperature.decimalValue().compareTo(java.math.BigDecimal.valueOf(2)) > 0)) {
+                throw ApiException.invalidRequest("Field 'temperature' must be a number from 0 to 2");
             }
-            Optional<String> capField = maxCompletion.isPresent() ? Optional.of("max_completion_tokens")
+            java.util.TreeSet<String> outOfRange = new java.util.TreeSet<>();
+            body.properties().forEach(e -> {
+                if (outOfRange(e.getValue())) {
+                    outOfRange.add(e.getKey());
+                }
+            });
+            if (!outOfRange.isEmpty()) {
+                throw ApiException.invalidRequest("Field '" + outOfRange.first() + "' holds a number out of range (beyond a double's, about 1e308)");
+            }
+            boolean both = maxCompletion.isPresent() && maxTokens.isPresent();
+            Optional<String> capField = both ? Optional.empty() : maxCompletion.isPresent() ? Optional.of("max_completion_tokens")
                     : maxTokens.isPresent() ? Optional.of("max_tokens") : Optional.empty();
-            return new Facts(model.asText(), stream, includeUsage, maxCompletion.or(() -> maxTokens), capField, messages.size(), images,
+            Optional<Long> cap = both ? Optional.of(Math.min(maxCompletion.get(), maxTokens.get())) : maxCompletion.or(() -> maxTokens);
+            return new Facts(model.asText(), stream, includeUsage, cap, capField, both, n, messages.size(), images,
                     Math.max(0, rawLength - imageUrlBytes));
+        }
+
+        /** A non-integer whose decimal exponent is beyond a double's (-324 to 308), at any depth. */
+        private static boolean outOfRange(JsonNode n) {
+            if (n.isBigDecimal()) {
+                long exponent = (long) n.decimalValue().precision() - n.decimalValue().scale() - 1;
+                return exponent > 308 || exponent < -324;
+            }
+            for (JsonNode child : n) {
+                if (outOfRange(child)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static long[] checkMessage(JsonNode m, String where) {
@@ -251,13 +291,13 @@ class RequestCheckTest {
             return v.asBoolean();
         }
 
-        private static Optional<Long> positiveInt(ObjectNode n, String field) {
+        private static Optional<Long> positiveInt(ObjectNode n, String field, long max) {
             JsonNode v = n.get(field);
             if (v == null || v.isNull()) {
                 return Optional.empty();
             }
-            if (!v.isIntegralNumber() || v.asLong() < 1 || !v.canConvertToLong()) {
-                throw ApiException.invalidRequest("Field '" + field + "' must be an integer >= 1");
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1 || v.asLong() > max) {
+                throw ApiException.invalidRequest("Field '" + field + "' must be an integer from 1 to " + max);
             }
             return Optional.of(v.asLong());
         }

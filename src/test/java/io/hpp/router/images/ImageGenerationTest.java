@@ -144,4 +144,46 @@ class ImageGenerationTest {
             client.close();
         }
     }
+
+    @Test
+    void modelWithControlCharactersIs400AndKeptOutOfTheRequestLog() {
+        TestRouter.Customer c = router.customer("5");
+        for (String model : java.util.List.of("gpt-image-1\\u0000", "gpt-\\u001bimage-1", "x".repeat(257))) {
+            TestRouter.Reply r = generate(c.key(), "{\"prompt\":\"x\",\"model\":\"" + model + "\"}");
+            assertThat(r.status()).as(model).isEqualTo(400);
+            assertThat(r.json().get("error").asText()).as(model).isEqualTo("invalid_request");
+            assertThat(r.json().get("message").asText()).as(model).contains("'model'");
+        }
+        assertThat(fake.received()).isEmpty();
+        assertThat(router.app().flushRequestLog(10_000)).isTrue();
+        for (RequestLogEntry row : router.app().store().requestLog(c.id(), 10)) {
+            assertThat(row.requestedModel()).doesNotContainPattern("\\p{Cntrl}").hasSizeLessThanOrEqualTo(256);
+        }
+    }
+
+    @Test
+    void anAbsurdNumberInAPassThroughFieldIs400NotA500() {
+        TestRouter.Customer c = router.customer("5");
+        TestRouter.Reply r = generate(c.key(), "{\"prompt\":\"x\",\"moderation_threshold\":1e999999999}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("message").asText()).contains("moderation_threshold");
+        assertThat(fake.received()).isEmpty();
+    }
+
+    @Test
+    void aProviderReportingMoreThanTheHoldIsChargedTheHold() {
+        // n=2 low 1024x1024: the hold covers 2 × 272 output tokens; the provider reports 9223372036854775807 and then 10^12
+        TestRouter.Customer c = router.customer("5");
+        fake.enqueue(FakeProvider.json(200, answer(2, 12, 0).replace("\"output_tokens\":0", "\"output_tokens\":9223372036854775807")));
+        fake.enqueue(FakeProvider.json(200, answer(2, 12, 1_000_000_000_000L)));
+        for (int i = 0; i < 2; i++) {
+            TestRouter.Reply r = generate(c.key(), "{\"prompt\":\"x\",\"n\":2,\"quality\":\"low\"}");
+            assertThat(r.status()).isEqualTo(200);
+        }
+        // each charged its hold: prompt bound (1 byte + 256 = 257 tokens) × $10 + 2 × 272 × $40, per 1M tokens = $0.02433
+        assertThat(used(c.id())).isEqualTo(Money.ofDollars("0.04866"));
+        for (RequestLogEntry row : router.app().store().requestLog(c.id(), 10)) {
+            assertThat(row.usage().output()).isLessThanOrEqualTo(1_000_000_000L);
+        }
+    }
 }

@@ -114,21 +114,39 @@ public final class AnthropicMapper {
     /**
      * Anthropic usage → OpenAI usage. Anthropic's {@code input_tokens} excludes cached tokens; OpenAI's
      * {@code prompt_tokens} includes them, so prompt = input + cache read + cache write, with the cache parts
-     * reported in {@code prompt_tokens_details} for billing to price each token once at its own rate.
+     * reported in {@code prompt_tokens_details} for billing to price each token once at its own rate. Sums saturate at
+     * {@code Long.MAX_VALUE}, which billing then takes for the absurd report it is, never wrapping to a small number.
      */
     static ObjectNode usage(JsonNode u) {
-        long input = u.path("input_tokens").asLong(0);
-        long cacheRead = u.path("cache_read_input_tokens").asLong(0);
-        long cacheWrite = u.path("cache_creation_input_tokens").asLong(0);
-        long output = u.path("output_tokens").asLong(0);
+        long input = tokens(u.get("input_tokens"));
+        long cacheRead = tokens(u.get("cache_read_input_tokens"));
+        long cacheWrite = tokens(u.get("cache_creation_input_tokens"));
+        long output = tokens(u.get("output_tokens"));
+        long prompt = saturatedSum(saturatedSum(input, cacheRead), cacheWrite);
         ObjectNode out = Json.object();
-        out.put("prompt_tokens", input + cacheRead + cacheWrite);
+        out.put("prompt_tokens", prompt);
         out.put("completion_tokens", output);
-        out.put("total_tokens", input + cacheRead + cacheWrite + output);
+        out.put("total_tokens", saturatedSum(prompt, output));
         ObjectNode details = out.putObject("prompt_tokens_details");
         details.put("cached_tokens", cacheRead);
         details.put("cache_write_tokens", cacheWrite);
         return out;
+    }
+
+    /** A reported token count: 0 when absent, negative or not a number; {@code Long.MAX_VALUE} when beyond a long. */
+    static long tokens(JsonNode n) {
+        if (n == null || !n.isNumber()) {
+            return 0;
+        }
+        if (n.canConvertToLong()) {
+            return Math.max(0, n.asLong());
+        }
+        return n.decimalValue().signum() > 0 ? Long.MAX_VALUE : 0;
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum; // both are >= 0: a negative sum is an overflow
     }
 
     static JsonNode parse(String data) {

@@ -109,7 +109,7 @@ public final class AnthropicStream {
     private void mergeUsage(JsonNode u) {
         for (String field : new String[] {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"}) {
             if (u.hasNonNull(field)) {
-                usage.put(field, u.get(field).asLong());
+                usage.put(field, AnthropicMapper.tokens(u.get(field)));
             }
         }
     }
