@@ -11,6 +11,11 @@ final class HttpBodies {
 
     /** A stream read in blocks; its single-byte read goes through the block read. */
     abstract static class BlockInput extends InputStream {
+        /** Whether the stream is known to be at its end without another read (which might wait). */
+        boolean ended() {
+            return false;
+        }
+
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
@@ -121,6 +126,11 @@ final class HttpBodies {
         public int available() throws IOException {
             return (int) Math.min(in.available(), remaining);
         }
+
+        @Override
+        boolean ended() {
+            return remaining == 0;
+        }
     }
 
     /**
@@ -168,6 +178,11 @@ final class HttpBodies {
         @Override
         public int available() throws IOException {
             return finished ? 0 : (int) Math.min(in.available(), chunkLeft);
+        }
+
+        @Override
+        boolean ended() {
+            return finished;
         }
 
         /** {@code 1*HEXDIG} (no sign: a negative size once reached an array copy); 15 digits fit a long. */

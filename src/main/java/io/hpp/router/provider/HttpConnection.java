@@ -29,6 +29,8 @@ final class HttpConnection implements AutoCloseable {
     private final OutputStream out;
     private final ConnectionPool pool;
     private final String hostHeader;
+    /** Set by the first close, which tells the pool (the watchdog's thread may close at the same time as the owner). */
+    private final java.util.concurrent.atomic.AtomicBoolean shut = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * The request being sent, head and body together (one write): kept for the connection's next request, unless it
      * grew beyond {@link #KEEP_SEND_BUFFER}. A new array per request, for a 31 KB conversation, was a sixth of the
@@ -223,6 +225,9 @@ final class HttpConnection implements AutoCloseable {
     /** Closes the socket (also from the watchdog's thread, to unblock a stalled read). */
     @Override
     public void close() {
+        if (shut.compareAndSet(false, true)) {
+            pool.closed();
+        }
         try {
             socket.close();
         } catch (IOException ignored) {
@@ -320,6 +325,8 @@ final class HttpConnection implements AutoCloseable {
             }
             closed = true;
             in.beforeSocketRead(null);
+            // a length that ended right at the reader's logical end ([DONE]) owes nothing: reusable now, not NOT_YET
+            done |= framed instanceof HttpBodies.BlockInput b && b.ended();
             if (keepAlive && isOpen() && (done ? nothingUnread() : endOfAnswer)) {
                 unfinished = done ? null : this;
                 pool.release(HttpConnection.this);

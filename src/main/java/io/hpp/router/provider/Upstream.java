@@ -60,6 +60,16 @@ public final class Upstream implements AutoCloseable {
         return provider;
     }
 
+    /** Connections to the provider open now: idle ones, and those carrying a request. */
+    public int openConnections() {
+        return pool.openCount();
+    }
+
+    /** Idle connections kept for reuse. */
+    public int idleConnections() {
+        return pool.idleCount();
+    }
+
     /** Sends {@code body} to {@code path} (relative to the base URL) and waits for the status line and headers. */
     public Exchange post(String path, Map<String, String> headers, byte[] body) {
         return post(path, headers, BodyParts.of(body));
