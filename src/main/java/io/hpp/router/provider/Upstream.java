@@ -135,7 +135,7 @@ public final class Upstream implements AutoCloseable {
                 return ProviderException.timeout(provider, "read");
             }
             if (t instanceof UnknownHostException) {
-                return ProviderException.connectionFailed(provider, "unknown host " + config.baseUrl().getHost());
+                return ProviderException.connectionFailed(provider, "its host name did not resolve");
             }
             if (t instanceof SSLException) {
                 return ProviderException.connectionFailed(provider, "TLS failed (is the provider's certificate trusted?)");

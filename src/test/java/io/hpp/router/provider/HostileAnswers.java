@@ -9,7 +9,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /**
- * Generated answers of a hostile OpenAI-compatible provider, for {@link HostileProviderProperties}: bodies (a
+ * Generated answers of a hostile OpenAI-compatible provider, for {@link HostileProviderPropertiesTest}: bodies (a
  * completion or an SSE stream) with huge, negative, overflowing, missing or repeated usage, garbage and giant lines,
  * framed correctly or in one of many wrong ways (repeated or conflicting framing headers, a length that lies, an early
  * close, a giant head, bytes after the answer). The bytes use {@link RawServer}'s {@link RawServer#CLOSE} marker; no
@@ -46,7 +46,8 @@ final class HostileAnswers {
         Arbitrary<Integer> status = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(200)),
                 Tuple.of(1, Arbitraries.of(400, 401, 429, 500, 503, 204, 302)));
         Arbitrary<Framing> framing = Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just(Framing.LENGTH)),
-                Tuple.of(6, Arbitraries.just(Framing.CHUNKED)), Tuple.of(14, Arbitraries.of(Framing.class)));
+                Tuple.of(6, Arbitraries.just(Framing.CHUNKED)), Tuple.of(3, Arbitraries.just(Framing.SMUGGLE)),
+                Tuple.of(14, Arbitraries.of(Framing.class)));
         return Combinators.combine(status, framing, stream ? streamBody() : completionBody(), Arbitraries.integers().between(0, 99))
                 .as((s, f, body, cut) -> new Answer(frame(f, s, stream, s == 200 ? body.bytes() : errorBody(body), cut),
                         s + " " + f + " cut=" + cut + "% " + (s == 200 ? body.description() : "error body")));
@@ -172,18 +173,18 @@ final class HostileAnswers {
             case GIANT_HEADER -> join(head + "X-Junk: " + "b".repeat(70_000) + "\r\nContent-Length: " + n + "\r\n\r\n", body);
             case NEGATIVE_CHUNK -> join(head + "Transfer-Encoding: chunked\r\n\r\n-" + Integer.toHexString(Math.max(1, n)) + "\r\n", body,
                     "\r\n0\r\n\r\n");
-            case SMUGGLE -> join(head + "Content-Length: " + n + "\r\n\r\n", body, smuggled(stream));
+            case SMUGGLE -> join(head + "Content-Length: " + n + "\r\n\r\n", body, smuggled());
             case GARBAGE -> join(java.util.Arrays.copyOf(body, Math.min(n, 200)), "\r\n\r\n", close);
         };
     }
 
-    /** A whole second answer, of the same kind, whose text is {@link #SMUGGLED}. */
-    private static byte[] smuggled(boolean stream) {
-        String body = stream
-                ? "data: " + chunk("[{\"index\":0,\"delta\":{\"content\":\"" + SMUGGLED + "\"}}]", "") + "\n\ndata: [DONE]\n\n"
-                : completion(SMUGGLED, ",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}");
-        return join("HTTP/1.1 200 OK\r\nContent-Type: " + (stream ? "text/event-stream" : "application/json") + "\r\nContent-Length: "
-                + body.length() + "\r\n\r\n" + body);
+    /**
+     * A whole second answer whose text is {@link #SMUGGLED}: a provider error, whose message the router relays to the
+     * client whether the request it is read for is streamed or not.
+     */
+    private static byte[] smuggled() {
+        String body = "{\"error\":{\"message\":\"" + SMUGGLED + "\"}}";
+        return join("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
     }
 
     private static byte[] chunked(byte[] body, int size) {

@@ -39,9 +39,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the request is never charged more than was held and never leaves a balance negative; no connection to the provider
  * leaks; and no client ever gets bytes the provider sent after another answer. Tries are sequential, so the provider's
  * connections carry one try after another, as they would in production. No shrinking: a try depends on those before it
- * (a smuggled answer shows in the next try), and the original example says what the provider sent.
+ * (a smuggled answer shows in the next try), and the original example says what the provider sent. Named *Test because
+ * the build runs only those.
  */
-class HostileProviderProperties {
+class HostileProviderPropertiesTest {
     private static final int TRIES = 100;
     private static final Pattern JAVA_NAME = Pattern.compile(
             "(?:java|javax|jdk|sun|com\\.fasterxml|io\\.hpp|io\\.helidon)\\.[a-z]|[A-Z][A-Za-z]*(?:Exception|Error)\\b|\\tat ");
