@@ -102,6 +102,7 @@ public final class App implements AutoCloseable {
         PromptTokens promptTokens = new PromptTokens();
         SmartRouter smartRouter = new SmartRouter(rules, catalog, promptTokens::estimate, p -> providers.find(p).isPresent());
         Metrics metrics = new Metrics();
+        providers.upstreams().forEach(u -> metrics.upstreamConnections(u.provider(), u::openConnections, u::idleConnections));
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
                 metrics, model -> catalog.find(model).map(io.hpp.router.catalog.Model::provider).orElse("none"));
         QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl());

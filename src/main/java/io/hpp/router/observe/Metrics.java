@@ -117,6 +117,17 @@ public final class Metrics {
                 .tag("target", target).register(registry);
     }
 
+    /**
+     * A provider's connections: open, and idle of those. With no request under way the two are equal; open staying
+     * above idle is a connection that leaked.
+     */
+    public void upstreamConnections(String provider, Supplier<Number> open, Supplier<Number> idle) {
+        io.micrometer.core.instrument.Gauge.builder("hpp_upstream_connections", open).description("Connections to a provider, open and idle")
+                .tags("provider", provider, "state", "open").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("hpp_upstream_connections", idle).description("Connections to a provider, open and idle")
+                .tags("provider", provider, "state", "idle").register(registry);
+    }
+
     /** A gauge read when scraped. */
     public void gauge(String name, String description, Supplier<Number> value) {
         io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -30,6 +31,8 @@ final class ConnectionPool implements AutoCloseable {
     private final SSLSocketFactory tlsFactory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<HttpConnection> idle = new ArrayDeque<>();
+    /** Connections opened and not closed yet: idle ones, and those carrying a request. */
+    private final AtomicInteger open = new AtomicInteger();
     private boolean closed;
 
     ConnectionPool(URI origin, Duration connectTimeout, Duration keepAlive, int maxIdle, SSLSocketFactory tlsFactory) {
@@ -120,7 +123,9 @@ final class ConnectionPool implements AutoCloseable {
                 ssl.startHandshake();
                 socket = ssl;
             }
-            return new HttpConnection(socket, this, hostHeader);
+            HttpConnection c = new HttpConnection(socket, this, hostHeader);
+            open.incrementAndGet();
+            return c;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -145,6 +150,26 @@ final class ConnectionPool implements AutoCloseable {
             lock.unlock();
         }
         c.close();
+    }
+
+    /** A connection of this pool was closed (called once per connection). */
+    void closed() {
+        open.decrementAndGet();
+    }
+
+    /** Connections open now; more than {@link #idleCount()} only while requests are under way, unless one leaked. */
+    int openCount() {
+        return open.get();
+    }
+
+    /** Idle connections kept for reuse. */
+    int idleCount() {
+        lock.lock();
+        try {
+            return idle.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -11,6 +11,11 @@ final class HttpBodies {
 
     /** A stream read in blocks; its single-byte read goes through the block read. */
     abstract static class BlockInput extends InputStream {
+        /** Whether the stream is known to be at its end without another read (which might wait). */
+        boolean ended() {
+            return false;
+        }
+
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
@@ -121,10 +126,20 @@ final class HttpBodies {
         public int available() throws IOException {
             return (int) Math.min(in.available(), remaining);
         }
+
+        @Override
+        boolean ended() {
+            return remaining == 0;
+        }
     }
 
-    /** Chunked transfer coding: chunk sizes (extensions ignored), data, and trailers skipped at the end. */
+    /**
+     * Chunked transfer coding: chunk sizes (hex digits; extensions ignored), data, and trailers skipped at the end, at
+     * most {@link #MAX_TRAILERS} bytes of them.
+     */
     static final class ChunkedInput extends BlockInput {
+        private static final int MAX_LINE = 4096;
+        private static final int MAX_TRAILERS = 64 * 1024;
         private final InputStream in;
         private long chunkLeft;
         private boolean finished;
@@ -144,10 +159,7 @@ final class HttpBodies {
             if (chunkLeft == 0) {
                 chunkLeft = nextChunkSize();
                 if (chunkLeft == 0) {
-                    // trailers until an empty line
-                    while (!line().isEmpty()) {
-                        // ignored
-                    }
+                    skipTrailers();
                     finished = true;
                     return -1;
                 }
@@ -158,7 +170,7 @@ final class HttpBodies {
             }
             chunkLeft -= n;
             if (chunkLeft == 0 && !line().isEmpty()) {
-                throw new IOException("malformed chunk: no CRLF after its data");
+                throw new MalformedAnswerException("a malformed chunk: no CRLF after its data");
             }
             return n;
         }
@@ -168,17 +180,39 @@ final class HttpBodies {
             return finished ? 0 : (int) Math.min(in.available(), chunkLeft);
         }
 
+        @Override
+        boolean ended() {
+            return finished;
+        }
+
+        /** {@code 1*HEXDIG} (no sign: a negative size once reached an array copy); 15 digits fit a long. */
         private long nextChunkSize() throws IOException {
             String l = line();
             int semi = l.indexOf(';');
             String hex = (semi >= 0 ? l.substring(0, semi) : l).trim();
             if (hex.isEmpty() || hex.length() > 15) {
-                throw new IOException("malformed chunk size");
+                throw new MalformedAnswerException("a malformed chunk size");
             }
-            try {
-                return Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed chunk size");
+            long size = 0;
+            for (int i = 0; i < hex.length(); i++) {
+                char c = hex.charAt(i);
+                int digit = c < 128 ? Character.digit(c, 16) : -1;
+                if (digit < 0) {
+                    throw new MalformedAnswerException("a malformed chunk size");
+                }
+                size = size * 16 + digit;
+            }
+            return size;
+        }
+
+        /** Trailer fields until an empty line; their bytes are bounded like a head's. */
+        private void skipTrailers() throws IOException {
+            int total = 0;
+            for (String l = line(); !l.isEmpty(); l = line()) {
+                total += l.length() + 2;
+                if (total > MAX_TRAILERS) {
+                    throw new MalformedAnswerException("trailers larger than " + MAX_TRAILERS + " bytes");
+                }
             }
         }
 
@@ -193,8 +227,8 @@ final class HttpBodies {
                     int len = sb.length();
                     return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
                 }
-                if (sb.length() > 4096) {
-                    throw new IOException("chunk framing line too long");
+                if (sb.length() > MAX_LINE) {
+                    throw new MalformedAnswerException("a chunk framing line longer than " + MAX_LINE + " bytes");
                 }
                 sb.append((char) c);
             }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +13,10 @@ import java.util.Optional;
  * One HTTP/1.1 connection to a provider: writes a request, reads the answer's head, and gives its body as a stream
  * framed by Content-Length, chunked encoding, or the end of the connection. Blocking I/O on the calling (virtual)
  * thread, no helper threads and no socket timeouts (the {@link Watchdog} closes a socket that stalls); a body read to
- * its end hands the connection back to its pool.
+ * its end hands the connection back to its pool, unless bytes follow it.
+ * The head is read by {@link AnswerHead}'s strict rules; an answer they refuse closes the connection.
  */
 final class HttpConnection implements AutoCloseable {
-    private static final int MAX_HEAD = 64 * 1024;
     /** How long a reused connection may wait for the rest of its previous answer, once some of it has arrived. */
     private static final int FINISH_WAIT_MILLIS = 5;
     /** The most of a previous answer's rest that is read and dropped to reuse its connection. */
@@ -30,6 +29,8 @@ final class HttpConnection implements AutoCloseable {
     private final OutputStream out;
     private final ConnectionPool pool;
     private final String hostHeader;
+    /** Set by the first close, which tells the pool (the watchdog's thread may close at the same time as the owner). */
+    private final java.util.concurrent.atomic.AtomicBoolean shut = new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * The request being sent, head and body together (one write): kept for the connection's next request, unless it
      * grew beyond {@link #KEEP_SEND_BUFFER}. A new array per request, for a 31 KB conversation, was a sixth of the
@@ -52,15 +53,13 @@ final class HttpConnection implements AutoCloseable {
         this.hostHeader = hostHeader;
     }
 
-    /** The head of an answer: status, headers (names in lower case, first value), and its body. */
-    record Response(int status, Map<String, String> headers, BodyStream body) {
+    /**
+     * The head of an answer: status, headers (names in lower case, first value; Connection's values joined), the body's
+     * length from its framing (-1 when it has none), and its body.
+     */
+    record Response(int status, Map<String, String> headers, long contentLength, BodyStream body) {
         Optional<String> header(String name) {
             return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
-        }
-
-        long contentLength() {
-            String v = headers.get("content-length");
-            return v == null ? -1 : Long.parseLong(v);
         }
     }
 
@@ -80,20 +79,22 @@ final class HttpConnection implements AutoCloseable {
      * {@code [DONE]}) before the body's last chunk. That rest follows right behind it: when some of it has arrived it
      * is read (waiting at most a few milliseconds for the remainder); when none has, the connection is {@code NOT_YET}
      * ready and should be tried later. Over TLS, where what has arrived cannot be told, it is read with the same wait.
+     * A connection on which anything arrived after the previous answer's end is {@code UNUSABLE}: those bytes belong to
+     * no request, and must never be read as the next one's answer.
      */
     Readiness finishPrevious() {
         BodyStream previous = unfinished;
-        if (previous == null) {
-            return Readiness.READY;
-        }
         try {
+            if (previous == null) {
+                return in.available() == 0 ? Readiness.READY : Readiness.UNUSABLE;
+            }
             if (!(socket instanceof javax.net.ssl.SSLSocket) && in.available() == 0) {
                 return Readiness.NOT_YET;
             }
             unfinished = null;
             socket.setSoTimeout(FINISH_WAIT_MILLIS);
             try {
-                return previous.skipToEnd(FINISH_BUDGET) ? Readiness.READY : Readiness.UNUSABLE;
+                return previous.skipToEnd(FINISH_BUDGET) && in.available() == 0 ? Readiness.READY : Readiness.UNUSABLE;
             } finally {
                 socket.setSoTimeout(0);
             }
@@ -131,6 +132,8 @@ final class HttpConnection implements AutoCloseable {
                 send = NO_BYTES;
             }
             statusLine = readLine(true);
+        } catch (MalformedAnswerException e) {
+            throw e; // an answer came: the request is not sent again
         } catch (IOException e) {
             // a kept-alive connection the provider closed fails here, before any byte of an answer
             throw reusedBefore ? new StaleConnectionException(e) : e;
@@ -138,69 +141,25 @@ final class HttpConnection implements AutoCloseable {
         if (statusLine == null) {
             throw reusedBefore ? new StaleConnectionException(null) : new EOFException("the connection closed before an answer");
         }
-        while (true) {
-            int status = parseStatus(statusLine);
-            Map<String, String> h = readHeaders();
-            if (status < 100 || status >= 200) {
-                return new Response(status, h, body(status, statusLine.startsWith("HTTP/1.0"), h));
+        for (int interim = 0; ; interim++) {
+            int status = AnswerHead.status(statusLine);
+            Map<String, String> h = AnswerHead.fields(() -> readLine(false));
+            if (status >= 200) {
+                return response(status, AnswerHead.framing(status, statusLine.startsWith("HTTP/1.0"), h), h);
             }
             // 100 Continue and other interim answers come before the real one
+            AnswerHead.checkInterim(status, interim);
             statusLine = readLine(false);
         }
     }
 
-    private BodyStream body(int status, boolean http10, Map<String, String> h) throws IOException {
-        String connection = h.getOrDefault("connection", "");
-        boolean keepAlive = http10 ? "keep-alive".equalsIgnoreCase(connection) : !"close".equalsIgnoreCase(connection);
-        String te = h.get("transfer-encoding");
-        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-            return new BodyStream(new HttpBodies.ChunkedInput(in), keepAlive);
-        }
-        if (status == 204 || status == 304) {
-            return new BodyStream(InputStream.nullInputStream(), keepAlive);
-        }
-        String cl = h.get("content-length");
-        if (cl != null) {
-            long length;
-            try {
-                length = Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                throw new IOException("invalid Content-Length: " + cl);
-            }
-            if (length < 0) {
-                throw new IOException("invalid Content-Length: " + cl);
-            }
-            return new BodyStream(new HttpBodies.FixedInput(in, length), keepAlive);
-        }
-        return new BodyStream(in, false); // framed by the end of the connection
-    }
-
-    private static int parseStatus(String line) throws IOException {
-        if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
-            throw new IOException("not an HTTP/1.x status line");
-        }
-        try {
-            return Integer.parseInt(line.substring(9, 12));
-        } catch (NumberFormatException e) {
-            throw new IOException("invalid status code in the answer");
-        }
-    }
-
-    private Map<String, String> readHeaders() throws IOException {
-        Map<String, String> headers = new HashMap<>();
-        int total = 0;
-        for (String line = readLine(false); !line.isEmpty(); line = readLine(false)) {
-            total += line.length();
-            if (total > MAX_HEAD) {
-                throw new IOException("answer headers larger than " + MAX_HEAD + " bytes");
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IOException("malformed header line in the answer");
-            }
-            headers.putIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-        }
-        return headers;
+    private Response response(int status, AnswerHead.Framing framing, Map<String, String> h) {
+        InputStream framed = switch (framing.kind()) {
+            case CHUNKED -> new HttpBodies.ChunkedInput(in);
+            case LENGTH -> new HttpBodies.FixedInput(in, framing.length());
+            case CLOSE -> in;
+        };
+        return new Response(status, h, framing.length(), new BodyStream(framed, framing.keepAlive()));
     }
 
     /** A CRLF- (or LF-) terminated ISO-8859-1 line; null at a clean end of stream before the first byte if allowed. */
@@ -221,8 +180,8 @@ final class HttpConnection implements AutoCloseable {
                 }
                 return sb.toString();
             }
-            if (sb.length() >= MAX_HEAD) {
-                throw new IOException("answer head line longer than " + MAX_HEAD + " bytes");
+            if (sb.length() >= AnswerHead.MAX_HEAD) {
+                throw new MalformedAnswerException("an answer head line longer than " + AnswerHead.MAX_HEAD + " bytes");
             }
             sb.append((char) b);
         }
@@ -266,6 +225,9 @@ final class HttpConnection implements AutoCloseable {
     /** Closes the socket (also from the watchdog's thread, to unblock a stalled read). */
     @Override
     public void close() {
+        if (shut.compareAndSet(false, true)) {
+            pool.closed();
+        }
         try {
             socket.close();
         } catch (IOException ignored) {
@@ -291,9 +253,10 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /**
-     * The answer's body; at its end the connection goes back to the pool. Closed early it is dropped, unless its reader
+     * The answer's body; at its end the connection goes back to the pool, unless more bytes have already arrived after
+     * it (they belong to no request: the connection is closed). Closed early it is dropped, unless its reader
      * {@linkplain #endOfAnswer reached the answer's logical end}: then the connection's next user reads the rest first
-     * (by then it has long arrived, and the answer's reader did not wait for it).
+     * (by then it has long arrived, and the answer's reader did not wait for it) and checks for bytes after it.
      */
     final class BodyStream extends HttpBodies.BlockInput {
         private final InputStream framed;
@@ -346,6 +309,15 @@ final class HttpConnection implements AutoCloseable {
             return done;
         }
 
+        /** No byte follows the answer yet: what is buffered, then what the socket holds (one ioctl, no wait). */
+        private boolean nothingUnread() {
+            try {
+                return in.available() == 0;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         @Override
         public void close() {
             if (closed) {
@@ -353,7 +325,9 @@ final class HttpConnection implements AutoCloseable {
             }
             closed = true;
             in.beforeSocketRead(null);
-            if (keepAlive && isOpen() && (done || endOfAnswer)) {
+            // a length that ended right at the reader's logical end ([DONE]) owes nothing: reusable now, not NOT_YET
+            done |= framed instanceof HttpBodies.BlockInput b && b.ended();
+            if (keepAlive && isOpen() && (done ? nothingUnread() : endOfAnswer)) {
                 unfinished = done ? null : this;
                 pool.release(HttpConnection.this);
             } else {

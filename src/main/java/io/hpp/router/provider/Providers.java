@@ -40,6 +40,11 @@ public final class Providers implements AutoCloseable {
         return new Providers(map, watchdog, upstreams);
     }
 
+    /** The HTTP clients of the providers, one per provider. */
+    public List<Upstream> upstreams() {
+        return upstreams;
+    }
+
     public Optional<Provider> find(String name) {
         return Optional.ofNullable(byName.get(name));
     }

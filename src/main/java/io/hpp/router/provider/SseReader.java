@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Reads Server-Sent Events from a byte stream: {@code event:} and {@code data:} lines up to a blank line make one
  * event, whose data is kept as the bytes that arrived (several data lines joined by a line feed). Events larger than
- * a cap are refused, so a broken upstream cannot fill our memory.
+ * a cap, or a line longer than it, are refused as a {@link MalformedAnswerException} as soon as the cap is passed, so a
+ * broken upstream cannot fill our memory (the reader holds at most about twice the cap).
  */
 public final class SseReader {
     /** One event; {@code event} is empty when the stream did not name it. */
@@ -73,11 +74,12 @@ public final class SseReader {
                     return Optional.of(event(name));
                 }
                 name = null;
+                size = 0; // comments and names without data (keep-alives) are no part of the next event
                 continue;
             }
             size += lineLength;
             if (size > maxEventBytes) {
-                throw new IOException("upstream event larger than " + maxEventBytes + " bytes");
+                throw new MalformedAnswerException("an event larger than " + maxEventBytes + " bytes");
             }
             if (startsWith("data:")) {
                 int from = lineLength > 5 && line[5] == ' ' ? 6 : 5;
@@ -114,7 +116,7 @@ public final class SseReader {
                 pos++;
             }
             if (lineLength + pos - start > maxEventBytes) {
-                throw new IOException("upstream line longer than " + maxEventBytes + " bytes");
+                throw new MalformedAnswerException("an event line longer than " + maxEventBytes + " bytes");
             }
             line = append(line, lineLength, buf, start, pos - start);
             lineLength += pos - start;

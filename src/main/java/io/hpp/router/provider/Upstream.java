@@ -14,7 +14,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP to one provider: JSON POSTs over kept-alive connections ({@link ConnectionPool}, {@link HttpConnection}) and
@@ -27,6 +31,9 @@ public final class Upstream implements AutoCloseable {
     private static final int MAX_IDLE = 256;
     /** The idle deadline while an answer waits for memory: the budget bounds that wait itself. */
     private static final Duration WAIT_FOR_MEMORY = Duration.ofHours(1);
+    /** A qualified Java name or an exception's simple name, as {@code Throwable.toString()} puts in a message. */
+    private static final Pattern JAVA_NAME = Pattern.compile("\\b(?:java|javax|jdk|sun|com|org|io)\\.[a-z]+\\.|[A-Za-z]+(?:Exception|Error)\\b");
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
 
     private final String provider;
     private final ProviderConfig config;
@@ -51,6 +58,16 @@ public final class Upstream implements AutoCloseable {
 
     public String provider() {
         return provider;
+    }
+
+    /** Connections to the provider open now: idle ones, and those carrying a request. */
+    public int openConnections() {
+        return pool.openCount();
+    }
+
+    /** Idle connections kept for reuse. */
+    public int idleConnections() {
+        return pool.idleCount();
     }
 
     /** Sends {@code body} to {@code path} (relative to the base URL) and waits for the status line and headers. */
@@ -98,22 +115,41 @@ public final class Upstream implements AutoCloseable {
         pool.close();
     }
 
+    /**
+     * The provider failure for an I/O failure: a timeout, an answer that could not be read ({@code bad_response}), or a
+     * connection that failed. Its message reaches the client, so it names no Java class; the debug log has the cause.
+     */
     private ProviderException failure(Throwable e, Watchdog.Guard guard) {
         if (guard.expired()) {
             return ProviderException.timeout(provider, guard.phase());
         }
+        LOG.debug("{} failed", provider, e);
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MalformedAnswerException) {
+                return ProviderException.badResponse(provider, t.getMessage());
+            }
             if (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
                 return ProviderException.timeout(provider, "connect");
             }
             if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
                 return ProviderException.timeout(provider, "read");
             }
-            if (t instanceof ConnectException || t instanceof UnknownHostException) {
-                return ProviderException.connectionFailed(provider, t.getClass().getSimpleName() + ": " + t.getMessage());
+            if (t instanceof UnknownHostException) {
+                return ProviderException.connectionFailed(provider, "its host name did not resolve");
+            }
+            if (t instanceof SSLException) {
+                return ProviderException.connectionFailed(provider, "TLS failed (is the provider's certificate trusted?)");
+            }
+            if (t instanceof ConnectException) {
+                return ProviderException.connectionFailed(provider, plain(t.getMessage()));
             }
         }
-        return ProviderException.connectionFailed(provider, e.getClass().getSimpleName() + ": " + e.getMessage());
+        return ProviderException.connectionFailed(provider, plain(e.getMessage()));
+    }
+
+    /** An exception's message when it names no Java class (ours never do; a wrapped cause's may). */
+    private static String plain(String message) {
+        return message == null || message.isBlank() || JAVA_NAME.matcher(message).find() ? "the connection failed" : message;
     }
 
     /** An answer under way: its status, and its body read under the idle timeout. Close it when done. */

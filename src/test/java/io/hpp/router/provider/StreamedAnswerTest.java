@@ -38,6 +38,21 @@ class StreamedAnswerTest extends RawServerTestBase {
         assertThat(server.accepted.get()).as("one connection for three streams").isEqualTo(1);
     }
 
+    /** A Content-Length stream that ends right after [DONE] owes nothing more: its connection is reused at once. */
+    @Test
+    void aStreamWhoseLengthEndsAtDoneKeepsItsConnectionReadyForTheNextRequest() throws Exception {
+        String body = "data: {\"n\":1}\n\ndata: [DONE]\n\n";
+        serve("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        for (int i = 0; i < 3; i++) {
+            try (Upstream.Exchange ex = upstream.post("/chat/completions", Map.of(), "{}".getBytes())) {
+                assertThat(readToDone(ex, null)).containsExactly("{\"n\":1}");
+                ex.endOfAnswer();
+            }
+        }
+        assertThat(server.accepted.get()).as("one connection for three streams").isEqualTo(1);
+        assertThat(upstream.idleConnections()).isEqualTo(1);
+    }
+
     @Test
     void aConnectionStillOwedItsLastChunkIsSetAsideWithoutWaitingAndReusedOnceItCame() throws Exception {
         serve(HEAD + chunk("data: {\"n\":1}\n\n") + chunk("data: [DONE]\n\n") + PAUSE + LAST_CHUNK);
