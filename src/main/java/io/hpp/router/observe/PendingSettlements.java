@@ -69,6 +69,7 @@ final class PendingSettlements {
     private long backoffNanos = FIRST_BACKOFF_NANOS;
     private long nextRound;
     private boolean away;
+    private boolean lastRoundProgressed;
 
     PendingSettlements(Sink sink, int maxPart) {
         this.sink = sink;
@@ -84,13 +85,18 @@ final class PendingSettlements {
         return away;
     }
 
-    /** Rows of a batch that failed with {@code failure}; the next round is due at once. */
+    /**
+     * Rows of a batch that failed with {@code failure}. The next round is due at once unless rows were waiting already
+     * and the last round got nowhere: then every write is failing, and each new batch must not cost a round.
+     */
     void add(List<Settlement> batch, Throwable failure) {
+        if (rows.isEmpty() || lastRoundProgressed) {
+            nextRound = System.nanoTime();
+        }
         long commits = sink.commits();
         for (Settlement s : batch) {
             rows.add(new Row(s, commits, describe(failure)));
         }
-        nextRound = System.nanoTime();
     }
 
     /** Milliseconds until the next round is due (0 when it is). */
@@ -108,6 +114,7 @@ final class PendingSettlements {
             LOG.warn("the database does not answer; {} settlements wait for it", rows.size());
         }
         boolean progress = !away && round();
+        lastRoundProgressed = progress;
         long max = closing ? MAX_BACKOFF_CLOSING_NANOS : MAX_BACKOFF_NANOS;
         backoffNanos = progress ? FIRST_BACKOFF_NANOS : Math.min(backoffNanos * 2, max);
         nextRound = System.nanoTime() + Math.min(backoffNanos, max);

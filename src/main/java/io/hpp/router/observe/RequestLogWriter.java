@@ -189,20 +189,23 @@ public final class RequestLogWriter implements AutoCloseable {
 
         @Override
         public void cleaned(Settlement original) {
-            metrics.settlementCleaned();
+            Background.guarded("counting a cleaned settlement", metrics::settlementCleaned).run();
             LOG.warn("settlement of request {} (consumer {}) was written with its text cleaned: the database refused it as it was",
                     original.entry().id(), original.entry().consumerId());
         }
 
+        /** Never throws: the row has left the pending set, and flush() counts it as done. */
         @Override
         public void setAside(Settlement original, String reason) {
-            setAside.append(original, reason);
-            metrics.settlementSetAside();
             written.incrementAndGet();
-            StderrAppender.flushAll();
-            // its hold is left to expire (the sweeper releases it), as for a request whose node crashed
-            LOG.error("settlement of request {} (consumer {}, cost {}) set aside in {}: {}", original.entry().id(),
-                    original.entry().consumerId(), original.entry().cost(), setAside.path(), reason);
+            Background.guarded("setting a settlement aside", () -> {
+                setAside.append(original, reason);
+                metrics.settlementSetAside();
+                StderrAppender.flushAll();
+                // its hold is left to expire (the sweeper releases it), as for a request whose node crashed
+                LOG.error("settlement of request {} (consumer {}, cost {}) set aside in {}: {}", original.entry().id(),
+                        original.entry().consumerId(), original.entry().cost(), setAside.path(), reason);
+            }).run();
         }
     }
 
