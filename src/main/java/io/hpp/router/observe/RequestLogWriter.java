@@ -197,7 +197,6 @@ public final class RequestLogWriter implements AutoCloseable {
         /** Never throws: the row has left the pending set, and flush() counts it as done. */
         @Override
         public void setAside(Settlement original, String reason) {
-            written.incrementAndGet();
             Background.guarded("setting a settlement aside", () -> {
                 setAside.append(original, reason);
                 metrics.settlementSetAside();
@@ -206,6 +205,7 @@ public final class RequestLogWriter implements AutoCloseable {
                 LOG.error("settlement of request {} (consumer {}, cost {}) set aside in {}: {}", original.entry().id(),
                         original.entry().consumerId(), original.entry().cost(), setAside.path(), reason);
             }).run();
+            written.incrementAndGet();   // last: a flush() that returns sees the file and the metric
         }
     }
 
