@@ -16,6 +16,7 @@ import io.hpp.router.chat.ChatService;
 import io.hpp.router.images.ImageService;
 import io.hpp.router.observe.Metrics;
 import io.hpp.router.observe.RequestLogWriter;
+import io.hpp.router.observe.SetAsideFile;
 import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.TokenEstimator;
@@ -93,18 +94,20 @@ public final class App implements AutoCloseable {
         }
         ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("hpp-background").daemon(true).factory());
-        background.scheduleWithFixedDelay(() -> quietly(catalog::refresh), 15, 15, TimeUnit.SECONDS);
-        background.scheduleWithFixedDelay(() -> quietly(rules::refresh), 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(Background.guarded("catalog refresh", catalog::refresh), 15, 15, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(Background.guarded("rules refresh", rules::refresh), 1, 1, TimeUnit.SECONDS);
         long sweep = config.sweepInterval().toMillis();
-        background.scheduleWithFixedDelay(() -> quietly(() -> store.releaseExpired(Instant.now())), sweep, sweep, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(Background.guarded("hold sweep", () -> store.releaseExpired(Instant.now())), sweep, sweep,
+                TimeUnit.MILLISECONDS);
 
         Providers providers = Providers.from(config);
         PromptTokens promptTokens = new PromptTokens();
         SmartRouter smartRouter = new SmartRouter(rules, catalog, promptTokens::estimate, p -> providers.find(p).isPresent());
         Metrics metrics = new Metrics();
         providers.upstreams().forEach(u -> metrics.upstreamConnections(u.provider(), u::openConnections, u::idleConnections));
+        SetAsideFile setAside = new SetAsideFile(config.setAsideFile());
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
-                metrics, model -> catalog.find(model).map(io.hpp.router.catalog.Model::provider).orElse("none"));
+                metrics, model -> catalog.find(model).map(io.hpp.router.catalog.Model::provider).orElse("none"), setAside);
         QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl());
         RouterConfig.Resilience resilience = config.resilience();
         CircuitBreakers[] breakers = new CircuitBreakers[1];
@@ -118,7 +121,7 @@ public final class App implements AutoCloseable {
                 metrics::fallback, limiter, metrics::settlementOverHold);
         ImageService images = new ImageService(catalog, providers, ledger, log, limiter, metrics::settlementOverHold);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
-                smartRouter, routingAdmin, images, metrics, config.providers().keySet()));
+                smartRouter, routingAdmin, images, metrics, config.providers().keySet(), setAside));
         Tokenizer.warmUp();
         return new App(store, server, background, providers, log, listener, serveLock);
     }
@@ -157,14 +160,6 @@ public final class App implements AutoCloseable {
             LOG.info("seeded the default model catalog");
         }
         return store;
-    }
-
-    private static void quietly(Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            LOG.warn("background task failed: {}", e.getMessage());
-        }
     }
 
     public int port() {

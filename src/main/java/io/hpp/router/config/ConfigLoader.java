@@ -141,7 +141,21 @@ public final class ConfigLoader {
                 Duration.ofMillis(number("server.answer_memory_wait_ms", "HPP_ROUTER_ANSWER_MEMORY_WAIT_MS", 10_000, 0, 600_000)),
                 Duration.ofMillis(number("resilience.disconnect_drain_ms", "HPP_ROUTER_DISCONNECT_DRAIN_MS", 30_000, 0, 600_000)));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
-                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins());
+                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins(), setAsideFile(dbUrl));
+    }
+
+    /** Next to the SQLite file by default (its folder holds the router's data); ./data with PostgreSQL. */
+    private Path setAsideFile(String dbUrl) {
+        Optional<String> v = raw("settlements.set_aside_file", "HPP_ROUTER_SET_ASIDE_FILE");
+        if (v.isEmpty()) {
+            Path dir = RouterConfig.sqliteFile(dbUrl).map(Path::toAbsolutePath).map(Path::getParent).orElse(Path.of("data"));
+            return dir.resolve("settlements-set-aside.jsonl");
+        }
+        try {
+            return Path.of(v.get());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad("settlements.set_aside_file", "HPP_ROUTER_SET_ASIDE_FILE", "a file path", v.get());
+        }
     }
 
     private java.util.Set<String> corsOrigins() {

@@ -24,12 +24,13 @@ import java.util.Optional;
  * @param providers      upstream providers by name (openai, anthropic, moonshotai, ollama)
  * @param resilience     retries, circuit breaking, drain on shutdown
  * @param corsOrigins    browser origins allowed on the consumer API ({@code *}: any); never the admin API
+ * @param setAsideFile   where settlements the database refuses (even with their text cleaned) are kept for an operator
  */
 public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
                            Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
                            Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
                            OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience,
-                           java.util.Set<String> corsOrigins) {
+                           java.util.Set<String> corsOrigins, Path setAsideFile) {
 
     /**
      * How the router copes with failing providers and with shutting down.
@@ -69,6 +70,11 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
 
     /** The SQLite file of a {@code jdbc:sqlite:} URL, if it names one. */
     public Optional<Path> sqliteFile() {
+        return sqliteFile(dbUrl);
+    }
+
+    /** The SQLite file of a {@code jdbc:sqlite:} URL, if it names one. */
+    static Optional<Path> sqliteFile(String dbUrl) {
         if (!dbUrl.startsWith("jdbc:sqlite:")) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package io.hpp.router.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.Json;
 import io.hpp.router.observe.Metrics;
+import io.hpp.router.observe.SetAsideFile;
 import io.hpp.router.store.Store;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -15,11 +16,13 @@ final class OpsRoutes {
     private final Metrics metrics;
     private final Store store;
     private final Set<String> providers;
+    private final SetAsideFile setAside;
 
-    OpsRoutes(Metrics metrics, Store store, Set<String> providers) {
+    OpsRoutes(Metrics metrics, Store store, Set<String> providers, SetAsideFile setAside) {
         this.metrics = metrics;
         this.store = store;
         this.providers = providers;
+        this.setAside = setAside;
     }
 
     void register(RouteTable routes) {
@@ -37,7 +40,11 @@ final class OpsRoutes {
         Responses.json(res, Json.object().put("status", "ok"));
     }
 
-    /** Ready when the database answers (its schema was migrated before the server started) and a provider is configured. */
+    /**
+     * Ready when the database answers (its schema was migrated before the server started) and a provider is configured.
+     * Settlements set aside are reported, not made a reason to stop serving: the node settles everything else, and a
+     * load balancer taking nodes out for them would turn one refused row into an outage.
+     */
     private void ready(ServerRequest req, ServerResponse res) {
         ObjectNode checks = Json.object();
         boolean ok = true;
@@ -50,6 +57,8 @@ final class OpsRoutes {
             ok = false;
         }
         checks.set("providers", Json.MAPPER.valueToTree(providers.stream().sorted().toList()));
+        long setAsideCount = setAside.count();
+        checks.put("settlements", setAsideCount == 0 ? "ok" : setAsideCount + " set aside, see " + setAside.path());
         if (providers.isEmpty()) {
             ok = false;
         }

@@ -36,7 +36,7 @@ public final class RouterServer {
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
                            ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images,
-                           Metrics metrics, java.util.Set<String> providers) {
+                           Metrics metrics, java.util.Set<String> providers, io.hpp.router.observe.SetAsideFile setAside) {
     }
 
     private RouterServer() {
@@ -75,7 +75,7 @@ public final class RouterServer {
         new AdminRoutes(adminGuard, s.admin()).register(routes);
         new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin()).register(routes);
         new AuditRoutes(auth, adminGuard, s.store()).register(routes);
-        new OpsRoutes(s.metrics(), s.store(), s.providers()).register(routes);
+        new OpsRoutes(s.metrics(), s.store(), s.providers(), s.setAside()).register(routes);
         new StaticRoutes().register(routes);
         routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");

@@ -41,6 +41,8 @@ public final class Metrics {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         batchRows = DistributionSummary.builder("hpp_request_log_batch_rows").description("Rows per request-log batch").register(registry);
+        settlementSetAside(0);
+        settlementCleaned(0);
     }
 
     public String scrape() {
@@ -104,6 +106,26 @@ public final class Metrics {
     public void settlementOverHold(String endpoint) {
         counter("hpp_settlement_over_hold", "Settlements whose reported usage was beyond the request's hold, charged the hold",
                 "endpoint", endpoint).increment();
+    }
+
+    /** A settlement the database refused even with its text cleaned, set aside in the set-aside file for an operator. */
+    public void settlementSetAside() {
+        settlementSetAside(1);
+    }
+
+    /** A settlement the database refused as it was and took with its text cleaned. */
+    public void settlementCleaned() {
+        settlementCleaned(1);
+    }
+
+    private void settlementSetAside(int n) {
+        counter("hpp_settlements_set_aside", "Settlements the database refused, set aside in the set-aside file for an operator")
+                .increment(n);
+    }
+
+    private void settlementCleaned(int n) {
+        counter("hpp_settlements_cleaned", "Settlements written only once control characters were replaced and lengths bounded")
+                .increment(n);
     }
 
     /** A request served by a fallback model. */

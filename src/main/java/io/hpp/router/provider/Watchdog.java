@@ -1,5 +1,6 @@
 package io.hpp.router.provider;
 
+import io.hpp.router.Background;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,8 @@ public final class Watchdog implements AutoCloseable {
             Thread.ofPlatform().name("hpp-upstream-watchdog").daemon(true).factory());
 
     public Watchdog() {
-        ticker.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(Background.guarded("upstream watchdog tick", this::tick), TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Starts guarding the current thread with a first deadline. */
@@ -35,7 +37,8 @@ public final class Watchdog implements AutoCloseable {
         long now = System.nanoTime();
         for (Guard g : active) {
             if (now - g.deadline > 0) {
-                g.expire();
+                // one guard's failing expiry action (closing a socket) must not spare the others this tick
+                Background.guarded("expiring an upstream call", g::expire).run();
             }
         }
     }

@@ -135,7 +135,8 @@ final class Jdbc {
                 T result = work.run(Tx.of(c));
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Errors too: the pool must not get the connection back in the middle of a transaction
                 c.rollback();
                 throw e;
             }

@@ -10,9 +10,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
 public final class JdbcStore implements Store {
@@ -153,80 +150,14 @@ public final class JdbcStore implements Store {
         });
     }
 
-    /** What one batch adds to one consumer's row. */
-    private static final class Totals {
-        long cost;
-        long released;
-        long requests;
-        long tokens;
-        long autoRequests;
-        long autoCost;
-        long autoBaseline;
-    }
-
     @Override
     public void settle(List<Settlement> batch) {
         if (batch.isEmpty()) {
             return;
         }
-        List<String> heldInMemory = new ArrayList<>();
-        java.util.Set<String> chargedConsumers = new java.util.HashSet<>();
-        jdbc.inTransaction(tx -> {
-            // rows first, then one update per consumer, window and key, each in id order: concurrent batches on other
-            // nodes take the row locks in the same order and cannot deadlock
-            Map<String, Totals> consumers = new TreeMap<>();
-            Map<String, Long> keysUsed = new TreeMap<>();
-            Map<String, Map<Long, Long>> windows = new TreeMap<>();
-            for (Settlement s : batch) {
-                RequestLogEntry e = s.entry();
-                chargedConsumers.add(e.consumerId());
-                Totals t = consumers.computeIfAbsent(e.consumerId(), id -> new Totals());
-                if (s.reservation().isPresent()) {
-                    Reservation r = s.reservation().get();
-                    if (localHolds.isPresent()) {
-                        heldInMemory.add(r.id());
-                    } else if (tx.update("DELETE FROM reservations WHERE id = ?", r.id()) == 1) {
-                        // released only if the row is still there: the sweeper may have released it already
-                        t.released += r.amount().nanos();
-                    }
-                }
-                t.cost += e.cost().nanos();
-                t.requests++;
-                t.tokens += e.usage().totalTokens();
-                if (e.meta().baselineCost().isPresent()) {
-                    t.autoRequests++;
-                    t.autoCost += e.cost().nanos();
-                    t.autoBaseline += e.meta().baselineCost().get().nanos();
-                }
-                RequestLogRows.insert(tx, e);
-                if (s.rateWindow().isPresent() && e.usage().totalTokens() > 0) {
-                    windows.computeIfAbsent(e.consumerId(), id -> new TreeMap<>()).merge(s.rateWindow().get(), e.usage().totalTokens(), Long::sum);
-                }
-                keysUsed.merge(e.keyId(), e.createdAt().toEpochMilli(), Math::max);
-            }
-            for (Map.Entry<String, Totals> c : consumers.entrySet()) {
-                Totals t = c.getValue();
-                tx.update("UPDATE consumers SET used_nanos = used_nanos + ?, reserved_nanos = reserved_nanos - ?, requests = requests + ?, "
-                                + "total_tokens = total_tokens + ?, auto_requests = auto_requests + ?, auto_cost_nanos = auto_cost_nanos + ?, "
-                                + "auto_baseline_nanos = auto_baseline_nanos + ? WHERE id = ?",
-                        t.cost, t.released, t.requests, t.tokens, t.autoRequests, t.autoCost, t.autoBaseline, c.getKey());
-            }
-            for (Map.Entry<String, Map<Long, Long>> w : windows.entrySet()) {
-                for (Map.Entry<Long, Long> tokens : w.getValue().entrySet()) {
-                    tx.update("UPDATE rate_windows SET tokens = tokens + ? WHERE consumer_id = ? AND window_start = ?",
-                            tokens.getValue(), w.getKey(), tokens.getKey());
-                }
-            }
-            for (Map.Entry<String, Long> k : keysUsed.entrySet()) {
-                tx.update("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-                        k.getValue(), k.getKey(), k.getValue());
-            }
-            return null;
-        });
+        SettleBatch done = jdbc.inTransaction(tx -> SettleBatch.write(tx, batch, localHolds.isPresent()));
         // after the commit, so a hold never stops counting before its charge does
-        if (localHolds.isPresent()) {
-            localHolds.get().release(heldInMemory, chargedConsumers);
-        }
+        localHolds.ifPresent(h -> h.release(done.heldInMemory, done.chargedConsumers));
     }
 
     @Override

@@ -58,17 +58,32 @@ final class LocalHolds implements AutoCloseable {
         try {
             long held = reservedByConsumer.getOrDefault(r.consumerId(), 0L);
             Balance balance = balance(r.consumerId());
-            if (balance == null || balance.remaining() - held < mustRemain.nanos()) {
+            if (balance == null || !covers(balance.remaining(), held, mustRemain.nanos())) {
                 return false;
             }
+            long heldAfter;
+            try {
+                heldAfter = Math.addExact(held, r.amount().nanos());
+            } catch (ArithmeticException e) {
+                return false;   // holds past the range of a long cover nothing more
+            }
             byId.put(r.id(), r);
-            reservedByConsumer.merge(r.consumerId(), r.amount().nanos(), Long::sum);
+            reservedByConsumer.put(r.consumerId(), heldAfter);
             return true;
         } catch (SQLException e) {
             reader.reset();
             throw new StoreException("quota hold failed: " + e.getMessage(), e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** remaining − held ≥ need, exactly: a difference below the range of a long (held is never negative) covers nothing. */
+    static boolean covers(long remaining, long held, long need) {
+        try {
+            return Math.subtractExact(remaining, held) >= need;
+        } catch (ArithmeticException e) {
+            return false;
         }
     }
 

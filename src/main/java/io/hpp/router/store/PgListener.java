@@ -1,5 +1,6 @@
 package io.hpp.router.store;
 
+import io.hpp.router.Background;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -7,8 +8,6 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Receives cross-node events over PostgreSQL {@code LISTEN/NOTIFY} on one connection of its own, held by one
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
 final class PgListener implements AutoCloseable {
     static final String CHANNEL = "hpp_router";
     static final String RESYNC = "resync";
-    private static final Logger LOG = LoggerFactory.getLogger(PgListener.class);
 
     private final DataSource ds;
     private final Consumer<String> handler;
@@ -61,11 +59,12 @@ final class PgListener implements AutoCloseable {
                         }
                     }
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // any throwable, Errors included: a dead listener would leave this node's caches stale for good
                 if (closed) {
                     return;
                 }
-                LOG.warn("listening for cross-node events failed, retrying in {} ms: {}", backoff, e.getMessage());
+                Background.report("listening for cross-node events (retrying in " + backoff + " ms)", e);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 5_000);
             }
@@ -73,11 +72,7 @@ final class PgListener implements AutoCloseable {
     }
 
     private void deliver(String event) {
-        try {
-            handler.accept(event);
-        } catch (RuntimeException e) {
-            LOG.warn("handling cross-node event '{}' failed: {}", event, e.getMessage());
-        }
+        Background.guarded("handling cross-node event '" + event + "'", () -> handler.accept(event)).run();
     }
 
     private static void sleep(long millis) {

@@ -11,4 +11,20 @@ public record Settlement(Optional<Reservation> reservation, RequestLogEntry entr
     public Settlement(Optional<Reservation> reservation, RequestLogEntry entry) {
         this(reservation, entry, Optional.empty());
     }
+
+    /**
+     * This settlement with the free text of its log row cleaned (control characters replaced, lengths bounded; see
+     * {@link SafeText}), for a row the database refused as it was. Ids, amounts, tokens and times are kept: the charge
+     * and the release of the hold are exactly those of the original.
+     */
+    public Settlement cleaned() {
+        RequestLogEntry e = entry;
+        RequestLogEntry.Meta m = e.meta();
+        RequestLogEntry clean = new RequestLogEntry(e.id(), e.consumerId(), e.keyId(), SafeText.of(e.requestedModel()),
+                e.resolvedModel().map(SafeText::of), e.basket().map(SafeText::of), e.ruleId().map(SafeText::of), e.rulesVersion(),
+                e.tier().map(SafeText::of), e.usage(), e.cost(), e.status(), e.errorCode().map(SafeText::of), e.streamed(),
+                e.latencyMs(), e.ttftMs(), e.createdAt(),
+                new RequestLogEntry.Meta(SafeText.of(m.requestId()), SafeText.of(m.endpoint()), m.upstreamMs(), m.baselineCost()));
+        return new Settlement(reservation, clean, rateWindow);
+    }
 }

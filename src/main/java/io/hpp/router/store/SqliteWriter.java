@@ -26,7 +26,8 @@ final class SqliteWriter implements AutoCloseable {
                 T result = work.run(t);
                 t.execute("COMMIT");
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Errors too: left open, the transaction would make the next BEGIN fail
                 rollback(t);
                 throw e;
             }

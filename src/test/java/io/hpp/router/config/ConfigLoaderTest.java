@@ -28,6 +28,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void settlementsAreSetAsideNextToTheSqliteFileOrInDataOrWhereConfigured() {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_DB_URL", "jdbc:sqlite:/srv/hpp/router.db")).setAsideFile())
+                .isEqualTo(Path.of("/srv/hpp/settlements-set-aside.jsonl"));
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_DB_URL", "jdbc:postgresql://db/hpp")).setAsideFile())
+                .isEqualTo(Path.of("data/settlements-set-aside.jsonl"));
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_SET_ASIDE_FILE", "/var/lib/hpp/left.jsonl")).setAsideFile())
+                .isEqualTo(Path.of("/var/lib/hpp/left.jsonl"));
+    }
+
+    @Test
     void yamlWithEnvSubstitutionIsReadAndEnvironmentWins() throws IOException {
         Path f = dir.resolve("hpp-router.yaml");
         Files.writeString(f, """

@@ -21,7 +21,7 @@ class LocalHoldsTest {
         try (Connection other = DriverManager.getConnection(url); Statement st = other.createStatement()) {
             st.execute("CREATE TABLE consumers (id TEXT PRIMARY KEY, quota_nanos INTEGER NOT NULL, used_nanos INTEGER NOT NULL)");
             st.execute("INSERT INTO consumers VALUES ('c1', 1000000000, 0)");   // $1
-            long maxAge = 300_000_000L;
+            long maxAge = 1_500_000_000L;   // long enough that a loaded machine (load 18 on 2 cores was seen) stays inside it
             try (LocalHolds holds = new LocalHolds(() -> DriverManager.getConnection(url), maxAge)) {
                 assertThat(holds.tryHold(hold("h1", "0.5"), Money.ofDollars("0.5"))).isTrue();
                 // the CLI spends the rest behind the router's back: the remembered balance still admits $0.5 ...
@@ -48,6 +48,24 @@ class LocalHoldsTest {
             try (LocalHolds holds = new LocalHolds(() -> DriverManager.getConnection(url))) {
                 assertThat(holds.tryHold(hold("h1", "0"), Money.ZERO)).isFalse();
                 assertThat(holds.reserved("nobody")).isEqualTo(Money.ZERO);
+            }
+        }
+    }
+
+    @Test
+    void holdsThatWouldPassTheRangeOfALongCoverNothing() throws Exception {
+        String url = "jdbc:sqlite:" + Files.createTempDirectory("holds").resolve("h.db");
+        try (Connection other = DriverManager.getConnection(url); Statement st = other.createStatement()) {
+            st.execute("CREATE TABLE consumers (id TEXT PRIMARY KEY, quota_nanos INTEGER NOT NULL, used_nanos INTEGER NOT NULL)");
+            st.execute("INSERT INTO consumers VALUES ('c1', " + Long.MAX_VALUE + ", 0)");
+            try (LocalHolds holds = new LocalHolds(() -> DriverManager.getConnection(url))) {
+                Instant later = Instant.now().plusSeconds(60);
+                assertThat(holds.tryHold(new Reservation("big", "c1", new Money(Long.MAX_VALUE - 5), later), Money.ZERO)).isTrue();
+                // the sum of the holds would wrap to a negative amount, which would then cover any later hold
+                assertThat(holds.tryHold(new Reservation("wraps", "c1", new Money(10), later), Money.ZERO)).isFalse();
+                assertThat(holds.reserved("c1")).isEqualTo(new Money(Long.MAX_VALUE - 5));
+                assertThat(holds.tryHold(new Reservation("fits", "c1", new Money(5), later), new Money(5))).isTrue();
+                assertThat(holds.tryHold(new Reservation("none left", "c1", new Money(1), later), new Money(1))).isFalse();
             }
         }
     }

@@ -170,6 +170,36 @@ abstract class StoreContract {
         assertThat(store.requestLog(c.id(), 10)).isEmpty();
     }
 
+    private static Settlement charge(String consumerId, Money cost) {
+        RequestLogEntry e = new RequestLogEntry(UUID.randomUUID().toString(), consumerId, "k1", "openai/gpt-5", Optional.of("openai/gpt-5"),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), new TokenUsage(1, 1, 0, 0), cost, 200,
+                Optional.empty(), false, 1, Optional.empty(), Instant.now(), RequestLogEntry.Meta.of("req-" + UUID.randomUUID(), "chat"));
+        return new Settlement(Optional.empty(), e);
+    }
+
+    @Test
+    void settlementSumsThatWouldOverflowAreRefusedAndChangeNothing() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), new Money(Long.MAX_VALUE));
+        Money half = new Money(Long.MAX_VALUE / 2 + 1);
+        assertThatThrownBy(() -> store.settle(List.of(charge(c.id(), half), charge(c.id(), half))))
+                .isInstanceOf(StoreException.class).hasMessageContaining("overflow");
+        ConsumerRecord after = store.consumer(c.id()).orElseThrow();
+        assertThat(after.used()).isEqualTo(Money.ZERO);
+        assertThat(after.requests()).isZero();
+        assertThat(store.requestLog(c.id(), 10)).isEmpty();
+    }
+
+    @Test
+    void aChargePastTheLargestBalanceIsRefusedNotWrapped() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), new Money(Long.MAX_VALUE));
+        store.settle(List.of(charge(c.id(), new Money(Long.MAX_VALUE - 10))));
+        assertThatThrownBy(() -> store.settle(List.of(charge(c.id(), new Money(100))))).isInstanceOf(StoreException.class);
+        ConsumerRecord after = store.consumer(c.id()).orElseThrow();
+        assertThat(after.used()).isEqualTo(new Money(Long.MAX_VALUE - 10));
+        assertThat(after.requests()).isEqualTo(1);
+        assertThat(store.requestLog(c.id(), 10)).hasSize(1);
+    }
+
     @Test
     void expiredHoldsAreReleasedOnceAndSettlingThemLaterReleasesNothingTwice() {
         ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("5"));
