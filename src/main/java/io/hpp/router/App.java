@@ -101,7 +101,7 @@ public final class App implements AutoCloseable {
         Providers providers = Providers.from(config);
         PromptTokens promptTokens = new PromptTokens();
         SmartRouter smartRouter = new SmartRouter(rules, catalog, promptTokens::estimate, p -> providers.find(p).isPresent());
-        Metrics metrics = new Metrics();
+        Metrics metrics = new Metrics(config.edge().metricsConsumerLabels());
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
                 metrics, model -> catalog.find(model).map(io.hpp.router.catalog.Model::provider).orElse("none"));
         QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl());
