@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class GuardedConnection implements ServerConnection {
     /** No deadline: a request is being handled (a stream may run for minutes). */
     static final long NONE = Long.MAX_VALUE;
+    /** How long the 408 of a body past its deadline may take to write before the connection is closed without it. */
+    static final long ANSWER_MILLIS = 1_000;
 
     enum Phase {
         /** Waiting for a request's headers: a new connection, or a kept-alive one between requests. */
@@ -29,6 +31,8 @@ final class GuardedConnection implements ServerConnection {
         REQUEST,
         /** Reading a request's body: the deadline moves with the bytes received. */
         BODY,
+        /** Its body stopped arriving: being answered 408, then closed (at the latest when its deadline passes). */
+        CUT,
         /** Closed, by its deadline or because it ended. */
         CLOSED
     }
@@ -129,28 +133,49 @@ final class GuardedConnection implements ServerConnection {
         deadline = bodyStart + owner.limits().bodyTimeout().toNanos() + received * 1_000_000_000L / owner.limits().bodyMinRate();
     }
 
-    /** The body is read; false when its deadline passed first (the client was answered 408 and is gone). */
+    /** The body is read; false when its deadline passed first (the client is answered 408 and cut). */
     boolean bodyEnded() {
-        deadline = NONE;
-        return phase.compareAndSet(Phase.BODY, Phase.REQUEST) || phase.get() == Phase.REQUEST;
+        if (phase.compareAndSet(Phase.BODY, Phase.REQUEST)) {
+            deadline = NONE;
+            return true;
+        }
+        return phase.get() == Phase.REQUEST;
     }
 
-    /** On the sweeper: closes this connection if its deadline has passed. */
+    /**
+     * On the sweeper: closes this connection if its deadline has passed. A body that stopped arriving is answered 408
+     * first, on a thread of its own: a write can block (a client that reads nothing), and the sweeper must not; if the
+     * answer is not written within {@value #ANSWER_MILLIS} ms, the connection is closed without it.
+     */
     void expire(long now) {
         if (now <= deadline) {
             return;
         }
         Phase p = phase.get();
-        if (p == Phase.BODY && phase.compareAndSet(Phase.BODY, Phase.CLOSED)) {
+        if (p == Phase.BODY && phase.compareAndSet(Phase.BODY, Phase.CUT)) {
             owner.timedOut("body_timeout");
             statusSent = 408;
-            answer408();
-            ctx.serverSocket().close();
+            deadline = now + ANSWER_MILLIS * 1_000_000L;
+            Thread.ofVirtual().name("hpp-408").start(() -> {
+                answer408();
+                close();
+            });
+        } else if (p == Phase.CUT && phase.compareAndSet(Phase.CUT, Phase.CLOSED)) {
+            close();
         } else if (p == Phase.WAITING && phase.compareAndSet(Phase.WAITING, Phase.CLOSED)) {
             if (!refused) { // counted when it was refused
                 owner.timedOut(served ? "idle_timeout" : "header_timeout");
             }
+            close();
+        }
+    }
+
+    /** Closes the socket: the connection's thread, blocked reading it, fails and Helidon ends the connection. */
+    private void close() {
+        try {
             ctx.serverSocket().close();
+        } catch (RuntimeException e) {
+            // closed already
         }
     }
 

@@ -33,12 +33,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of the router: builds Helidon's listeners and their routing from our routes, the error mapping, CORS,
  * and the 404/405 fallback. The only package that touches Helidon server types.
  */
 public final class RouterServer {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
                            ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images,
@@ -77,7 +81,13 @@ public final class RouterServer {
                 server.putSocket(l.name(), b -> listener(b, l, config, connections).routing(routing));
             }
         }
-        return server.build().start();
+        WebServer started = server.build().start();
+        for (Listener l : listeners(config)) {
+            if (!l.name().equals(WebServer.DEFAULT_SOCKET_NAME)) {
+                LOG.info("{} listener on http://{}:{} (served there only)", l.name(), l.host(), started.port(l.name()));
+            }
+        }
+        return started;
     }
 
     /** A listener: its name, where it binds, and which paths it serves. */

@@ -56,6 +56,7 @@ class AuthThrottleTest {
             HttpResponse<String> right = RawClient.send(guesser, "GET", models, null, Map.of("Authorization", "Bearer " + TestRouter.ADMIN_TOKEN));
             assertThat(right.statusCode()).isEqualTo(429);
             assertThat(router.admin("GET", "/admin/v1/models", null).status()).as("the operator's own address").isEqualTo(200);
+            assertThat(router.get("/metrics", Map.of()).body()).contains("hpp_edge_events_total{reason=\"auth_throttled\"} 196.0");
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(30_000L);
         }
     }

@@ -107,7 +107,9 @@ class BodyLimitsTest {
         }
         awaitBodyBytesHeld(false);
         assertThat(fake.received()).as("nothing reached the provider").isEmpty();
-        assertThat(router.get("/metrics", Map.of()).body()).contains("hpp_edge_events_total{reason=\"body_timeout\"} 1.0");
+        String scrape = router.get("/metrics", Map.of()).body();
+        assertThat(scrape).contains("hpp_edge_events_total{reason=\"body_timeout\"} 1.0")
+                .as("counted as a 408").containsPattern("hpp_requests_total\\{endpoint=\"chat\".*status=\"408\"\\} 1.0");
     }
 
     @Test

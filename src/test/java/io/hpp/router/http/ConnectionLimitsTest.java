@@ -85,8 +85,10 @@ class ConnectionLimitsTest {
                             .isEqualTo("This client address holds its limit of 5 open connections; reuse or close one");
                     assertThat(answer).containsIgnoringCase("Retry-After: 1");
                 }
-                HttpResponse<String> other = RawClient.send(RawClient.httpFrom("127.0.0.4"), "GET", router.baseUrl() + "/healthz", null, Map.of());
+                HttpResponse<String> other = RawClient.send(RawClient.httpFrom("127.0.0.4"), "GET", router.baseUrl() + "/metrics", null, Map.of());
                 assertThat(other.statusCode()).as("another address is served beside the held connections").isEqualTo(200);
+                assertThat(other.body()).contains("hpp_edge_events_total{reason=\"connections_per_address\"} 1.0")
+                        .containsPattern("hpp_requests_total\\{endpoint=\"ops\".*status=\"429\"\\} 1.0");
             } finally {
                 held.forEach(RawClient::close);
             }
