@@ -57,6 +57,11 @@ final class AuthThrottle {
         }
     }
 
+    /** Addresses tracked now (bounded by {@value #CAPACITY}, plus the shared window). */
+    int tracked() {
+        return windows.size();
+    }
+
     /** Counts a failed authentication of {@code address}. */
     void failed(String address) {
         if (limit == 0) {

@@ -40,6 +40,19 @@ class AuthThrottleTest {
     }
 
     @Test
+    void theTableOfAddressesStaysBoundedUnderASprayOfAddresses() {
+        AuthThrottle throttle = new AuthThrottle(3, java.time.Duration.ofMinutes(1), new io.hpp.router.observe.Metrics(false));
+        for (int i = 0; i < 3 * AuthThrottle.CAPACITY; i++) {
+            throttle.failed("2001:db8:" + Integer.toHexString(i) + "::/64");
+        }
+        assertThat(throttle.tracked()).isLessThanOrEqualTo(AuthThrottle.CAPACITY + 1);
+        throttle.check("2001:db8:1::/64"); // tracked, one failure: let through
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> throttle.check("198.51.100.1"))
+                .as("addresses past the table share one window, which the spray used up").isInstanceOf(io.hpp.router.ApiException.class)
+                .hasMessageStartingWith("Too many failed authentication attempts");
+    }
+
+    @Test
     void wrongAdminTokensAreThrottledToo() throws Exception {
         try (TestRouter router = TestRouter.start(Map.of("HPP_ROUTER_AUTH_FAILURE_LIMIT", "5"))) {
             HttpClient guesser = RawClient.httpFrom("127.0.0.9");
