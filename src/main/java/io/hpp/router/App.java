@@ -103,7 +103,7 @@ public final class App implements AutoCloseable {
         Providers providers = Providers.from(config);
         PromptTokens promptTokens = new PromptTokens();
         SmartRouter smartRouter = new SmartRouter(rules, catalog, promptTokens::estimate, p -> providers.find(p).isPresent());
-        Metrics metrics = new Metrics();
+        Metrics metrics = new Metrics(config.edge().metricsConsumerLabels());
         providers.upstreams().forEach(u -> metrics.upstreamConnections(u.provider(), u::openConnections, u::idleConnections));
         SetAsideFile setAside = new SetAsideFile(config.setAsideFile());
         RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),

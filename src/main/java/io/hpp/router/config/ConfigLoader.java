@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -141,7 +142,8 @@ public final class ConfigLoader {
                 Duration.ofMillis(number("server.answer_memory_wait_ms", "HPP_ROUTER_ANSWER_MEMORY_WAIT_MS", 10_000, 0, 600_000)),
                 Duration.ofMillis(number("resilience.disconnect_drain_ms", "HPP_ROUTER_DISCONNECT_DRAIN_MS", 30_000, 0, 600_000)));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
-                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins(), setAsideFile(dbUrl));
+                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins(), setAsideFile(dbUrl),
+                edge(host, port, resilience));
     }
 
     /** Next to the SQLite file by default (its folder holds the router's data); ./data with PostgreSQL. */
@@ -156,6 +158,49 @@ public final class ConfigLoader {
         } catch (java.nio.file.InvalidPathException e) {
             throw bad("settlements.set_aside_file", "HPP_ROUTER_SET_ASIDE_FILE", "a file path", v.get());
         }
+    }
+
+    private RouterConfig.Edge edge(String host, int port, RouterConfig.Resilience resilience) {
+        Optional<Secret> metricsToken = raw("metrics.token", "HPP_ROUTER_METRICS_TOKEN").map(Secret::of);
+        if (metricsToken.isPresent() && metricsToken.get().reveal().length() < 16) {
+            throw new ConfigException("config key 'metrics.token' (env HPP_ROUTER_METRICS_TOKEN): expected at least 16 characters");
+        }
+        OptionalInt adminPort = optionalPort("admin.port", "HPP_ROUTER_ADMIN_PORT");
+        OptionalInt metricsPort = optionalPort("metrics.port", "HPP_ROUTER_METRICS_PORT");
+        for (OptionalInt p : new OptionalInt[] {adminPort, metricsPort}) {
+            if (p.isPresent() && p.getAsInt() != 0 && p.getAsInt() == port) {
+                throw new ConfigException("config keys 'admin.port' and 'metrics.port' (env HPP_ROUTER_ADMIN_PORT, HPP_ROUTER_METRICS_PORT):"
+                        + " expected a port other than server.port " + port + ", got " + p.getAsInt());
+            }
+        }
+        return new RouterConfig.Edge(
+                Duration.ofMillis(number("server.header_timeout_ms", "HPP_ROUTER_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
+                Duration.ofMillis(number("server.idle_timeout_ms", "HPP_ROUTER_IDLE_TIMEOUT_MS", 75_000, 100, 3_600_000)),
+                Duration.ofMillis(number("server.body_timeout_ms", "HPP_ROUTER_BODY_TIMEOUT_MS", 10_000, 100, 3_600_000)),
+                number("server.body_min_rate_bytes", "HPP_ROUTER_BODY_MIN_RATE_BYTES", 4096, 1, Integer.MAX_VALUE),
+                (int) number("server.max_connections_per_address", "HPP_ROUTER_MAX_CONNECTIONS_PER_ADDRESS",
+                        Math.max(1, resilience.maxConnections() / 4), 1, 1_000_000),
+                number("server.max_in_flight_body_bytes_per_consumer", "HPP_ROUTER_MAX_IN_FLIGHT_BODY_BYTES_PER_CONSUMER",
+                        Math.max(1024, resilience.maxInFlightBodyBytes() / 2), 1024, Integer.MAX_VALUE),
+                (int) number("server.auth_failure_limit", "HPP_ROUTER_AUTH_FAILURE_LIMIT", 30, 0, 1_000_000),
+                Duration.ofMillis(number("server.auth_failure_window_ms", "HPP_ROUTER_AUTH_FAILURE_WINDOW_MS", 60_000, 1000, 86_400_000)),
+                metricsToken,
+                flag("metrics.consumer_labels", "HPP_ROUTER_METRICS_CONSUMER_LABELS", false),
+                adminPort, metricsPort,
+                raw("server.internal_host", "HPP_ROUTER_INTERNAL_HOST").orElse(host));
+    }
+
+    private OptionalInt optionalPort(String key, String envVar) {
+        return raw(key, envVar).isEmpty() ? OptionalInt.empty() : OptionalInt.of((int) number(key, envVar, 0, 0, 65535));
+    }
+
+    private boolean flag(String key, String envVar, boolean dflt) {
+        String v = raw(key, envVar).orElse(String.valueOf(dflt)).toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw bad(key, envVar, "true or false", v);
+        };
     }
 
     private java.util.Set<String> corsOrigins() {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything the router reads at start-up. Built by {@link ConfigLoader}; immutable afterwards.
@@ -25,12 +26,14 @@ import java.util.Optional;
  * @param resilience     retries, circuit breaking, drain on shutdown
  * @param corsOrigins    browser origins allowed on the consumer API ({@code *}: any); never the admin API
  * @param setAsideFile   where settlements the database refuses (even with their text cleaned) are kept for an operator
+ * @param edge           what a client may hold at the router's edge: connection and body deadlines, shares per address
+ *                       and per consumer, authentication throttling, and who may see metrics and the admin API
  */
 public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
                            Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
                            Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
                            OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience,
-                           java.util.Set<String> corsOrigins, Path setAsideFile) {
+                           java.util.Set<String> corsOrigins, Path setAsideFile, Edge edge) {
 
     /**
      * How the router copes with failing providers and with shutting down.
@@ -52,6 +55,47 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
                              Duration circuitCooldown, Duration drainTimeout, int maxInFlight, int maxConnections,
                              long maxInFlightBodyBytes, long maxInFlightAnswerBytes, Duration answerMemoryWait,
                              Duration disconnectDrain) {
+    }
+
+    /**
+     * What one client may hold at the router's edge, so that no address or key can keep the others out.
+     *
+     * @param headerTimeout            a new connection must deliver its first request's headers within this
+     *                                 ({@code server.header_timeout_ms}, {@code HPP_ROUTER_HEADER_TIMEOUT_MS}, 10 s)
+     * @param idleTimeout              a kept-alive connection must start its next request within this after its last
+     *                                 answer ({@code server.idle_timeout_ms}, {@code HPP_ROUTER_IDLE_TIMEOUT_MS}, 75 s)
+     * @param bodyTimeout              a request body must arrive within this plus one second per
+     *                                 {@code bodyMinRate} bytes received, or the request gets 408 and its connection is
+     *                                 closed ({@code server.body_timeout_ms}, {@code HPP_ROUTER_BODY_TIMEOUT_MS}, 10 s)
+     * @param bodyMinRate              bytes per second that extend a body's deadline by one second
+     *                                 ({@code server.body_min_rate_bytes}, {@code HPP_ROUTER_BODY_MIN_RATE_BYTES}, 4096)
+     * @param maxConnectionsPerAddress connections one client address (an IPv6 /64) may hold open; more get 429
+     *                                 ({@code server.max_connections_per_address},
+     *                                 {@code HPP_ROUTER_MAX_CONNECTIONS_PER_ADDRESS}, a quarter of max_connections)
+     * @param maxBodyBytesPerConsumer  bytes of request bodies one consumer's requests may hold in flight while
+     *                                 another of its requests holds some; more get 429
+     *                                 ({@code server.max_in_flight_body_bytes_per_consumer},
+     *                                 {@code HPP_ROUTER_MAX_IN_FLIGHT_BODY_BYTES_PER_CONSUMER}, half the body budget)
+     * @param authFailureLimit         wrong keys or admin tokens one address may present within
+     *                                 {@code authFailureWindow}; past it every authentication from that address gets
+     *                                 429 until the window ends; 0 turns throttling off
+     *                                 ({@code server.auth_failure_limit}, {@code HPP_ROUTER_AUTH_FAILURE_LIMIT}, 30)
+     * @param authFailureWindow        ({@code server.auth_failure_window_ms}, {@code HPP_ROUTER_AUTH_FAILURE_WINDOW_MS}, 60 s)
+     * @param metricsToken             bearer token {@code /metrics} requires; empty leaves it open
+     *                                 ({@code metrics.token}, {@code HPP_ROUTER_METRICS_TOKEN})
+     * @param metricsConsumerLabels    label spend by consumer id in the metrics; off, one series {@code consumer="all"}
+     *                                 ({@code metrics.consumer_labels}, {@code HPP_ROUTER_METRICS_CONSUMER_LABELS}, false)
+     * @param adminPort                serve the admin API on this port only, not on {@code port} (0 picks a free one)
+     *                                 ({@code admin.port}, {@code HPP_ROUTER_ADMIN_PORT}; empty: on {@code port})
+     * @param metricsPort              serve {@code /metrics} (and health, readiness) on this port; {@code /metrics} then
+     *                                 leaves {@code port} ({@code metrics.port}, {@code HPP_ROUTER_METRICS_PORT})
+     * @param internalHost             address the admin and metrics ports bind ({@code server.internal_host},
+     *                                 {@code HPP_ROUTER_INTERNAL_HOST}, {@code host})
+     */
+    public record Edge(Duration headerTimeout, Duration idleTimeout, Duration bodyTimeout, long bodyMinRate,
+                       int maxConnectionsPerAddress, long maxBodyBytesPerConsumer, int authFailureLimit,
+                       Duration authFailureWindow, Optional<Secret> metricsToken, boolean metricsConsumerLabels,
+                       OptionalInt adminPort, OptionalInt metricsPort, String internalHost) {
     }
 
     /** When the balance cannot pay for the requested output cap. */

@@ -8,18 +8,36 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 
-/** Finds the consumer's key in {@code apikey} or {@code Authorization: Bearer}; 401 in the exact envelope otherwise. */
+/**
+ * Finds the consumer's key in {@code apikey} or {@code Authorization: Bearer}; 401 in the exact envelope otherwise, and
+ * 429 once the client's address has presented too many wrong keys ({@link AuthThrottle}). The request's body, read
+ * after this, then counts against the consumer's share of the body budget.
+ */
 final class Authenticator {
     private static final HeaderName APIKEY = HeaderNames.create("apikey");
 
     private final ApiKeys keys;
+    private final AuthThrottle throttle;
 
-    Authenticator(ApiKeys keys) {
+    Authenticator(ApiKeys keys, AuthThrottle throttle) {
         this.keys = keys;
+        this.throttle = throttle;
     }
 
     ApiKeyRecord require(ServerRequest req) {
-        return presentedKey(req).flatMap(keys::verify).orElseThrow(ApiException::unauthorized);
+        Optional<String> presented = presentedKey(req);
+        if (presented.isEmpty()) {
+            throw ApiException.unauthorized();
+        }
+        String address = AuthThrottle.address(req);
+        throttle.check(address);
+        Optional<ApiKeyRecord> key = keys.verify(presented.get());
+        if (key.isEmpty()) {
+            throttle.failed(address);
+            throw ApiException.unauthorized();
+        }
+        req.context().get(BodyBudget.Ticket.class).ifPresent(t -> t.consumer(key.get().consumerId()));
+        return key.get();
     }
 
     static Optional<String> presentedKey(ServerRequest req) {

@@ -5,6 +5,8 @@ import io.hpp.router.observe.AccessLog;
 import io.hpp.router.observe.Metrics;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -14,7 +16,9 @@ import org.slf4j.MDC;
 
 /**
  * Every request gets an id ({@code X-Request-Id}, the client's own when well formed), carried in the logs' MDC;
- * requests the chat and image pipelines did not take over are counted and access-logged here.
+ * requests the chat and image pipelines did not take over are counted and access-logged here. It also tells the
+ * request's connection when the request starts and ends (its deadlines change), and refuses a connection its address
+ * should not have opened.
  */
 final class Observability implements Filter {
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
@@ -23,16 +27,29 @@ final class Observability implements Filter {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final BodyBudget bodies;
+    private final Connections connections;
 
     /**
      * @param maxInFlight requests handled at once (health, readiness and metrics are not counted)
      * @param bodies      the bytes of request bodies those may hold at once ({@link Requests#body} takes them)
+     * @param connections the connections requests arrive on, whose deadline sweeper runs while the server does
      */
-    Observability(Metrics metrics, int maxInFlight, BodyBudget bodies) {
+    Observability(Metrics metrics, int maxInFlight, BodyBudget bodies, Connections connections) {
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
         this.bodies = bodies;
+        this.connections = connections;
+    }
+
+    @Override
+    public void beforeStart() {
+        connections.start();
+    }
+
+    @Override
+    public void afterStop() {
+        connections.stop();
     }
 
     @Override
@@ -42,27 +59,33 @@ final class Observability implements Filter {
         req.context().register(tag);
         res.header(REQUEST_ID, tag.id);
         MDC.put("request_id", tag.id);
-        boolean counted = false;
         BodyBudget.Ticket ticket = null;
+        GuardedConnection connection = Connections.current();
         try {
-            if (!endpoint(req.path().path()).equals("ops")) {
-                counted = inFlight.tryAcquire();
-                if (!counted) {
-                    throw ApiException.overloaded(maxInFlight);
+            try {
+                ticket = admit(connection, req, res, tag);
+            } catch (ApiException refused) {
+                // answered here, not by the routing's error handler, which runs after this filter (and its log) ends
+                ErrorResponses.send(req, res, refused);
+                if (connection != null && connection.refused()) {
+                    // Helidon keeps a connection open after a response that says Connection: close; this closes it
+                    throw new CloseConnectionException("the client address holds its limit of connections");
                 }
-                ticket = bodies.ticket();
-                req.context().register(ticket);
+                return;
             }
             chain.proceed();
         } finally {
-            if (counted) {
+            if (ticket != null) {
                 ticket.close();
                 inFlight.release();
+            }
+            if (connection != null) {
+                connection.requestEnded(req.content().hasEntity() && !req.content().consumed());
             }
             MDC.remove("request_id");
             if (!tag.pipelined) {
                 long nanos = System.nanoTime() - t0;
-                int status = res.status().code();
+                int status = connection != null ? connection.statusSent(res.status().code()) : res.status().code();
                 String path = req.path().path();
                 String endpoint = endpoint(path);
                 metrics.request(endpoint, status, nanos);
@@ -71,6 +94,31 @@ final class Observability implements Filter {
                 }
             }
         }
+    }
+
+    /**
+     * Lets the request in: its connection stops waiting for it (and must not be one its address should not have
+     * opened), and unless it is for health, readiness or metrics it takes a place among the requests in flight and a
+     * ticket for the body bytes it will hold (null for those).
+     */
+    private BodyBudget.Ticket admit(GuardedConnection connection, RoutingRequest req, RoutingResponse res, RequestTag tag) {
+        if (connection != null) {
+            connection.requestStarted(tag.id);
+            if (connection.refused()) {
+                res.header(HeaderValues.CONNECTION_CLOSE);
+                throw ApiException.rateLimited("This client address holds its limit of "
+                        + connections.limits().maxConnectionsPerAddress() + " open connections; reuse or close one", 1);
+            }
+        }
+        if (endpoint(req.path().path()).equals("ops")) {
+            return null;
+        }
+        if (!inFlight.tryAcquire()) {
+            throw ApiException.overloaded(maxInFlight);
+        }
+        BodyBudget.Ticket ticket = bodies.ticket();
+        req.context().register(ticket);
+        return ticket;
     }
 
     /** A bounded endpoint label for a path. */

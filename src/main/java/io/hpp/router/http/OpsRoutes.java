@@ -14,12 +14,14 @@ import java.util.Set;
 /** For operators and load balancers: {@code /metrics}, {@code /healthz} (alive), {@code /readyz} (able to serve). */
 final class OpsRoutes {
     private final Metrics metrics;
+    private final AdminGuard metricsGuard;
     private final Store store;
     private final Set<String> providers;
     private final SetAsideFile setAside;
 
-    OpsRoutes(Metrics metrics, Store store, Set<String> providers, SetAsideFile setAside) {
+    OpsRoutes(Metrics metrics, AdminGuard metricsGuard, Store store, Set<String> providers, SetAsideFile setAside) {
         this.metrics = metrics;
+        this.metricsGuard = metricsGuard;
         this.store = store;
         this.providers = providers;
         this.setAside = setAside;
@@ -32,6 +34,7 @@ final class OpsRoutes {
     }
 
     private void metrics(ServerRequest req, ServerResponse res) {
+        metricsGuard.require(req);
         res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         res.send(metrics.scrape());
     }

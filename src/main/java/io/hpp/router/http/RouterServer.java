@@ -18,7 +18,9 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -26,13 +28,21 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of the router: builds Helidon's routing from our routes, the error mapping, CORS, and the 404/405
- * fallback. The only package that touches Helidon server types.
+ * The HTTP face of the router: builds Helidon's listeners and their routing from our routes, the error mapping, CORS,
+ * and the 404/405 fallback. The only package that touches Helidon server types.
  */
 public final class RouterServer {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterServer.class);
+
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
                            ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images,
@@ -44,44 +54,107 @@ public final class RouterServer {
 
     public static WebServer start(RouterConfig config, Services s) {
         byte[] openapi = resource("/openapi/consumer-v1.yaml");
-        return WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+        RouterConfig.Resilience resilience = config.resilience();
+        RouterConfig.Edge edge = config.edge();
+        BodyBudget bodies = new BodyBudget(resilience.maxInFlightBodyBytes(), edge.maxBodyBytesPerConsumer(),
+                resilience.maxInFlightAnswerBytes(), resilience.answerMemoryWait());
+        s.metrics().gauge("hpp_request_body_bytes_held", "Bytes of request bodies the requests in flight hold", bodies::requestBytesHeld);
+        s.metrics().gauge("hpp_answer_bytes_held", "Bytes of non-streamed answers the requests in flight hold", bodies::answerBytesHeld);
+        Connections connections = new Connections(edge, s.metrics());
+        s.metrics().gauge("hpp_connections_open", "Client connections open", connections::openCount);
+        Observability observability = new Observability(s.metrics(), resilience.maxInFlight(), bodies, connections);
+        Cors cors = new Cors(config.corsOrigins());
+        List<Consumer<RouteTable>> routes = routes(config, s, openapi);
+        WebServerConfig.Builder server = WebServer.builder().shutdownHook(false).shutdownGracePeriod(resilience.drainTimeout());
+        for (Listener l : listeners(config)) {
+            Consumer<HttpRouting.Builder> routing = r -> {
+                r.addFilter(observability);
+                r.addFilter(cors);
+                r.error(Throwable.class, ErrorResponses::send);
+                RouteTable table = new RouteTable(r, l.serves());
+                routes.forEach(register -> register.accept(table));
+                r.any((req, res) -> fallback(table, req, res));
+            };
+            if (l.name().equals(WebServer.DEFAULT_SOCKET_NAME)) {
+                listener(server, l, config, connections).routing(routing);
+            } else {
+                server.putSocket(l.name(), b -> listener(b, l, config, connections).routing(routing));
+            }
+        }
+        WebServer started = server.build().start();
+        for (Listener l : listeners(config)) {
+            if (!l.name().equals(WebServer.DEFAULT_SOCKET_NAME)) {
+                LOG.info("{} listener on http://{}:{} (served there only)", l.name(), l.host(), started.port(l.name()));
+            }
+        }
+        return started;
+    }
+
+    /** A listener: its name, where it binds, and which paths it serves. */
+    private record Listener(String name, String host, int port, Predicate<String> serves) {
+    }
+
+    /**
+     * The public listener serves everything, unless the admin API or the metrics have a port of their own: then they
+     * are served there only (with health and readiness beside the metrics, for probes on an internal port).
+     */
+    private static List<Listener> listeners(RouterConfig config) {
+        RouterConfig.Edge edge = config.edge();
+        Predicate<String> admin = p -> p.startsWith("/admin/");
+        Predicate<String> metrics = p -> p.equals("/metrics");
+        Predicate<String> ops = metrics.or(p -> p.equals("/healthz") || p.equals("/readyz"));
+        boolean adminApart = edge.adminPort().isPresent();
+        boolean metricsApart = edge.metricsPort().isPresent();
+        List<Listener> listeners = new ArrayList<>();
+        listeners.add(new Listener(WebServer.DEFAULT_SOCKET_NAME, config.host(), config.port(),
+                p -> !(adminApart && admin.test(p)) && !(metricsApart && metrics.test(p))));
+        if (adminApart && metricsApart && edge.adminPort().getAsInt() != 0 && edge.adminPort().equals(edge.metricsPort())) {
+            listeners.add(new Listener("internal", edge.internalHost(), edge.adminPort().getAsInt(), admin.or(ops)));
+            return listeners;
+        }
+        if (adminApart) {
+            listeners.add(new Listener("admin", edge.internalHost(), edge.adminPort().getAsInt(), admin));
+        }
+        if (metricsApart) {
+            listeners.add(new Listener("metrics", edge.internalHost(), edge.metricsPort().getAsInt(), ops));
+        }
+        return listeners;
+    }
+
+    /**
+     * One listener's socket settings. Our {@link Connections} is its only connection selector (discovery off), so
+     * Helidon hands it every connection on accept, before reading a byte.
+     */
+    private static <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B b, Listener l, RouterConfig config, Connections connections) {
+        return b.host(l.host())
+                .port(l.port())
                 .maxPayloadSize(config.maxBodyBytes())
                 .maxTcpConnections(config.resilience().maxConnections())
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                .directHandlers(directHandlers())
-                .routing(r -> routing(r, config, s, openapi))
-                .shutdownHook(false)
-                .shutdownGracePeriod(config.resilience().drainTimeout())
-                .build()
-                .start();
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(connections)
+                .directHandlers(directHandlers());
     }
 
-    private static void routing(HttpRouting.Builder r, RouterConfig config, Services s, byte[] openapi) {
-        BodyBudget bodies = new BodyBudget(config.resilience().maxInFlightBodyBytes(),
-                config.resilience().maxInFlightAnswerBytes(), config.resilience().answerMemoryWait());
-        s.metrics().gauge("hpp_request_body_bytes_held", "Bytes of request bodies the requests in flight hold", bodies::requestBytesHeld);
-        s.metrics().gauge("hpp_answer_bytes_held", "Bytes of non-streamed answers the requests in flight hold", bodies::answerBytesHeld);
-        r.addFilter(new Observability(s.metrics(), config.resilience().maxInFlight(), bodies));
-        r.addFilter(new Cors(config.corsOrigins()));
-        r.error(Throwable.class, ErrorResponses::send);
-        RouteTable routes = new RouteTable(r);
-        Authenticator auth = new Authenticator(s.keys());
-        new ConsumerRoutes(auth, s.store(), s.catalog(), s.quotaCache()).register(routes);
-        new ChatRoutes(auth, s.chat()).register(routes);
-        new ImageRoutes(auth, s.images()).register(routes);
-        AdminGuard adminGuard = new AdminGuard(config.adminToken());
-        new AdminRoutes(adminGuard, s.admin()).register(routes);
-        new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin()).register(routes);
-        new AuditRoutes(auth, adminGuard, s.store()).register(routes);
-        new OpsRoutes(s.metrics(), s.store(), s.providers(), s.setAside()).register(routes);
-        new StaticRoutes().register(routes);
-        routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(openapi);
-        });
-        r.any((req, res) -> fallback(routes, req, res));
+    /** Each group of routes, registered on every listener's table (which keeps the paths it serves). */
+    private static List<Consumer<RouteTable>> routes(RouterConfig config, Services s, byte[] openapi) {
+        AuthThrottle throttle = new AuthThrottle(config.edge().authFailureLimit(), config.edge().authFailureWindow(), s.metrics());
+        Authenticator auth = new Authenticator(s.keys(), throttle);
+        AdminGuard adminGuard = AdminGuard.admin(config.adminToken(), throttle);
+        AdminGuard metricsGuard = AdminGuard.metrics(config.edge().metricsToken(), throttle);
+        return List.of(
+                new ConsumerRoutes(auth, s.store(), s.catalog(), s.quotaCache())::register,
+                new ChatRoutes(auth, s.chat())::register,
+                new ImageRoutes(auth, s.images())::register,
+                new AdminRoutes(adminGuard, s.admin())::register,
+                new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin())::register,
+                new AuditRoutes(auth, adminGuard, s.store())::register,
+                new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), s.setAside())::register,
+                new StaticRoutes()::register,
+                routes -> routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+                    res.send(openapi);
+                }));
     }
 
     private static void fallback(RouteTable routes, ServerRequest req, ServerResponse res) {

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
 
 /**
  * The router's metrics, in Prometheus format at {@code /metrics}. Label sets are bounded: models come from the
- * catalog, endpoints from the route table, and consumers are labelled by id for the first {@value #MAX_CONSUMERS}
- * seen, {@code other} after that.
+ * catalog, endpoints from the route table, and — only when enabled, since whoever reads the metrics learns who spends
+ * what — consumers are labelled by id for the first {@value #MAX_CONSUMERS} seen, {@code other} after that; otherwise
+ * their spend is one series labelled {@code all}.
  */
 public final class Metrics {
     static final int MAX_CONSUMERS = 500;
@@ -32,8 +33,11 @@ public final class Metrics {
     private final ConcurrentHashMap<MeterKey, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<MeterKey, Timer> timers = new ConcurrentHashMap<>();
     private final DistributionSummary batchRows;
+    private final boolean consumerLabels;
 
-    public Metrics() {
+    /** @param consumerLabels label spend by consumer id ({@code metrics.consumer_labels}) */
+    public Metrics(boolean consumerLabels) {
+        this.consumerLabels = consumerLabels;
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -78,7 +82,7 @@ public final class Metrics {
             // Prometheus samples are float64 by definition: these counters are for dashboards; the exact amounts are
             // the ledger's (integer nano-dollars in the database)
             counter("hpp_cost_usd", "Cost charged, by model", "model", model).increment(e.cost().dollars().doubleValue());
-            counter("hpp_consumer_cost_usd", "Cost charged, by consumer (first " + MAX_CONSUMERS + " consumers; then other)",
+            counter("hpp_consumer_cost_usd", "Cost charged, by consumer when enabled (first " + MAX_CONSUMERS + " consumers; then other)",
                     "consumer", consumerLabel(e.consumerId())).increment(e.cost().dollars().doubleValue());
         }
         if (e.errorCode().filter("quota_exceeded"::equals).isPresent()) {
@@ -91,6 +95,11 @@ public final class Metrics {
             counter("hpp_routing_decisions", "hpprouter/auto decisions", "basket", e.basket().get(), "tier", e.tier().orElse("none"),
                     "rule", e.ruleId().orElse("none"), "version", e.rulesVersion().map(String::valueOf).orElse("none")).increment();
         }
+    }
+
+    /** A connection or request the router's edge closed or refused, by reason (a fixed set: timeouts, limits). */
+    public void edge(String reason) {
+        counter("hpp_edge_events", "Connections and requests closed or refused at the edge, by reason", "reason", reason).increment();
     }
 
     /** Settlement writes: how long each batch took. */
@@ -183,6 +192,9 @@ public final class Metrics {
     }
 
     private String consumerLabel(String consumerId) {
+        if (!consumerLabels) {
+            return "all";
+        }
         if (labelledConsumers.contains(consumerId)) {
             return consumerId;
         }

@@ -10,13 +10,14 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Past its limit of request-body bytes in flight the router sheds load with 503 overloaded before reading the body, and
+ * Past its limit of request-body bytes in flight the router sheds load with 503 overloaded while reading the body, and
  * the bytes come back when the holding request ends.
  */
 class BodyBudgetTest extends ChatTestBase {
     @Override
     Map<String, String> extraEnv() {
-        return Map.of("HPP_ROUTER_MAX_IN_FLIGHT_BODY_BYTES", "61440");
+        // one consumer here: its share is the whole budget (BodyLimitsTest covers the share)
+        return Map.of("HPP_ROUTER_MAX_IN_FLIGHT_BODY_BYTES", "61440", "HPP_ROUTER_MAX_IN_FLIGHT_BODY_BYTES_PER_CONSUMER", "61440");
     }
 
     /** A chat body of about {@code kib} KiB. */

@@ -80,7 +80,8 @@ class ObservabilityTest {
         assertThat(sample(m, "hpp_tokens_total", "model=\"openai/gpt-5\"", "kind=\"output\"")).isEqualTo(400);
         // 2 × (1,000 × $1.25 + 200 × $10) per 1M = $0.0065
         assertThat(sample(m, "hpp_cost_usd_total", "model=\"openai/gpt-5\"")).isCloseTo(0.0065, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(sample(m, "hpp_consumer_cost_usd_total", "consumer=\"" + rich.id() + "\"")).isGreaterThan(0.0065);
+        assertThat(sample(m, "hpp_consumer_cost_usd_total", "consumer=\"all\"")).as("consumer ids are labels only when enabled")
+                .isGreaterThan(0.0065);
         assertThat(sample(m, "hpp_quota_rejections_total")).isEqualTo(1);
         assertThat(sample(m, "hpp_routing_decisions_total", "basket=\"streaming\"", "rule=\"stream-fallback\"", "version=\"1\""))
                 .isEqualTo(1);

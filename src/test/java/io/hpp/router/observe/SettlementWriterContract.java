@@ -47,7 +47,7 @@ abstract class SettlementWriterContract {
     void open() throws IOException {
         store = App.openStore(ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_DB_URL", jdbcUrl())));
         dir = Files.createTempDirectory("writer-contract");
-        metrics = new Metrics();
+        metrics = new Metrics(false);
     }
 
     @AfterEach
