@@ -2,6 +2,7 @@ package io.hpp.router;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -42,11 +43,19 @@ public final class Json {
         return copy;
     }
 
-    /** A request body that must be one JSON object; anything else is a 400 {@code invalid_request}. */
+    /**
+     * A request body that must be one JSON object; anything else is a 400 {@code invalid_request}, and more JSON than its
+     * size allows ({@link JsonElements#ofBody}) a 413 {@code payload_too_large}, before the tree is made.
+     */
     public static ObjectNode requestObject(byte[] raw) {
+        return requestObject(raw, JsonElements.ofBody(raw.length));
+    }
+
+    /** As {@link #requestObject(byte[])}, read within {@code allowance}. */
+    public static ObjectNode requestObject(byte[] raw, JsonElements allowance) {
         JsonNode root;
-        try {
-            root = MAPPER.readTree(raw);
+        try (JsonParser p = requestParser(raw, allowance)) {
+            root = MAPPER.readTree(p);
         } catch (IOException e) {
             throw ApiException.invalidRequest("Request body is not valid JSON");
         }
@@ -54,6 +63,18 @@ public final class Json {
             throw ApiException.invalidRequest("Request body must be a JSON object");
         }
         return (ObjectNode) root;
+    }
+
+    /** A parser of a client's body that counts what it reads against {@code allowance}. */
+    public static JsonParser requestParser(byte[] raw, JsonElements allowance) throws IOException {
+        return allowance.count(MAPPER.createParser(raw));
+    }
+
+    /** The JSON in {@code text}, read within {@code allowance} (which is first allowed the text's length). */
+    public static JsonNode tree(String text, JsonElements allowance) throws IOException {
+        try (JsonParser p = allowance.allow(text.length()).count(MAPPER.createParser(text))) {
+            return MAPPER.readTree(p);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
+import io.hpp.router.JsonElements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -14,13 +15,13 @@ import java.util.Map;
 
 /**
  * A chat request's body on its way to a provider: the bytes the client sent, and the tree the pipeline reads, made
- * from them only when something asks for it (the smart router, a translating provider, a tokenizer estimate): the
- * checks of a request walk its tokens without building one (a 20-turn conversation, ~31 KB: 24 µs to a tree), and a
- * stream holds only the bytes while it runs. An upstream body in the client's own format is made by copying the
+ * from them only when something asks for it (the smart router, a translating provider, a tokenizer estimate), and not
+ * kept: the checks of a request walk its tokens without building one (a 20-turn conversation, ~31 KB: 24 µs to a
+ * tree), and a request holds only the bytes while its provider answers. An upstream body in the client's own format is made by copying the
  * client's bytes of every top-level member the gateway leaves alone — the messages, most of a request — and writing
  * only the members it sets; writing the conversation again from its tree took 25 µs, copying it takes a memory copy.
  * Where the bytes cannot be used (a body made by the gateway, a member name given twice) the whole body is written
- * from the tree: the same JSON. A body belongs to its request's thread (the tree is made on first use, unguarded).
+ * from the tree: the same JSON.
  */
 public final class ChatBody {
     /** Reads one top-level member's value as the body is walked. */
@@ -48,7 +49,8 @@ public final class ChatBody {
     private final boolean copyable;
     /** Top-level members set by the gateway since the body was parsed; a null value: a member left out. */
     private final Map<String, JsonNode> overrides;
-    private ObjectNode tree;
+    /** The body, when it exists only as a tree; else null (a tree of the bytes is made at each call of {@link #tree}). */
+    private final ObjectNode tree;
 
     private ChatBody(byte[] raw, String[] names, int[] bounds, boolean copyable, Map<String, JsonNode> overrides, ObjectNode tree) {
         this.raw = raw;
@@ -67,10 +69,11 @@ public final class ChatBody {
     /**
      * The client's request body, which must be one JSON object (else a 400 {@code invalid_request}, as
      * {@link Json#requestObject}): its tokens are walked once, each top-level member's value passed to {@code reader}
-     * and its place in the bytes noted. No tree is built.
+     * and its place in the bytes noted. No tree is built; a body with more JSON than its size allows is a 413 as soon as
+     * the walk has read too much of it ({@link JsonElements}), so no tree of it is ever made either.
      */
     public static ChatBody parse(byte[] raw, MemberReader reader) {
-        try (JsonParser p = Json.MAPPER.createParser(raw)) {
+        try (JsonParser p = Json.requestParser(raw, JsonElements.ofChat(raw.length))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 // not an object: the whole text decides which error it is
                 Json.requestObject(raw);
@@ -131,22 +134,23 @@ public final class ChatBody {
     }
 
     /**
-     * The body as a tree, with the members the gateway set; made from the bytes at the first call. Not to be changed:
-     * use {@link #with}.
+     * The body as a tree, with the members the gateway set. Made from the bytes at each call and not kept: a tree costs
+     * up to several times the body, and a request waits for its provider for seconds, so a caller holds it only while
+     * it reads it. Not to be changed: use {@link #with}.
      */
     public ObjectNode tree() {
-        if (tree == null) {
-            ObjectNode t = Json.requestObject(raw);
-            overrides.forEach((name, value) -> {
-                if (value == null) {
-                    t.remove(name);
-                } else {
-                    t.set(name, value);
-                }
-            });
-            tree = t;
+        if (raw == null) {
+            return tree;
         }
-        return tree;
+        ObjectNode t = Json.requestObject(raw, JsonElements.ofChat(raw.length));
+        overrides.forEach((name, value) -> {
+            if (value == null) {
+                t.remove(name); // a member the gateway took out (see without)
+            } else {
+                t.set(name, value);
+            }
+        });
+        return t;
     }
 
     /** One top-level member's value (the last, if its name is given twice), or null; read alone, without the tree. */
@@ -154,15 +158,16 @@ public final class ChatBody {
         if (overrides.containsKey(name)) {
             return overrides.get(name);
         }
-        if (tree != null || raw == null) {
-            return tree().get(name);
+        if (raw == null) {
+            return tree.get(name);
         }
         for (int i = names.length - 1; i >= 0; i--) {
             if (names[i].equals(name)) {
                 try {
                     return Json.MAPPER.readTree(raw, bounds[3 * i + 1], bounds[3 * i + 2] - bounds[3 * i + 1]);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e); // cannot happen: the walk read it as JSON
+                    // the walk skipped strings and numbers unread: one longer than Jackson reads fails only here
+                    throw ApiException.invalidRequest("Request body holds a string or number longer than the router reads");
                 }
             }
         }

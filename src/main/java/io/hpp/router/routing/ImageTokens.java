@@ -40,7 +40,11 @@ public final class ImageTokens {
         return 85 + 170 * tiles;
     }
 
-    /** {width, height} from the header of a base64 data URL's image, if it can be read cheaply. */
+    /**
+     * {width, height} from the header of a base64 data URL's image, if it can be read cheaply: from its first 1,024
+     * characters (768 bytes: a PNG's or GIF's size, a JPEG's when no large metadata comes first), else from up to
+     * 87,384 (64 KiB: a JPEG's metadata segments are at most that long).
+     */
     static Optional<long[]> dimensions(String url) {
         if (!url.startsWith("data:")) {
             return Optional.empty();
@@ -49,13 +53,21 @@ public final class ImageTokens {
         if (comma < 0) {
             return Optional.empty();
         }
-        String b64 = url.substring(comma + 1, Math.min(url.length(), comma + 1 + 87_384));
-        byte[] head;
+        Optional<long[]> quick = size(decode(url, comma + 1, 1_024));
+        return quick.isPresent() || url.length() <= comma + 1 + 1_024 ? quick : size(decode(url, comma + 1, 87_384));
+    }
+
+    /** Up to {@code chars} characters of base64 from {@code from}, decoded (empty when they are not base64). */
+    private static byte[] decode(String url, int from, int chars) {
+        String b64 = url.substring(from, Math.min(url.length(), from + chars));
         try {
-            head = Base64.getMimeDecoder().decode(b64.substring(0, b64.length() - b64.length() % 4));
+            return Base64.getMimeDecoder().decode(b64.substring(0, b64.length() - b64.length() % 4));
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return new byte[0];
         }
+    }
+
+    private static Optional<long[]> size(byte[] head) {
         if (head.length >= 24 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') {
             return Optional.of(new long[] {u32(head, 16), u32(head, 20)});
         }

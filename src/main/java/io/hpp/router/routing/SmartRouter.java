@@ -41,16 +41,18 @@ public final class SmartRouter {
             return decision(rs, s.model().orElseThrow(), Basket.STREAMING, s.ruleId(), Optional.empty(), 0, false,
                     "stream: classification skipped, the streaming rule applies");
         }
-        if (hasTools(req.tree())) {
+        // members read alone, and not kept: a tree of the whole body would stay with the request to its end
+        if (hasTools(req.body().value("tools"), req.body().value("tool_choice"))) {
             RuleSet.Rule t = rs.tool().orElseThrow(() -> failed("the request uses tools and the active ruleset has no tool rule"));
             return decision(rs, t.model(), Basket.TOOL, t.ruleId(), Optional.empty(), 0, false, "the request has tools or tool_choice");
         }
-        PromptTokens.Estimate est = estimator.estimate(req.tree().get("messages"), stopAbove(rs));
+        JsonNode messages = req.body().value("messages");
+        PromptTokens.Estimate est = estimator.estimate(messages, stopAbove(rs));
         Optional<RuleSet.SimpleRule> simple = rs.simple();
         if (simple.isPresent()) {
             RuleSet.SimpleRule s = simple.get();
             Optional<String> keyword = s.keywordPattern().flatMap(p -> {
-                var m = p.matcher(lastUserText(req.tree().get("messages")));
+                var m = p.matcher(lastUserText(messages));
                 return m.find() ? Optional.of(m.group(1)) : Optional.empty();
             });
             if (keyword.isPresent()) {
@@ -121,9 +123,7 @@ public final class SmartRouter {
                 .max(java.util.Comparator.comparing(p -> p.input().add(p.output())));
     }
 
-    private static boolean hasTools(JsonNode body) {
-        JsonNode tools = body.get("tools");
-        JsonNode choice = body.get("tool_choice");
+    private static boolean hasTools(JsonNode tools, JsonNode choice) {
         return (tools != null && tools.isArray() && !tools.isEmpty()) || (choice != null && !choice.isNull());
     }
 

@@ -29,10 +29,10 @@ public final class TokenEstimator {
 
     public long estimate(ChatRequest r) {
         long tokens = PER_REQUEST;
-        for (JsonNode m : r.tree().get("messages")) {
+        for (JsonNode m : r.body().value("messages")) {
             tokens += PER_MESSAGE + countText(m);
         }
-        JsonNode tools = r.tree().get("tools");
+        JsonNode tools = r.body().value("tools");
         if (tools != null) {
             tokens += counts.text(tools.toString());
         }

@@ -81,4 +81,92 @@ class PromptTokensTest {
         long fresh = new PromptTokens().estimate(messages(history), Long.MAX_VALUE).tokens();
         assertThat(again).isEqualTo(first).isEqualTo(fresh);
     }
+    /** The cache key before issue 24: String.hashCode, the length and the middle character. */
+    private static long weakKey(String s) {
+        return (long) s.hashCode() << 32 ^ s.length() ^ (long) s.charAt(s.length() / 2) << 20;
+    }
+
+    /** {@code base} with its last 7 characters (from A-_) chosen so that its String.hashCode is {@code target}. */
+    static String withHashCode(String base, int target) {
+        String prefix = base.substring(0, base.length() - 7);
+        int powerOf31 = 1;
+        int lowest = 0; // the hash of "AAAAAAA"
+        for (int i = 0; i < 7; i++) {
+            powerOf31 *= 31;
+            lowest = lowest * 31 + 'A';
+        }
+        // hash(prefix + suffix) = hash(prefix) * 31^7 + hash(suffix); 31^7 > 2^32, so 7 base-31 digits reach any value
+        long digits = Integer.toUnsignedLong(target - prefix.hashCode() * powerOf31 - lowest);
+        char[] suffix = new char[7];
+        for (int i = 6; i >= 0; i--) {
+            suffix[i] = (char) ('A' + digits % 31);
+            digits /= 31;
+        }
+        return prefix + new String(suffix);
+    }
+
+    @Test
+    void aTextMadeToCollideWithAnotherConsumersTextUnderAWeakKeyDoesNotChangeItsCount() {
+        StringBuilder words = new StringBuilder();
+        String[] vocabulary = {"7f3a", "κόσμος", "0.25;", "{x}", "é", "Δ9", "#", "q,"};
+        for (int i = 0; words.length() < 12_000; i++) {
+            words.append(vocabulary[i % vocabulary.length]).append(i % 3 == 0 ? " " : "");
+        }
+        String victim = words.toString();  // ~8,800 tokens
+        char[] filler = " ".repeat(victim.length()).toCharArray();  // spaces: ~100 tokens
+        filler[victim.length() / 2] = victim.charAt(victim.length() / 2);
+        String attacker = withHashCode(new String(filler), victim.hashCode());
+        assertThat(attacker).isNotEqualTo(victim).hasSameSizeAs(victim);
+        assertThat(weakKey(attacker)).as("the two texts collide under the old key").isEqualTo(weakKey(victim));
+        long victimTokens = Tokenizer.count(victim);
+        long attackerTokens = Tokenizer.count(attacker);
+        assertThat(attackerTokens).isLessThan(victimTokens / 10);
+
+        PromptTokens shared = new PromptTokens();
+        assertThat(shared.text(attacker)).isEqualTo(attackerTokens);  // the attacker's request comes first
+        assertThat(shared.text(victim)).as("the victim's text counts as itself").isEqualTo(victimTokens);
+        assertThat(shared.text(attacker)).isEqualTo(attackerTokens);
+    }
+
+    @Test
+    void theCacheStaysWithinItsEntriesWhateverTheImagesAndTexts() throws Exception {
+        // 150,000 unique image URLs in one request (issue 24: the image cache had no cap), then as many unique texts
+        StringBuilder parts = new StringBuilder("[{\"role\":\"user\",\"content\":[");
+        for (int i = 0; i < 150_000; i++) {
+            parts.append(i == 0 ? "" : ",").append("{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://img.example/").append(i)
+                    .append(".png\"}}");
+        }
+        long images = tokens.estimate(messages(parts.append("]}]").toString()), Long.MAX_VALUE).tokens();
+        assertThat(images).isEqualTo(PromptTokens.PER_REQUEST + PromptTokens.PER_MESSAGE + 1 + 150_000 * ImageTokens.UNKNOWN_SIZE_HIGH);
+        assertThat(tokens.cachedEntries()).isLessThanOrEqualTo(PromptTokens.MAX_CACHED);
+        for (int i = 0; i < 150_000; i++) {
+            tokens.text("a unique text, number " + i);
+        }
+        assertThat(tokens.cachedEntries()).isBetween(1, PromptTokens.MAX_CACHED);
+    }
+
+    @Test
+    void aTextWithALoneSurrogateIsNotTakenForTheSameTextWithAQuestionMark() {
+        // UTF-8 cannot carry a lone surrogate: String.getBytes writes '?', so the two texts would share bytes and digest
+        String plain = "Is this the same text? " + "x y z ".repeat(40);
+        String lone = plain.replace('?', '\ud800');
+        PromptTokens shared = new PromptTokens();
+        assertThat(shared.text(plain)).isEqualTo(Tokenizer.count(plain));
+        assertThat(shared.text(lone)).isEqualTo(Tokenizer.count(lone));
+        assertThat(shared.text(plain + "\ud83d\ude00".repeat(5000))).isEqualTo(Tokenizer.count(plain + "\ud83d\ude00".repeat(5000)));
+        assertThat(shared.cachedEntries()).isEqualTo(2);
+    }
+
+    @Test
+    void readsTheSizeOfAJpegWhoseMetadataComesFirstAndOfNoImageNone() {
+        ByteArrayOutputStream jpg = new ByteArrayOutputStream();
+        jpg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE1, 0x27, 0x12});  // SOI, APP1: 10,002 bytes with its length
+        jpg.writeBytes(new byte[10_000]);
+        jpg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xC2, 0, 11, 8, 0x03, 0x20, 0x04, (byte) 0xB0, 3, 0});  // SOF2 800 high, 1200 wide
+        jpg.writeBytes(new byte[50_000]);
+        assertThat(ImageTokens.dimensions("data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpg.toByteArray())).orElseThrow())
+                .containsExactly(1200, 800);
+        assertThat(ImageTokens.dimensions("data:image/jpeg;base64," + Base64.getEncoder().encodeToString(new byte[100_000]))).isEmpty();
+        assertThat(ImageTokens.dimensions("data:image/png;base64,not base64 at all!")).isEmpty();
+    }
 }

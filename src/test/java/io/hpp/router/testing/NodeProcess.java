@@ -26,14 +26,21 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts {@code serve} with {@code env} (plus loopback host, a free port, no config file) and waits until it answers. */
     public static NodeProcess start(Map<String, String> env) throws IOException, InterruptedException {
+        return start(env, java.util.List.of());
+    }
+
+    /** As {@link #start(Map)}, the JVM given {@code jvmOptions} too (e.g. {@link #productionJvmOptions()}). */
+    public static NodeProcess start(Map<String, String> env, java.util.List<String> jvmOptions) throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("node", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.hpp.router.Main", "serve")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hpp.router.Main", "serve"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> all = new HashMap<>(env);
         all.put("HPP_ROUTER_HOST", "127.0.0.1");
         all.put("HPP_ROUTER_PORT", String.valueOf(port));
@@ -42,6 +49,17 @@ public final class NodeProcess implements AutoCloseable {
         NodeProcess node = new NodeProcess(pb.start(), port, log);
         node.waitUntilUp();
         return node;
+    }
+
+    /** The options the launcher gives the router's JVM (the project's {@code jvm.options}: heap, collector, stacks). */
+    public static java.util.List<String> productionJvmOptions() throws IOException {
+        return Files.readAllLines(Path.of("jvm.options")).stream().map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    /** What the node wrote to stdout and stderr so far. */
+    public String output() throws IOException {
+        return Files.readString(log);
     }
 
     public String baseUrl() {

@@ -6,6 +6,8 @@ import io.hpp.router.Json;
 import io.hpp.router.catalog.Model;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.provider.AnswerMemory;
+import io.hpp.router.provider.ChatBody;
+import io.hpp.router.provider.Completion;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.ProviderException;
 import io.hpp.router.provider.SseReader;
@@ -31,9 +33,38 @@ public final class AnthropicProvider implements Provider {
 
     @Override
     public ObjectNode complete(Model model, ObjectNode request, AnswerMemory memory) {
+        return answer(upstreamBody(model, request, false), memory);
+    }
+
+    /** The client's tree is made and translated before the provider is called, and not held while it answers. */
+    @Override
+    public Completion completion(Model model, ChatBody request, AnswerMemory memory) {
+        return Completion.of(answer(upstreamBody(model, request.tree(), false), memory));
+    }
+
+    @Override
+    public void stream(Model model, ObjectNode request, ChunkListener listener) {
+        relay(upstreamBody(model, request, true), listener);
+    }
+
+    /** As {@link #completion(Model, ChatBody, AnswerMemory)}: no tree is held while the stream runs. */
+    @Override
+    public void stream(Model model, ChatBody request, ChunkListener listener) {
+        relay(upstreamBody(model, request.tree(), true), listener);
+    }
+
+    private static byte[] upstreamBody(Model model, ObjectNode request, boolean stream) {
         ObjectNode body = AnthropicMapper.toUpstream(request, model.upstreamModel(), model.maxOutputTokens().orElse(DEFAULT_MAX_TOKENS));
-        body.remove("stream");
-        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, Json.bytes(body))) {
+        if (stream) {
+            body.put("stream", true);
+        } else {
+            body.remove("stream");
+        }
+        return Json.bytes(body);
+    }
+
+    private ObjectNode answer(byte[] body, AnswerMemory memory) {
+        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, body)) {
             if (ex.status() != 200) {
                 throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
             }
@@ -47,11 +78,8 @@ public final class AnthropicProvider implements Provider {
         }
     }
 
-    @Override
-    public void stream(Model model, ObjectNode request, ChunkListener listener) {
-        ObjectNode body = AnthropicMapper.toUpstream(request, model.upstreamModel(), model.maxOutputTokens().orElse(DEFAULT_MAX_TOKENS));
-        body.put("stream", true);
-        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, Json.bytes(body))) {
+    private void relay(byte[] body, ChunkListener listener) {
+        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, body)) {
             if (ex.status() != 200) {
                 throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.ApiException;
 import io.hpp.router.Json;
+import io.hpp.router.JsonElements;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,15 @@ final class AnthropicRequests {
         JsonNode cap = req.hasNonNull("max_completion_tokens") ? req.get("max_completion_tokens") : req.get("max_tokens");
         out.put("max_tokens", cap != null && cap.canConvertToLong() ? cap.asLong() : defaultMaxTokens);
         List<String> system = new ArrayList<>();
+        // the arguments are strings in the client's body (one element each there): their trees are bounded here
+        JsonElements arguments = JsonElements.ofChatTexts("Tool-call arguments");
         ArrayNode messages = out.putArray("messages");
         for (JsonNode m : req.get("messages")) {
             String role = m.path("role").asText();
             switch (role) {
                 case "system", "developer" -> system.add(text(m.get("content")));
                 case "user" -> append(messages, "user", userBlocks(m.get("content")));
-                case "assistant" -> append(messages, "assistant", assistantBlocks(m));
+                case "assistant" -> append(messages, "assistant", assistantBlocks(m, arguments));
                 case "tool", "function" -> append(messages, "user", List.of(toolResult(m)));
                 default -> throw ApiException.invalidRequest("Role '" + role + "' cannot be sent to Anthropic");
             }
@@ -111,7 +114,7 @@ final class AnthropicRequests {
         return blocks;
     }
 
-    private static List<ObjectNode> assistantBlocks(JsonNode m) {
+    private static List<ObjectNode> assistantBlocks(JsonNode m, JsonElements allowance) {
         List<ObjectNode> blocks = new ArrayList<>();
         String text = text(m.get("content"));
         if (!text.isEmpty()) {
@@ -122,7 +125,7 @@ final class AnthropicRequests {
             use.put("type", "tool_use");
             use.put("id", call.path("id").asText());
             use.put("name", call.path("function").path("name").asText());
-            use.set("input", arguments(call.path("function").path("arguments").asText("{}")));
+            use.set("input", arguments(call.path("function").path("arguments").asText("{}"), allowance));
             blocks.add(use);
         }
         return blocks;
@@ -137,12 +140,12 @@ final class AnthropicRequests {
     }
 
     /** Tool-call arguments are a JSON string in OpenAI and an object in Anthropic. */
-    private static JsonNode arguments(String json) {
+    private static JsonNode arguments(String json, JsonElements allowance) {
         if (json.isBlank()) {
             return Json.object();
         }
         try {
-            JsonNode n = Json.MAPPER.readTree(json);
+            JsonNode n = Json.tree(json, allowance);
             if (n != null && n.isObject()) {
                 return n;
             }
