@@ -222,7 +222,7 @@ final class Cli {
             public void run() {
                 JsonNode body;
                 try {
-                    body = Json.MAPPER.readTree(json);
+                    body = Json.readTree(json);
                 } catch (IOException e) {
                     throw ApiException.invalidRequest("the argument is not valid JSON: " + e.getMessage());
                 }

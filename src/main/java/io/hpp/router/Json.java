@@ -2,6 +2,7 @@ package io.hpp.router;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -55,7 +56,7 @@ public final class Json {
     public static ObjectNode requestObject(byte[] raw, JsonElements allowance) {
         JsonNode root;
         try (JsonParser p = requestParser(raw, allowance)) {
-            root = MAPPER.readTree(p);
+            root = readTree(p);
         } catch (IOException e) {
             throw ApiException.invalidRequest("Request body is not valid JSON");
         }
@@ -73,8 +74,49 @@ public final class Json {
     /** The JSON in {@code text}, read within {@code allowance} (which is first allowed the text's length). */
     public static JsonNode tree(String text, JsonElements allowance) throws IOException {
         try (JsonParser p = allowance.allow(text.length()).count(MAPPER.createParser(text))) {
-            return MAPPER.readTree(p);
+            return readTree(p);
         }
+    }
+
+    /**
+     * Jackson's tree of the JSON in {@code json[offset, offset + length)}. Every tree the router reads goes through
+     * these three methods: a number that no Java number holds (valid JSON, such as {@code 1e2036854775807}) is reported
+     * as JSON the router cannot read, an {@link IOException} like any other, where Jackson (exact decimals) throws
+     * {@link NumberFormatException} — from a provider's answer that was a 500 (found by {@code WireScanProperties}).
+     */
+    public static JsonNode readTree(byte[] json, int offset, int length) throws IOException {
+        try {
+            return MAPPER.readTree(json, offset, length);
+        } catch (NumberFormatException e) {
+            throw unreadableNumber(e);
+        }
+    }
+
+    /** As {@link #readTree(byte[], int, int)}, of all of {@code json}. */
+    public static JsonNode readTree(byte[] json) throws IOException {
+        return readTree(json, 0, json.length);
+    }
+
+    /** As {@link #readTree(byte[], int, int)}, of {@code json}. */
+    public static JsonNode readTree(String json) throws IOException {
+        try {
+            return MAPPER.readTree(json);
+        } catch (NumberFormatException e) {
+            throw unreadableNumber(e);
+        }
+    }
+
+    /** As {@link #readTree(byte[], int, int)}, of the next value of {@code p}. */
+    public static JsonNode readTree(JsonParser p) throws IOException {
+        try {
+            return MAPPER.readTree(p);
+        } catch (NumberFormatException e) {
+            throw unreadableNumber(e);
+        }
+    }
+
+    private static IOException unreadableNumber(NumberFormatException e) {
+        return new JsonParseException(null, "a number beyond every range the router reads", e);
     }
 
     /**

@@ -57,7 +57,7 @@ final class RulesCli {
         public void run() {
             JsonNode body;
             try {
-                body = Json.MAPPER.readTree(file.toFile());
+                body = Json.readTree(java.nio.file.Files.readAllBytes(file));
             } catch (IOException e) {
                 throw ApiException.invalidRequest("cannot read " + file + " as JSON: " + e.getMessage());
             }

@@ -93,7 +93,7 @@ final class RoutingRoutes {
         n.put("created_at", r.createdAt().toString());
         n.put("created_by", r.createdBy());
         try {
-            n.set("ruleset", Json.MAPPER.readTree(r.body()));
+            n.set("ruleset", Json.readTree(r.body()));
         } catch (IOException e) {
             throw new IllegalStateException("stored ruleset " + r.version() + " is not JSON", e);
         }

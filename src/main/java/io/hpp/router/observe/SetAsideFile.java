@@ -92,7 +92,7 @@ public final class SetAsideFile {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (!line.isBlank()) {
-                    out.add(fromJson(Json.MAPPER.readTree(line).path("settlement")));
+                    out.add(fromJson(Json.readTree(line).path("settlement")));
                 }
             }
         } catch (IOException e) {

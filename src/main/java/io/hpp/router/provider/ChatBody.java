@@ -164,7 +164,7 @@ public final class ChatBody {
         for (int i = names.length - 1; i >= 0; i--) {
             if (names[i].equals(name)) {
                 try {
-                    return Json.MAPPER.readTree(raw, bounds[3 * i + 1], bounds[3 * i + 2] - bounds[3 * i + 1]);
+                    return Json.readTree(raw, bounds[3 * i + 1], bounds[3 * i + 2] - bounds[3 * i + 1]);
                 } catch (IOException e) {
                     // the walk skipped strings and numbers unread: one longer than Jackson reads fails only here
                     throw ApiException.invalidRequest("Request body holds a string or number longer than the router reads");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -19,21 +18,20 @@ public final class Completion {
     private final byte[] json;
     private final int modelStart;
     private final int modelEnd;
-    private final int usageStart;
-    private final int usageEnd;
+    /** The scanned answer's usage, read when it was scanned (the one part of it read into a tree). */
+    private final JsonNode usage;
 
-    private Completion(ObjectNode tree, byte[] json, int modelStart, int modelEnd, int usageStart, int usageEnd) {
+    private Completion(ObjectNode tree, byte[] json, int modelStart, int modelEnd, JsonNode usage) {
         this.tree = tree;
         this.json = json;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
-        this.usageStart = usageStart;
-        this.usageEnd = usageEnd;
+        this.usage = usage;
     }
 
     /** An answer held as a tree (adapters that build it, and the answers the scan leaves to the general path). */
     public static Completion of(ObjectNode tree) {
-        return new Completion(tree, null, -1, -1, -1, -1);
+        return new Completion(tree, null, -1, -1, null);
     }
 
     /**
@@ -70,22 +68,17 @@ public final class Completion {
             if (!c.atEnd() || modelStart < 0 || usageStart < 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Completion(null, json, modelStart, modelEnd, usageStart, usageEnd));
-        } catch (JsonCursor.Malformed e) {
+            // a usage the router cannot read (a number beyond every range) takes the general path, which refuses it
+            JsonNode usage = Json.readTree(json, usageStart, usageEnd - usageStart);
+            return Optional.of(new Completion(null, json, modelStart, modelEnd, usage));
+        } catch (JsonCursor.Malformed | IOException e) {
             return Optional.empty();
         }
     }
 
     /** The answer's {@code usage} member, or null when it has none. */
     public JsonNode usage() {
-        if (tree != null) {
-            return tree.get("usage");
-        }
-        try {
-            return Json.MAPPER.readTree(json, usageStart, usageEnd - usageStart);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen: the scan read it as a JSON object
-        }
+        return tree != null ? tree.get("usage") : usage;
     }
 
     /** The answer as JSON text. */

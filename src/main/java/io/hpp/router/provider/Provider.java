@@ -45,7 +45,7 @@ public interface Provider {
         /** A common chunk, scanned without a tree; by default it is read into one. */
         default void onChunk(StreamChunk chunk) {
             try {
-                onChunk((ObjectNode) io.hpp.router.Json.MAPPER.readTree(chunk.json()));
+                onChunk((ObjectNode) io.hpp.router.Json.readTree(chunk.json()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e); // cannot happen: the scan read it as a JSON object
             }

@@ -45,7 +45,7 @@ public record RuleSet(long version, Optional<Rule> tool, Optional<SimpleRule> si
 
     public static RuleSet parse(long version, String json) {
         try {
-            JsonNode n = Json.MAPPER.readTree(json);
+            JsonNode n = Json.readTree(json);
             return parse(version, n);
         } catch (IOException e) {
             throw ApiException.invalidRequest("The ruleset is not valid JSON: " + e.getMessage());

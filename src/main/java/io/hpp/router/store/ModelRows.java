@@ -44,7 +44,7 @@ final class ModelRows {
         }
         java.util.List<String> ids = new java.util.ArrayList<>();
         try {
-            io.hpp.router.Json.MAPPER.readTree(json).forEach(n -> ids.add(n.asText()));
+            io.hpp.router.Json.readTree(json).forEach(n -> ids.add(n.asText()));
         } catch (java.io.IOException e) {
             throw new SQLException("models.fallbacks is not a JSON array: " + json, e);
         }

@@ -110,4 +110,34 @@ class AbsurdNumbersTest extends ChatTestBase {
         }
         assertThat(fake.received()).isEmpty();
     }
+
+    /** Valid JSON that no Java number holds: Jackson (exact decimals) threw NumberFormatException, a 500 internal_error. */
+    @Test
+    void aProviderAnswerWithANumberBeyondEveryRangeIsABadResponseNotAnInternalError() {
+        TestRouter.Customer c = router.customer("1");
+        fake.enqueue(FakeProvider.json(200, OpenAiWire.completion("gpt-5", "ok", 20, 3, 0)
+                .replace("\"prompt_tokens\":20", "\"prompt_tokens\":1e2036854775807")));
+
+        TestRouter.Reply r = chat(c.key(), body("openai/gpt-5", ",\"max_completion_tokens\":10"));
+
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("bad_response");
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("internal_error");
+        assertLedgerBalanced(c.id());
+    }
+
+    @Test
+    void aStreamWhoseUsageHoldsANumberBeyondEveryRangeEndsWithAnErrorEventNotAnInternalError() {
+        TestRouter.Customer c = router.customer("1");
+        List<String> events = new java.util.ArrayList<>(OpenAiWire.textStream("gpt-5", List.of("Hi"), 20, 0));
+        events.set(events.size() - 2, events.get(events.size() - 2).replace("\"completion_tokens\":0", "\"completion_tokens\":9e2036854775807"));
+        fake.enqueue(fake.sse(0, events));
+
+        StreamReply r = stream(c.key(), body("openai/gpt-5", ",\"stream\":true,\"max_completion_tokens\":10"));
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.data()).doesNotContain("[DONE]").anySatisfy(d -> assertThat(d).contains("bad_response"));
+        assertThat(log(c.id()).getFirst().status()).isNotEqualTo(200);
+        assertLedgerBalanced(c.id());
+    }
 }

@@ -159,7 +159,7 @@ public final class AnthropicMapper {
 
     private static JsonNode parseQuietly(String text) {
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.readTree(text);
         } catch (IOException e) {
             return null;
         }

@@ -70,7 +70,7 @@ public final class AnthropicProvider implements Provider {
             }
             JsonNode message;
             try {
-                message = Json.MAPPER.readTree(ex.readAll(MAX_BODY, memory));
+                message = Json.readTree(ex.readAll(MAX_BODY, memory));
             } catch (IOException e) {
                 throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "invalid JSON");
             }

@@ -55,7 +55,7 @@ final class ImageUsage {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
-            return Optional.of(Json.MAPPER.readTree(p));
+            return Optional.of(Json.readTree(p));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -205,7 +205,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
 
     private JsonNode parse(byte[] bytes) {
         try {
-            return Json.MAPPER.readTree(bytes);
+            return Json.readTree(bytes);
         } catch (IOException e) {
             throw ProviderException.badResponse(upstream.provider(), "invalid JSON");
         }
@@ -231,7 +231,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
     /** The provider's own error message, from OpenAI's {@code {"error":{"message":…}}} or Ollama's {@code {"error":"…"}}. */
     static String upstreamMessage(String body) {
         try {
-            JsonNode n = Json.MAPPER.readTree(body);
+            JsonNode n = Json.readTree(body);
             JsonNode err = n == null ? null : n.get("error");
             if (err != null && err.isObject() && err.has("message")) {
                 return err.get("message").asText();
