@@ -1,5 +1,10 @@
 # Shared by the bench scripts (sourced, not run): the pieces each of them needs the same way.
 
+# Every connection of the load driver comes from 127.0.0.1: the router's per-address connection limit (a quarter of
+# server.max_connections by default, against one client opening them all) would refuse most of bench/streams.sh's
+# 5,000 streams. A router started by these scripts lifts it, unless the caller set it.
+export HPP_ROUTER_MAX_CONNECTIONS_PER_ADDRESS="${HPP_ROUTER_MAX_CONNECTIONS_PER_ADDRESS:-1000000}"
+
 # Writes DIR/nginx.conf: nginx as a plain reverse proxy on 127.0.0.1:LISTEN to the upstream on 127.0.0.1:UPSTREAM,
 # one worker, upstream keep-alive, no access log, no buffering (so SSE streams through), request bodies up to 1 MiB
 # kept in memory (by default one over 16 KiB went to a temporary file and every such request took ~40 ms more, the
