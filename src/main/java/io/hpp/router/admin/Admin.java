@@ -1,10 +1,10 @@
 package io.hpp.router.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.auth.ApiKeys;
-import io.hpp.router.billing.Money;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Model;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Store;
 import java.util.Comparator;

@@ -1,9 +1,9 @@
 package io.hpp.router.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.billing.Price;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.Model;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.hpp.router.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.value.Model;
 import io.hpp.router.routing.RuleSet;
 import io.hpp.router.store.RulesetRecord;
 import io.hpp.router.store.Store;

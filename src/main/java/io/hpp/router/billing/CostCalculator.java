@@ -1,5 +1,8 @@
 package io.hpp.router.billing;
 
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.TokenUsage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 

@@ -1,6 +1,9 @@
 package io.hpp.router.billing;
 
-import io.hpp.router.ApiException;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.config.RouterConfig.OverflowPolicy;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Reservation;
@@ -104,7 +107,7 @@ public final class QuotaLedger {
     }
 
     private Reservation reservation(String consumerId, Money amount) {
-        return new Reservation(io.hpp.router.Ids.uuid(), consumerId, amount, Instant.now().plus(holdLifetime));
+        return new Reservation(io.hpp.router.common.Ids.uuid(), consumerId, amount, Instant.now().plus(holdLifetime));
     }
 
     private static ApiException exhausted() {

@@ -1,6 +1,6 @@
 package io.hpp.router.billing;
 
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Store;
 import java.time.Duration;

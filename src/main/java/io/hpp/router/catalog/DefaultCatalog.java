@@ -1,6 +1,7 @@
 package io.hpp.router.catalog;
 
-import io.hpp.router.billing.Price;
+import io.hpp.router.value.Model;
+import io.hpp.router.value.Price;
 import java.util.List;
 import java.util.Optional;
 

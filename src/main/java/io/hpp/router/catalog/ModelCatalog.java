@@ -1,5 +1,6 @@
 package io.hpp.router.catalog;
 
+import io.hpp.router.value.Model;
 import io.hpp.router.store.Store;
 import java.util.Comparator;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.hpp.router.chat;
 
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.billing.CostCalculator;
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.Price;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Price;
 import io.hpp.router.billing.QuotaLedger;
-import io.hpp.router.billing.TokenUsage;
-import io.hpp.router.catalog.Model;
-import io.hpp.router.provider.ProviderException;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.value.Model;
+import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.routing.RouteDecision;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.RequestLogEntry;
@@ -148,7 +148,7 @@ public final class Attempt {
     }
 
     public Settlement settlement() {
-        RequestLogEntry entry = new RequestLogEntry(io.hpp.router.Ids.timeOrderedUuid(), key.consumerId(), key.id(), requestedModel,
+        RequestLogEntry entry = new RequestLogEntry(io.hpp.router.common.Ids.timeOrderedUuid(), key.consumerId(), key.id(), requestedModel,
                 model.map(Model::id), route.map(d -> d.basket().wire()), route.map(RouteDecision::ruleId),
                 route.map(RouteDecision::rulesVersion), route.flatMap(RouteDecision::tier), usage, cost,
                 status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now(),

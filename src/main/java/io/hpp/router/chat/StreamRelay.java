@@ -1,13 +1,14 @@
 package io.hpp.router.chat;
 
+import io.hpp.router.wire.UsageReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
-import io.hpp.router.billing.TokenUsage;
-import io.hpp.router.provider.ChatBody;
+import io.hpp.router.common.Json;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.wire.ChatBody;
 import io.hpp.router.provider.Provider;
-import io.hpp.router.provider.ProviderException;
-import io.hpp.router.provider.StreamChunk;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.wire.StreamChunk;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +62,7 @@ final class StreamRelay implements Provider.ChunkListener {
      * Relays the stream until the provider ends it. A provider failure before the first event is thrown (the client
      * gets an error response); after it, the failure is returned, to be told to the client by {@link #finish}.
      */
-    Optional<ProviderException> run(Provider provider, io.hpp.router.catalog.Model model, ChatBody request) {
+    Optional<ProviderException> run(Provider provider, io.hpp.router.value.Model model, ChatBody request) {
         try {
             provider.stream(model, request, this);
             return Optional.empty();

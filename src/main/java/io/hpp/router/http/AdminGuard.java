@@ -1,6 +1,6 @@
 package io.hpp.router.http;
 
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.config.Secret;
 import io.helidon.webserver.http.ServerRequest;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.Json;
-import io.hpp.router.billing.Money;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.value.Money;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.hpp.router.http;
 
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.observe.Metrics;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Duration;

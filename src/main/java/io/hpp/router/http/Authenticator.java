@@ -1,6 +1,6 @@
 package io.hpp.router.http;
 
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.auth.ApiKeys;
 import io.hpp.router.store.ApiKeyRecord;
 import io.helidon.http.HeaderName;

@@ -1,7 +1,7 @@
 package io.hpp.router.http;
 
-import io.hpp.router.ApiException;
-import io.hpp.router.provider.AnswerMemory;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.upstream.AnswerMemory;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;

@@ -1,7 +1,7 @@
 package io.hpp.router.http;
 
 import io.hpp.router.chat.ChatService;
-import io.hpp.router.provider.AnswerMemory;
+import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.store.ApiKeyRecord;
 import io.helidon.http.Method;
 import io.helidon.webserver.CloseConnectionException;

@@ -2,10 +2,10 @@ package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.Json;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
 import io.hpp.router.billing.QuotaCache;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.value.Model;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.Store;

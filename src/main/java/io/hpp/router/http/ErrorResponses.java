@@ -1,9 +1,9 @@
 package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.Json;
-import io.hpp.router.provider.ProviderException;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;

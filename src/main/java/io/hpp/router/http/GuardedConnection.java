@@ -1,6 +1,6 @@
 package io.hpp.router.http;
 
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.CloseConnectionException;

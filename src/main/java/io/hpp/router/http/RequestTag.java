@@ -28,6 +28,6 @@ final class RequestTag {
         if (incoming != null && WELL_FORMED.matcher(incoming).matches()) {
             return new RequestTag(incoming);
         }
-        return new RequestTag(io.hpp.router.Ids.timeOrderedToken("req_", 15));
+        return new RequestTag(io.hpp.router.common.Ids.timeOrderedToken("req_", 15));
     }
 }

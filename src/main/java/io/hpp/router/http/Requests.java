@@ -1,6 +1,6 @@
 package io.hpp.router.http;
 
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.CloseConnectionException;

@@ -1,6 +1,6 @@
 package io.hpp.router.http;
 
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 

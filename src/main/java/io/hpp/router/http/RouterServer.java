@@ -1,7 +1,7 @@
 package io.hpp.router.http;
 
-import io.hpp.router.ApiException;
-import io.hpp.router.Json;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
 import io.hpp.router.admin.Admin;
 import io.hpp.router.admin.RoutingAdmin;
 import io.hpp.router.routing.SmartRouter;

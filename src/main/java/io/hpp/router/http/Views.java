@@ -1,9 +1,9 @@
 package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
-import io.hpp.router.billing.Price;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.common.Json;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.Model;
 import io.hpp.router.store.ConsumerRecord;
 import java.util.Locale;
 
@@ -93,7 +93,7 @@ final class Views {
         }
         n.put("enabled", m.enabled());
         n.put("kind", m.kind().name().toLowerCase(Locale.ROOT));
-        n.set("fallbacks", io.hpp.router.Json.MAPPER.valueToTree(m.fallbacks()));
+        n.set("fallbacks", io.hpp.router.common.Json.MAPPER.valueToTree(m.fallbacks()));
         return n;
     }
 }

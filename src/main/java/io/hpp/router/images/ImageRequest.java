@@ -2,9 +2,9 @@ package io.hpp.router.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.Json;
-import io.hpp.router.chat.ClientInput;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.wire.ClientInput;
 import java.util.List;
 
 /**

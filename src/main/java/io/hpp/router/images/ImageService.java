@@ -1,15 +1,15 @@
 package io.hpp.router.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.ApiException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.RateLimiter;
-import io.hpp.router.billing.TokenUsage;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.value.Model;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.Attempt;
 import io.hpp.router.chat.ClientChannel;
-import io.hpp.router.chat.UsageReader;
+import io.hpp.router.wire.UsageReader;
 import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Providers;

@@ -2,7 +2,7 @@ package io.hpp.router.observe;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.hpp.router.store.RequestLogEntry;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,6 +1,6 @@
 package io.hpp.router.observe;
 
-import io.hpp.router.Background;
+import io.hpp.router.common.Background;
 import io.hpp.router.store.Settlement;
 import io.hpp.router.store.Store;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.hpp.router.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.common.Json;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.store.Reservation;
 import io.hpp.router.store.Settlement;

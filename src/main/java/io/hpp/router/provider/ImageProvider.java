@@ -2,7 +2,7 @@ package io.hpp.router.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.value.Model;
 import java.io.OutputStream;
 import java.util.Optional;
 

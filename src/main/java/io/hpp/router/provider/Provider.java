@@ -1,7 +1,11 @@
 package io.hpp.router.provider;
 
+import io.hpp.router.upstream.AnswerMemory;
+import io.hpp.router.wire.ChatBody;
+import io.hpp.router.wire.Completion;
+import io.hpp.router.wire.StreamChunk;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.value.Model;
 
 /**
  * One upstream provider, spoken to in the OpenAI chat format: requests go in as OpenAI chat-completion bodies and
@@ -45,7 +49,7 @@ public interface Provider {
         /** A common chunk, scanned without a tree; by default it is read into one. */
         default void onChunk(StreamChunk chunk) {
             try {
-                onChunk((ObjectNode) io.hpp.router.Json.readTree(chunk.json()));
+                onChunk((ObjectNode) io.hpp.router.common.Json.readTree(chunk.json()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e); // cannot happen: the scan read it as a JSON object
             }

@@ -1,5 +1,7 @@
 package io.hpp.router.provider;
 
+import io.hpp.router.upstream.Upstream;
+import io.hpp.router.upstream.Watchdog;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.provider.anthropic.AnthropicProvider;

@@ -1,6 +1,6 @@
 package io.hpp.router.routing;
 
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.hpp.router.store.RulesetRecord;
 import io.hpp.router.store.Store;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.Json;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;

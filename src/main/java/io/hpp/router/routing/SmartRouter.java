@@ -1,10 +1,10 @@
 package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.value.Model;
 import io.hpp.router.catalog.ModelCatalog;
-import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.wire.ChatRequest;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -115,7 +115,7 @@ public final class SmartRouter {
     }
 
     /** The price of the ruleset's most expensive complex tier (by input + output rate), if it is priced. */
-    private Optional<io.hpp.router.billing.Price> baseline(RuleSet rs) {
+    private Optional<io.hpp.router.value.Price> baseline(RuleSet rs) {
         return rs.complex().stream().flatMap(c -> c.tiers().stream())
                 .map(t -> catalog.find(t.model()))
                 .flatMap(Optional::stream)

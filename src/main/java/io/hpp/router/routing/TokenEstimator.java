@@ -1,7 +1,7 @@
 package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.wire.ChatRequest;
 
 /**
  * Input-token bounds for quota. {@link #bound} is free: a token is at least one UTF-8 byte, so the body's bytes

@@ -1,9 +1,9 @@
 package io.hpp.router.store;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.TokenUsage;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.value.Model;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,7 +41,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public ConsumerRecord createConsumer(Optional<String> username, Optional<String> customId, Money quota) {
-        String id = io.hpp.router.Ids.uuid();
+        String id = io.hpp.router.common.Ids.uuid();
         long now = System.currentTimeMillis();
         jdbc.update("INSERT INTO consumers (id, username, custom_id, quota_nanos, created_at) VALUES (?, ?, ?, ?, ?)",
                 id, username, customId, quota.nanos(), now);

@@ -1,6 +1,6 @@
 package io.hpp.router.store;
 
-import io.hpp.router.billing.Money;
+import io.hpp.router.value.Money;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;

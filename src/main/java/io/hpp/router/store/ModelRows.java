@@ -1,7 +1,7 @@
 package io.hpp.router.store;
 
-import io.hpp.router.billing.Price;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.Model;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,7 +35,7 @@ final class ModelRows {
                 m.id(), m.provider(), m.upstreamModel(), m.ownedBy(), nanos(p.input()), nanos(p.output()),
                 p.cacheWrite().map(ModelRows::nanos), p.cacheRead().map(ModelRows::nanos), m.maxOutputTokens(),
                 m.enabled(), m.kind().name().toLowerCase(Locale.ROOT), System.currentTimeMillis(),
-                m.fallbacks().isEmpty() ? null : io.hpp.router.Json.MAPPER.valueToTree(m.fallbacks()).toString());
+                m.fallbacks().isEmpty() ? null : io.hpp.router.common.Json.MAPPER.valueToTree(m.fallbacks()).toString());
     }
 
     private static java.util.List<String> fallbacks(String json) throws SQLException {
@@ -44,7 +44,7 @@ final class ModelRows {
         }
         java.util.List<String> ids = new java.util.ArrayList<>();
         try {
-            io.hpp.router.Json.readTree(json).forEach(n -> ids.add(n.asText()));
+            io.hpp.router.common.Json.readTree(json).forEach(n -> ids.add(n.asText()));
         } catch (java.io.IOException e) {
             throw new SQLException("models.fallbacks is not a JSON array: " + json, e);
         }

@@ -1,6 +1,6 @@
 package io.hpp.router.store;
 
-import io.hpp.router.Background;
+import io.hpp.router.common.Background;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

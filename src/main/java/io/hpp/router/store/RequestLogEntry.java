@@ -1,7 +1,7 @@
 package io.hpp.router.store;
 
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.hpp.router.store;
 
-import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.value.TokenUsage;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package io.hpp.router.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.hpp.router.routing.PromptTokens;
 import io.hpp.router.routing.RuleSet;
 import java.util.concurrent.TimeUnit;

@@ -1,14 +1,14 @@
 package io.hpp.router.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.hpp.router.billing.CostCalculator;
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.Price;
-import io.hpp.router.billing.TokenUsage;
-import io.hpp.router.chat.ChatRequest;
-import io.hpp.router.provider.Completion;
-import io.hpp.router.provider.StreamChunk;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.wire.ChatRequest;
+import io.hpp.router.wire.Completion;
+import io.hpp.router.wire.StreamChunk;
 import io.hpp.router.routing.TokenEstimator;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +36,9 @@ public class HotPathBench {
     private byte[] answer;
     private final byte[] model = Json.bytes("openai/gpt-5");
     private ChatRequest parsed;
-    private io.hpp.router.provider.ChatBody conversation;
-    private io.hpp.router.provider.ChatBody conversationTree;
-    private io.hpp.router.provider.ChatBody parsedTree;
+    private io.hpp.router.wire.ChatBody conversation;
+    private io.hpp.router.wire.ChatBody conversationTree;
+    private io.hpp.router.wire.ChatBody parsedTree;
     private byte[] conversationBytes;
     private final TokenEstimator estimator = new TokenEstimator(new io.hpp.router.routing.PromptTokens());
     private final Price price = Price.of("1.25", "10", null, "0.125");
@@ -69,8 +69,8 @@ public class HotPathBench {
         }
         conversationBytes = history.append("],\"stream\":true}").toString().getBytes(StandardCharsets.UTF_8);
         conversation = ChatRequest.parse(conversationBytes).body();
-        conversationTree = io.hpp.router.provider.ChatBody.of(conversation.tree());
-        parsedTree = io.hpp.router.provider.ChatBody.of(parsed.tree());
+        conversationTree = io.hpp.router.wire.ChatBody.of(conversation.tree());
+        parsedTree = io.hpp.router.wire.ChatBody.of(parsed.tree());
     }
 
 
@@ -109,7 +109,7 @@ public class HotPathBench {
 
     private final byte[] sendBuffer = new byte[64 * 1024];
 
-    private int send(io.hpp.router.provider.BodyParts body) {
+    private int send(io.hpp.router.wire.BodyParts body) {
         return body.copyTo(sendBuffer, 0);
     }
 

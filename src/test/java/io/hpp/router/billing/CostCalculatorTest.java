@@ -1,5 +1,8 @@
 package io.hpp.router.billing;
 
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.TokenUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

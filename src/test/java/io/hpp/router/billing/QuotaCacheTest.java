@@ -1,5 +1,6 @@
 package io.hpp.router.billing;
 
+import io.hpp.router.value.Money;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,7 +2,7 @@ package io.hpp.router.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.billing.Money;
+import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;

@@ -3,8 +3,8 @@ package io.hpp.router.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.Json;
-import io.hpp.router.billing.Money;
+import io.hpp.router.common.Json;
+import io.hpp.router.value.Money;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;

@@ -3,7 +3,7 @@ package io.hpp.router.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.billing.Money;
+import io.hpp.router.value.Money;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
@@ -132,7 +132,7 @@ class ChatFailuresTest extends ChatTestBase {
         assertThat(row.status()).isEqualTo(499);
         assertThat(row.usage().output()).isEqualTo(50_000);
         // 10 input × $1.25 + 50,000 output × $10, per 1M tokens: what the provider charges us
-        assertThat(row.cost()).isEqualTo(io.hpp.router.billing.Money.ofDollars("0.5000125"));
+        assertThat(row.cost()).isEqualTo(io.hpp.router.value.Money.ofDollars("0.5000125"));
         assertLedgerBalanced(c.id());
     }
 

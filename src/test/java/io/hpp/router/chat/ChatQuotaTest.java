@@ -3,7 +3,7 @@ package io.hpp.router.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.billing.Money;
+import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;

@@ -31,7 +31,7 @@ class ModelIdOnPostgresTest extends ChatTestBase {
         ConsumerRecord after = router.app().store().consumer(c.id()).orElseThrow();
         assertThat(after.requests()).isEqualTo(2);
         // 20 input × $1.25 + 10 output × $10, per 1M tokens
-        assertThat(after.used()).isEqualTo(io.hpp.router.billing.Money.ofDollars("0.000125"));
+        assertThat(after.used()).isEqualTo(io.hpp.router.value.Money.ofDollars("0.000125"));
         assertLedgerBalanced(c.id());
     }
 }

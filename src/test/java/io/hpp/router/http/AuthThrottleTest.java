@@ -3,7 +3,7 @@ package io.hpp.router.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.hpp.router.testing.TestRouter;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -48,7 +48,7 @@ class AuthThrottleTest {
         assertThat(throttle.tracked()).isLessThanOrEqualTo(AuthThrottle.CAPACITY + 1);
         throttle.check("2001:db8:1::/64"); // tracked, one failure: let through
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> throttle.check("198.51.100.1"))
-                .as("addresses past the table share one window, which the spray used up").isInstanceOf(io.hpp.router.ApiException.class)
+                .as("addresses past the table share one window, which the spray used up").isInstanceOf(io.hpp.router.common.ApiException.class)
                 .hasMessageStartingWith("Too many failed authentication attempts");
     }
 

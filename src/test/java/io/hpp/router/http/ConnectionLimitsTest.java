@@ -2,7 +2,7 @@ package io.hpp.router.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import io.hpp.router.testing.TestRouter;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;

@@ -120,7 +120,7 @@ class ConsumerApiTest {
         Map<String, String> auth = Map.of("apikey", c.key());
         assertThat(router.get("/api/quota-check", auth).json().get("quota").decimalValue()).isEqualByComparingTo("3");
         // A change that bypasses the admin API (as another process would) is not seen while the entry is fresh ...
-        router.app().store().setQuota(c.id(), io.hpp.router.billing.Money.ofDollars("7"));
+        router.app().store().setQuota(c.id(), io.hpp.router.value.Money.ofDollars("7"));
         assertThat(router.get("/api/quota-check", auth).json().get("quota").decimalValue()).isEqualByComparingTo("3");
         // ... and /api/usage, which reads the store, already sees it.
         assertThat(router.get("/api/usage", auth).json().get("quota").decimalValue()).isEqualByComparingTo("7");

@@ -8,7 +8,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImageModel;
 import com.openai.models.images.ImagesResponse;
-import io.hpp.router.billing.Money;
+import io.hpp.router.value.Money;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;

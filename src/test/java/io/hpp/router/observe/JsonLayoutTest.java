@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class JsonLayoutTest {
 
     @Test
     void everyLineIsOneJsonObjectWithTheRequestId() throws Exception {
-        JsonNode plain = layout("io.hpp.router.App", "started \"quoted\"");
+        JsonNode plain = layout("io.hpp.router.app.App", "started \"quoted\"");
         assertThat(plain.get("msg").asText()).isEqualTo("started \"quoted\"");
         assertThat(plain.get("request_id").asText()).isEqualTo("req_1");
         assertThat(plain.get("level").asText()).isEqualTo("INFO");
@@ -37,7 +37,7 @@ class JsonLayoutTest {
 
     @Test
     void controlCharactersQuotesAndAStackTraceStayInsideOneLine() throws Exception {
-        LoggingEvent e = new LoggingEvent("x", context.getLogger("io.hpp.router.App"), Level.WARN, "tab\there \"q\" \\ line\nbreak \u0001",
+        LoggingEvent e = new LoggingEvent("x", context.getLogger("io.hpp.router.app.App"), Level.WARN, "tab\there \"q\" \\ line\nbreak \u0001",
                 new IllegalStateException("boom\nagain"), null);
         e.setMDCPropertyMap(Map.of());
         String line = new JsonLayout().doLayout(e);

@@ -2,9 +2,9 @@ package io.hpp.router.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.App;
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.app.App;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
 import io.hpp.router.config.ConfigLoader;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.ConsumerRecord;

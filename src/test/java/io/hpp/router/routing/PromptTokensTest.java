@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;

@@ -3,10 +3,10 @@ package io.hpp.router.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hpp.router.ApiException;
-import io.hpp.router.App;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.app.App;
 import io.hpp.router.catalog.ModelCatalog;
-import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.wire.ChatRequest;
 import io.hpp.router.config.ConfigLoader;
 import io.hpp.router.store.Store;
 import java.nio.charset.StandardCharsets;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.ApiException;
-import io.hpp.router.Json;
-import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.wire.ChatRequest;
 import io.hpp.router.provider.anthropic.AnthropicMapper;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;

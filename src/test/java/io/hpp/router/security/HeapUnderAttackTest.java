@@ -101,7 +101,7 @@ class HeapUnderAttackTest {
                 .header("Authorization", "Bearer " + TestRouter.ADMIN_TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isBetween(200, 201);
-        return io.hpp.router.Json.MAPPER.readTree(r.body());
+        return io.hpp.router.common.Json.MAPPER.readTree(r.body());
     }
 
     @AfterContainer

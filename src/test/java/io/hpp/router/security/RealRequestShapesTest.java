@@ -3,9 +3,9 @@ package io.hpp.router.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParser;
-import io.hpp.router.Json;
-import io.hpp.router.JsonElements;
-import io.hpp.router.chat.ChatRequest;
+import io.hpp.router.common.Json;
+import io.hpp.router.common.JsonElements;
+import io.hpp.router.wire.ChatRequest;
 import io.hpp.router.provider.anthropic.AnthropicMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

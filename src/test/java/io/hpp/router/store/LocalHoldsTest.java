@@ -2,7 +2,7 @@ package io.hpp.router.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.billing.Money;
+import io.hpp.router.value.Money;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -2,7 +2,7 @@ package io.hpp.router.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.App;
+import io.hpp.router.app.App;
 import io.hpp.router.config.ConfigLoader;
 import io.hpp.router.testing.TestPostgres;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.hpp.router.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.TokenUsage;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -3,10 +3,10 @@ package io.hpp.router.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hpp.router.App;
-import io.hpp.router.billing.Money;
-import io.hpp.router.billing.TokenUsage;
-import io.hpp.router.catalog.Model;
+import io.hpp.router.app.App;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.value.Model;
 import io.hpp.router.config.ConfigLoader;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -39,7 +39,7 @@ public final class NodeProcess implements AutoCloseable {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
-        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hpp.router.Main", "serve"));
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hpp.router.app.Main", "serve"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> all = new HashMap<>(env);
         all.put("HPP_ROUTER_HOST", "127.0.0.1");

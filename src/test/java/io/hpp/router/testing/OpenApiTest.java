@@ -2,7 +2,7 @@ package io.hpp.router.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import org.junit.jupiter.api.Test;
 
 class OpenApiTest {

@@ -1,8 +1,8 @@
 package io.hpp.router.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.App;
-import io.hpp.router.Json;
+import io.hpp.router.app.App;
+import io.hpp.router.common.Json;
 import io.hpp.router.config.ConfigLoader;
 import io.hpp.router.config.RouterConfig;
 import java.io.IOException;

@@ -3,8 +3,8 @@ package io.hpp.router.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
-import io.hpp.router.provider.ProviderException;
+import io.hpp.router.common.Json;
+import io.hpp.router.upstream.ProviderException;
 import java.io.IOException;
 import java.util.Optional;
 

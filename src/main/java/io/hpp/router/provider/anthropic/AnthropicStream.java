@@ -2,7 +2,7 @@ package io.hpp.router.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.hpp.router.provider.openai;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.Json;
+import io.hpp.router.common.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

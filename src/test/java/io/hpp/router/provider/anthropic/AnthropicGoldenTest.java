@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.Json;
-import io.hpp.router.provider.ProviderException;
-import io.hpp.router.provider.SseReader;
+import io.hpp.router.common.Json;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.upstream.SseReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
