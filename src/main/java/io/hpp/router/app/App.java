@@ -101,7 +101,7 @@ public final class App implements AutoCloseable {
         background.scheduleWithFixedDelay(Background.guarded("hold sweep", () -> store.releaseExpired(Instant.now())), sweep, sweep,
                 TimeUnit.MILLISECONDS);
 
-        Providers providers = Providers.from(config);
+        Providers providers = ProviderWiring.providers(config);
         PromptTokens promptTokens = new PromptTokens();
         SmartRouter smartRouter = new SmartRouter(rules, catalog, promptTokens::estimate, p -> providers.find(p).isPresent());
         Metrics metrics = new Metrics(config.edge().metricsConsumerLabels());

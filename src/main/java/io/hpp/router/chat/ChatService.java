@@ -116,7 +116,7 @@ public final class ChatService {
     private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                   Map<String, String> headers, AnswerMemory memory) {
         long t0 = System.nanoTime();
-        Completion answer = provider.completion(model, req.body(), memory);
+        Completion answer = provider.complete(model, req.body(), memory);
         a.upstream(System.nanoTime() - t0);
         a.answered();
         TokenUsage usage = UsageReader.read(answer.usage()).orElseGet(() -> estimatedUsage(req, answer.text()));

@@ -87,8 +87,8 @@ final class StreamRelay implements Provider.ChunkListener {
         }
     }
 
-    @Override
-    public void onChunk(ObjectNode chunk) {
+    /** A chunk the scan left to the general path (usage, an unusual shape, a translated provider's): read as a tree. */
+    private void onTree(ObjectNode chunk) {
         JsonNode u = chunk.get("usage");
         boolean hasUsage = u != null && u.isObject();
         if (hasUsage) {
@@ -125,6 +125,10 @@ final class StreamRelay implements Provider.ChunkListener {
     /** The common chunk: its text is collected, its bytes relayed with the model renamed and usage:null dropped. */
     @Override
     public void onChunk(StreamChunk chunk) {
+        if (chunk.tree().isPresent()) {
+            onTree(chunk.tree().get());
+            return;
+        }
         produced.append(chunk.text());
         if (gone != null) {
             checkDrain();

@@ -1,5 +1,6 @@
 package io.hpp.router.wire;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
@@ -16,14 +17,34 @@ public final class StreamChunk {
     private final int usageStart;
     private final int usageEnd;
     private final String text;
+    /** A chunk held as a tree (the general path), or null for a scanned one. */
+    private final ObjectNode tree;
 
     private StreamChunk(byte[] json, int modelStart, int modelEnd, int usageStart, int usageEnd, String text) {
+        this(json, modelStart, modelEnd, usageStart, usageEnd, text, null);
+    }
+
+    private StreamChunk(byte[] json, int modelStart, int modelEnd, int usageStart, int usageEnd, String text, ObjectNode tree) {
+        this.tree = tree;
         this.json = json;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
         this.usageStart = usageStart;
         this.usageEnd = usageEnd;
         this.text = text;
+    }
+
+    /**
+     * A chunk for the general path, as a tree: one the scan left (a usage object, an error, an unusual shape) or one
+     * a translating adapter made. Its bytes and text are not used: the relay reads the tree.
+     */
+    public static StreamChunk of(ObjectNode tree) {
+        return new StreamChunk(null, -1, -1, -1, -1, "", java.util.Objects.requireNonNull(tree, "tree"));
+    }
+
+    /** The chunk as a tree, when it took the general path; empty for a scanned chunk. */
+    public Optional<ObjectNode> tree() {
+        return Optional.ofNullable(tree);
     }
 
     /** The chunk scanned, or empty when it needs the general path. */

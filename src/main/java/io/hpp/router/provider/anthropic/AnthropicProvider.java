@@ -8,6 +8,7 @@ import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.Completion;
+import io.hpp.router.wire.StreamChunk;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.upstream.SseReader;
@@ -31,23 +32,13 @@ public final class AnthropicProvider implements Provider {
         this.headers = Map.of("x-api-key", config.apiKey().orElseThrow().reveal(), "anthropic-version", API_VERSION);
     }
 
-    @Override
-    public ObjectNode complete(Model model, ObjectNode request, AnswerMemory memory) {
-        return answer(upstreamBody(model, request, false), memory);
-    }
-
     /** The client's tree is made and translated before the provider is called, and not held while it answers. */
     @Override
-    public Completion completion(Model model, ChatBody request, AnswerMemory memory) {
+    public Completion complete(Model model, ChatBody request, AnswerMemory memory) {
         return Completion.of(answer(upstreamBody(model, request.tree(), false), memory));
     }
 
-    @Override
-    public void stream(Model model, ObjectNode request, ChunkListener listener) {
-        relay(upstreamBody(model, request, true), listener);
-    }
-
-    /** As {@link #completion(Model, ChatBody, AnswerMemory)}: no tree is held while the stream runs. */
+    /** As {@link #complete}: no tree is held while the stream runs. */
     @Override
     public void stream(Model model, ChatBody request, ChunkListener listener) {
         relay(upstreamBody(model, request.tree(), true), listener);
@@ -97,7 +88,7 @@ public final class AnthropicProvider implements Provider {
                     throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "the stream ended before message_stop");
                 }
                 for (ObjectNode chunk : AnthropicMapper.fromEvent(stream, event.get().data())) {
-                    listener.onChunk(chunk);
+                    listener.onChunk(StreamChunk.of(chunk));
                 }
             }
             ex.endOfAnswer();

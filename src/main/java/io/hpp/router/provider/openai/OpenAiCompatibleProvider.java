@@ -63,19 +63,9 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
         return new OpenAiCompatibleProvider(upstream, path, c.apiKey());
     }
 
-    @Override
-    public ObjectNode complete(Model model, ObjectNode request, AnswerMemory memory) {
-        return answerObject(answer(model, ChatBody.of(request), memory));
-    }
-
-    @Override
-    public Completion completion(Model model, ObjectNode request, AnswerMemory memory) {
-        return completion(model, ChatBody.of(request), memory);
-    }
-
     /** The answer as the provider's bytes when it is the common kind; a tree otherwise. */
     @Override
-    public Completion completion(Model model, ChatBody request, AnswerMemory memory) {
+    public Completion complete(Model model, ChatBody request, AnswerMemory memory) {
         byte[] answer = answer(model, request, memory);
         return Completion.scan(answer).orElseGet(() -> Completion.of(answerObject(answer)));
     }
@@ -123,11 +113,6 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
     }
 
     @Override
-    public void stream(Model model, ObjectNode request, ChunkListener listener) {
-        stream(model, ChatBody.of(request), listener);
-    }
-
-    @Override
     public void stream(Model model, ChatBody request, ChunkListener listener) {
         try (Upstream.Exchange ex = upstream.post(chatPath, headers, chatBody(request, model.upstreamModel(), true))) {
             if (ex.status() != 200) {
@@ -163,7 +148,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
                     throw streamError(chunk.get("error"));
                 }
                 if (chunk.isObject()) {
-                    listener.onChunk((ObjectNode) chunk);
+                    listener.onChunk(StreamChunk.of((ObjectNode) chunk));
                 }
             }
         }
