@@ -16,8 +16,8 @@ import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.chat.ChatService;
 import io.hpp.router.images.ImageService;
 import io.hpp.router.observe.Metrics;
-import io.hpp.router.observe.RequestLogWriter;
-import io.hpp.router.observe.SetAsideFile;
+import io.hpp.router.billing.SettlementWriter;
+import io.hpp.router.billing.SetAsideFile;
 import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.TokenEstimator;
@@ -46,11 +46,11 @@ public final class App implements AutoCloseable {
     private final ScheduledExecutorService background;
 
     private final Providers providers;
-    private final RequestLogWriter log;
+    private final SettlementWriter log;
     private final AutoCloseable listener;
     private final Optional<ServeLock> serveLock;
 
-    private App(Store store, WebServer server, ScheduledExecutorService background, Providers providers, RequestLogWriter log,
+    private App(Store store, WebServer server, ScheduledExecutorService background, Providers providers, SettlementWriter log,
                 AutoCloseable listener, Optional<ServeLock> serveLock) {
         this.store = store;
         this.server = server;
@@ -107,9 +107,9 @@ public final class App implements AutoCloseable {
         Metrics metrics = new Metrics(config.edge().metricsConsumerLabels());
         providers.upstreams().forEach(u -> metrics.upstreamConnections(u.provider(), u::openConnections, u::idleConnections));
         SetAsideFile setAside = new SetAsideFile(config.setAsideFile());
-        RequestLogWriter log = new RequestLogWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
+        SettlementWriter log = new SettlementWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
                 metrics, model -> catalog.find(model).map(io.hpp.router.value.Model::provider).orElse("none"), setAside);
-        QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl());
+        QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl(), log, metrics::settlementOverHold);
         RouterConfig.Resilience resilience = config.resilience();
         CircuitBreakers[] breakers = new CircuitBreakers[1];
         breakers[0] = new CircuitBreakers(resilience.circuitFailures(), resilience.circuitWindow(), resilience.circuitCooldown(),
@@ -118,9 +118,9 @@ public final class App implements AutoCloseable {
                     case HALF_OPEN -> 0.5;
                     case OPEN -> 1;
                 }));
-        ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(promptTokens), log, breakers[0], resilience,
-                metrics::fallback, limiter, metrics::settlementOverHold);
-        ImageService images = new ImageService(catalog, providers, ledger, log, limiter, metrics::settlementOverHold);
+        ChatService chat = new ChatService(catalog, smartRouter, providers, ledger, new TokenEstimator(promptTokens), breakers[0], resilience,
+                metrics::fallback, limiter);
+        ImageService images = new ImageService(catalog, providers, ledger, limiter);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images, metrics, config.providers().keySet(), setAside));
         Tokenizer.warmUp();

@@ -7,6 +7,7 @@ import io.hpp.router.common.ApiException;
 import io.hpp.router.config.RouterConfig.OverflowPolicy;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Reservation;
+import io.hpp.router.store.Settlement;
 import io.hpp.router.store.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +28,38 @@ public final class QuotaLedger {
     private final Store store;
     private final OverflowPolicy policy;
     private final Duration holdLifetime;
+    private final SettlementWriter writer;
+    private final java.util.function.Consumer<String> onOverHold;
 
     /** @param holdLifetime how long a hold outlives a node that never settles it (the sweeper releases it then) */
-    public QuotaLedger(Store store, OverflowPolicy policy, Duration holdLifetime) {
+    /**
+     * @param holdLifetime how long a hold outlives a node that never settles it (the sweeper releases it then)
+     * @param writer       settles requests off the response path, in batches (the store's mechanism)
+     * @param onOverHold   told (with the endpoint) of a request whose provider reported more than its hold
+     */
+    public QuotaLedger(Store store, OverflowPolicy policy, Duration holdLifetime, SettlementWriter writer,
+                       java.util.function.Consumer<String> onOverHold) {
         this.store = store;
         this.policy = policy;
         this.holdLifetime = holdLifetime;
+        this.writer = writer;
+        this.onOverHold = onOverHold;
+    }
+
+    /** A request began that will be {@link #settle}d: a flush (tests, shutdown) waits for it. */
+    public void opened() {
+        writer.begin();
+    }
+
+    /**
+     * The end of a request's money: its charge (never more than its hold: {@link Hold#charge}), the rest of the hold
+     * released and its log row, committed together off the response path by the writer.
+     */
+    public void settle(Settlement settlement, boolean overHold) {
+        if (overHold) {
+            onOverHold.accept(settlement.entry().meta().endpoint());
+        }
+        writer.submit(settlement);
     }
 
     /**
@@ -43,6 +70,35 @@ public final class QuotaLedger {
      * @param worstCase the tokens the ceiling prices: the input bound or estimate, and every answer at its cap
      */
     public record Hold(Reservation reservation, Optional<Long> loweredOutputCap, Money ceiling, TokenUsage worstCase) {
+        /**
+         * What the provider's reported usage is charged under this hold, at {@code price}: never more than the hold's
+         * ceiling. Usage that prices above it, or that reports more than {@link TokenUsage#MAX_TOKENS} of a kind, is
+         * charged the ceiling ({@link Charge#overHold()}), its tokens bounded.
+         */
+        public Charge charge(TokenUsage reported, Price price) {
+            TokenUsage bounded = reported.bounded();
+            Money priced = CostCalculator.costOrMax(price, bounded);
+            boolean over = priced.compareTo(ceiling) > 0 || !reported.plausible();
+            return new Charge(bounded, over ? ceiling : priced, over, priced);
+        }
+
+        /** The hold's worst case, charged whole: what the provider may charge us when its usage never came. */
+        public Charge chargeWhole() {
+            return new Charge(worstCase.bounded(), ceiling, false, ceiling);
+        }
+    }
+
+    /**
+     * A request's charge: the usage logged, its cost, whether the provider reported beyond the hold (charged the
+     * hold), and what the reported usage priced at (for the warning that says so).
+     */
+    public record Charge(TokenUsage usage, Money cost, boolean overHold, Money priced) {
+        /** Usage priced with no hold to bound it (a request that never held: nothing was dispatched). */
+        public static Charge unheld(TokenUsage reported, Price price) {
+            TokenUsage bounded = reported.bounded();
+            Money priced = CostCalculator.costOrMax(price, bounded);
+            return new Charge(bounded, priced, false, priced);
+        }
     }
 
     /**

@@ -10,7 +10,6 @@ import io.hpp.router.value.TokenUsage;
 import io.hpp.router.value.Model;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.config.RouterConfig;
-import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.wire.Completion;
@@ -39,32 +38,27 @@ public final class ChatService {
     private final Providers providers;
     private final QuotaLedger ledger;
     private final TokenEstimator estimator;
-    private final RequestLogWriter log;
     private final Dispatcher dispatcher;
     private final RateLimiter limiter;
     private final java.time.Duration disconnectDrain;
-    private final java.util.function.Consumer<String> onOverHold;
 
     public ChatService(ModelCatalog catalog, SmartRouter smartRouter, Providers providers, QuotaLedger ledger, TokenEstimator estimator,
-                       RequestLogWriter log, CircuitBreakers breakers, RouterConfig.Resilience resilience,
-                       java.util.function.BiConsumer<String, String> onFallback, RateLimiter limiter,
-                       java.util.function.Consumer<String> onOverHold) {
+                       CircuitBreakers breakers, RouterConfig.Resilience resilience,
+                       java.util.function.BiConsumer<String, String> onFallback, RateLimiter limiter) {
         this.limiter = limiter;
-        this.onOverHold = onOverHold;
         this.disconnectDrain = resilience.disconnectDrain();
         this.catalog = catalog;
         this.smartRouter = smartRouter;
         this.providers = providers;
         this.ledger = ledger;
         this.estimator = estimator;
-        this.log = log;
         this.dispatcher = new Dispatcher(catalog, providers, breakers, resilience, onFallback);
     }
 
     /** Handles one request; a non-streamed answer is held in {@code memory} until the request ends. */
     public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out, AnswerMemory memory) {
-        Attempt a = new Attempt(key, requestId, "chat");
-        log.begin();
+        RequestRecord a = new RequestRecord(key, requestId, "chat");
+        ledger.opened();
         Runnable lastWrite = null;
         try {
             a.admitted(limiter.admit(key.consumerId()));
@@ -96,10 +90,7 @@ public final class ChatService {
                 throw e;
             }
         } finally {
-            if (a.overHold()) {
-                onOverHold.accept("chat");
-            }
-            log.submit(a.settlement());
+            ledger.settle(a.settlement(), a.overHold());
         }
         if (lastWrite != null) {
             lastWrite.run();
@@ -113,7 +104,7 @@ public final class ChatService {
     }
 
     /** Calls the provider; returns the write of the answer, made once the request is settled. */
-    private Runnable completeOnce(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
+    private Runnable completeOnce(RequestRecord a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                   Map<String, String> headers, AnswerMemory memory) {
         long t0 = System.nanoTime();
         Completion answer = provider.complete(model, req.body(), memory);
@@ -129,7 +120,7 @@ public final class ChatService {
      * Relays the stream; returns the last event ([DONE] or the error of a cut stream), written once settled. A client
      * that hangs up pays the provider's usage, read after it left (see {@link StreamRelay}), or the hold without it.
      */
-    private Runnable relayStream(Attempt a, ChatRequest req, Model model, Provider provider, ClientChannel out,
+    private Runnable relayStream(RequestRecord a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                  Map<String, String> headers) {
         StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers, disconnectDrain);
         long t0 = System.nanoTime();

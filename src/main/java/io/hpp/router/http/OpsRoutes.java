@@ -3,7 +3,7 @@ package io.hpp.router.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
 import io.hpp.router.observe.Metrics;
-import io.hpp.router.observe.SetAsideFile;
+import io.hpp.router.billing.SetAsideFile;
 import io.hpp.router.store.Store;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;

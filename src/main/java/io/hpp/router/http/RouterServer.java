@@ -46,7 +46,7 @@ public final class RouterServer {
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
                            ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images,
-                           Metrics metrics, java.util.Set<String> providers, io.hpp.router.observe.SetAsideFile setAside) {
+                           Metrics metrics, java.util.Set<String> providers, io.hpp.router.billing.SetAsideFile setAside) {
     }
 
     private RouterServer() {

@@ -7,10 +7,9 @@ import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.value.TokenUsage;
 import io.hpp.router.value.Model;
 import io.hpp.router.catalog.ModelCatalog;
-import io.hpp.router.chat.Attempt;
+import io.hpp.router.chat.RequestRecord;
 import io.hpp.router.chat.ClientChannel;
 import io.hpp.router.wire.UsageReader;
-import io.hpp.router.observe.RequestLogWriter;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.store.ApiKeyRecord;
@@ -26,7 +25,6 @@ public final class ImageService {
     private final ModelCatalog catalog;
     private final Providers providers;
     private final QuotaLedger ledger;
-    private final RequestLogWriter log;
 
     /**
      * Input tokens held beyond the prompt's (at most one a byte) for the model's own framing, whose size OpenAI does
@@ -36,22 +34,17 @@ public final class ImageService {
     private static final long FRAMING_TOKENS = 256;
 
     private final RateLimiter limiter;
-    private final java.util.function.Consumer<String> onOverHold;
 
-    /** @param onOverHold told (with the endpoint) of a provider that reported more than a request's hold */
-    public ImageService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, RequestLogWriter log, RateLimiter limiter,
-                        java.util.function.Consumer<String> onOverHold) {
+    public ImageService(ModelCatalog catalog, Providers providers, QuotaLedger ledger, RateLimiter limiter) {
         this.limiter = limiter;
-        this.onOverHold = onOverHold;
         this.catalog = catalog;
         this.providers = providers;
         this.ledger = ledger;
-        this.log = log;
     }
 
     public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out) {
-        Attempt a = new Attempt(key, requestId, "images");
-        log.begin();
+        RequestRecord a = new RequestRecord(key, requestId, "images");
+        ledger.opened();
         try {
             a.admitted(limiter.admit(key.consumerId()));
             ImageRequest req = ImageRequest.parse(body);
@@ -81,10 +74,7 @@ public final class ImageService {
                 throw e;
             }
         } finally {
-            if (a.overHold()) {
-                onOverHold.accept("images");
-            }
-            log.submit(a.settlement());
+            ledger.settle(a.settlement(), a.overHold());
         }
     }
 

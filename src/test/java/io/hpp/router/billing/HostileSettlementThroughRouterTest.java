@@ -1,4 +1,4 @@
-package io.hpp.router.observe;
+package io.hpp.router.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

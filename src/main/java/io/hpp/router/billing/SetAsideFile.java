@@ -1,4 +1,4 @@
-package io.hpp.router.observe;
+package io.hpp.router.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

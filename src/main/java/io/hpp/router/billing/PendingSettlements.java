@@ -1,4 +1,4 @@
-package io.hpp.router.observe;
+package io.hpp.router.billing;
 
 import io.hpp.router.store.Settlement;
 import java.util.ArrayDeque;

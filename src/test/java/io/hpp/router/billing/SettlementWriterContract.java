@@ -1,5 +1,6 @@
-package io.hpp.router.observe;
+package io.hpp.router.billing;
 
+import io.hpp.router.observe.Metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpp.router.app.App;
@@ -39,7 +40,7 @@ abstract class SettlementWriterContract {
     Store store;
     Path dir;
     Metrics metrics;
-    RequestLogWriter writer;
+    SettlementWriter writer;
 
     abstract String jdbcUrl();
 
@@ -58,8 +59,8 @@ abstract class SettlementWriterContract {
         store.close();
     }
 
-    RequestLogWriter writer(Store s) {
-        return new RequestLogWriter(s, batch -> { }, metrics, model -> "openai", new SetAsideFile(setAsideFile()));
+    SettlementWriter writer(Store s) {
+        return new SettlementWriter(s, batch -> { }, metrics, model -> "openai", new SetAsideFile(setAsideFile()));
     }
 
     Path setAsideFile() {

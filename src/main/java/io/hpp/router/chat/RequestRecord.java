@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What one request did, gathered as the pipeline runs, for its settlement and log row. Shared by chat and images. */
-public final class Attempt {
-    private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
+public final class RequestRecord {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRecord.class);
 
     final ApiKeyRecord key;
     final String requestId;
@@ -41,7 +41,7 @@ public final class Attempt {
     Optional<Long> ttftMs = Optional.empty();
     boolean overHold;
 
-    public Attempt(ApiKeyRecord key, String requestId, String endpoint) {
+    public RequestRecord(ApiKeyRecord key, String requestId, String endpoint) {
         this.key = key;
         this.requestId = requestId;
         this.endpoint = endpoint;
@@ -80,24 +80,18 @@ public final class Attempt {
 
     /**
      * The provider's usage, priced at {@code price}; for hpprouter/auto also what it would have cost on the ruleset's
-     * top tier. A request is never charged more than its hold's ceiling: usage that prices above it, or that reports
-     * more than {@link TokenUsage#MAX_TOKENS} of a kind, is charged the ceiling, logged and counted
-     * ({@link #overHold()}).
+     * top tier. The charge is the ledger's ({@link QuotaLedger.Hold#charge}): never more than the hold; a report beyond
+     * it is logged here and counted when the request settles ({@link #overHold()}).
      */
     public void charged(TokenUsage reported, Price price) {
-        TokenUsage bounded = reported.bounded();
-        Money priced = CostCalculator.costOrMax(price, bounded);
-        Optional<Money> ceiling = hold.map(QuotaLedger.Hold::ceiling);
-        boolean over = ceiling.filter(c -> priced.compareTo(c) > 0).isPresent();
-        if ((over || !reported.plausible()) && ceiling.isPresent()) {
+        QuotaLedger.Charge c = hold.map(h -> h.charge(reported, price)).orElseGet(() -> QuotaLedger.Charge.unheld(reported, price));
+        if (c.overHold()) {
             overHold = true;
             LOG.warn("request {} ({}): {} reported {} tokens (input/output/cache write/cache read), priced {}, beyond its hold of {};"
                             + " charged the hold", requestId, endpoint, model.map(Model::id).orElse(requestedModel), describe(reported),
-                    priced.nanos() == Long.MAX_VALUE ? "beyond 64 bits" : priced, ceiling.get());
-            record(bounded, ceiling.get());
-        } else {
-            record(bounded, priced);
+                    c.priced().nanos() == Long.MAX_VALUE ? "beyond 64 bits" : c.priced(), c.cost());
         }
+        record(c.usage(), c.cost());
     }
 
     /**
@@ -105,7 +99,7 @@ public final class Attempt {
      * hold's worst case is charged, since that is what the provider may charge us.
      */
     void chargedHold() {
-        hold.ifPresent(h -> record(h.worstCase().bounded(), h.ceiling()));
+        hold.map(QuotaLedger.Hold::chargeWhole).ifPresent(c -> record(c.usage(), c.cost()));
     }
 
     private void record(TokenUsage usage, Money cost) {

@@ -1,4 +1,4 @@
-package io.hpp.router.observe;
+package io.hpp.router.billing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

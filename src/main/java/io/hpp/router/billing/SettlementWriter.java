@@ -1,5 +1,8 @@
-package io.hpp.router.observe;
+package io.hpp.router.billing;
 
+import io.hpp.router.observe.AccessLog;
+import io.hpp.router.observe.Metrics;
+import io.hpp.router.observe.StderrAppender;
 import io.hpp.router.common.Background;
 import io.hpp.router.store.Settlement;
 import io.hpp.router.store.Store;
@@ -22,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@link SetAsideFile}), while later batches go on committing. The thread survives anything thrown at it. close()
  * writes everything it can before it returns, and sets aside what the database would still not take.
  */
-public final class RequestLogWriter implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RequestLogWriter.class);
+public final class SettlementWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SettlementWriter.class);
     private static final int MAX_BATCH = 512;
     /**
      * How long the writer lets settlements gather after the first of a batch arrives: one commit then covers many
@@ -54,7 +57,7 @@ public final class RequestLogWriter implements AutoCloseable {
      * @param providerOfModel the provider of a resolved model id, for the metrics' provider label
      * @param setAside        where settlements the database refuses are kept for an operator
      */
-    public RequestLogWriter(Store store, Consumer<List<Settlement>> afterCommit, Metrics metrics, Function<String, String> providerOfModel,
+    public SettlementWriter(Store store, Consumer<List<Settlement>> afterCommit, Metrics metrics, Function<String, String> providerOfModel,
                             SetAsideFile setAside) {
         this.store = store;
         this.afterCommit = afterCommit;
@@ -169,7 +172,7 @@ public final class RequestLogWriter implements AutoCloseable {
     private final class Sink implements PendingSettlements.Sink {
         @Override
         public Optional<Throwable> commit(List<Settlement> rows) {
-            return RequestLogWriter.this.commit(rows);
+            return SettlementWriter.this.commit(rows);
         }
 
         @Override
