@@ -1,6 +1,7 @@
 /**
- * HPP Router: {@code Main} (the command line), {@code App} (wiring by hand), and the few types every package
- * shares: {@code Json} (the one mapper), {@code ApiException} (gateway errors), {@code Ids}, {@code Background}
- * (background work that survives any throwable).
+ * HPP Router. The packages, top to bottom (each imports only those below it; {@code app.ArchitectureTest} checks it):
+ * {@code app} → {@code http} → {@code images}, {@code admin}, {@code chat} → {@code routing}, {@code billing},
+ * {@code provider} and its adapters → {@code catalog}, {@code auth}, {@code observe} → {@code upstream},
+ * {@code store} → {@code wire} → {@code config}, {@code value}, {@code common}. See docs/ARCHITECTURE.md.
  */
 package io.hpp.router;

@@ -1,5 +1,5 @@
 /**
- * Administrative operations shared by the admin HTTP API and the command line. Must not import
- * {@code io.hpp.router.http}; errors are {@link io.hpp.router.ApiException}s.
+ * Administrative operations shared by the admin HTTP API and the command line. Must not import {@code http}; errors
+ * are {@link io.hpp.router.common.ApiException}s.
  */
 package io.hpp.router.admin;

@@ -1,5 +1,7 @@
 /**
- * Money, prices, cost of token usage, and the quota ledger (reserve before dispatch, settle after). All amounts are
- * exact. Must not import {@code io.hpp.router.http} or provider code.
+ * The money: {@code QuotaLedger} holds a request's worst case before any provider is called, charges its usage
+ * (never more than the hold) and settles it through {@code SettlementWriter} (batched off the response path, one
+ * transaction per batch; a refused row retried alone, cleaned, or set aside in {@code SetAsideFile}); the quota cache,
+ * rate limits and {@code CostCalculator}. All amounts exact. Must not import {@code http} or provider code.
  */
 package io.hpp.router.billing;

@@ -1,2 +1,2 @@
-/** The model catalog: models, their providers and prices. Must not import {@code io.hpp.router.http}. */
+/** The model catalog: which models exist, their providers and prices, cached from the store. Must not import {@code http}. */
 package io.hpp.router.catalog;

@@ -1,2 +1,5 @@
-/** Image generation ({@code POST /v1/images/generations}) on the chat pipeline's ledger and log. No Helidon types. */
+/**
+ * Image generation ({@code POST /v1/images/generations}) on the ledger, with chat's request record. No Helidon types,
+ * no provider adapters.
+ */
 package io.hpp.router.images;

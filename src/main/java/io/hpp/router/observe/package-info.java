@@ -1,6 +1,5 @@
 /**
- * Observability: settlement off the response path ({@code SettlementWriter}, batched and durable; a row the database
- * refuses is retried alone, cleaned, then set aside in the {@code SetAsideFile} by {@code PendingSettlements}),
- * Prometheus metrics, the access log and the JSON log layout. Must not import {@code io.hpp.router.http}.
+ * Observability: Prometheus metrics, the access log and the JSON log layout. Reads request-log entries of the store;
+ * must not import {@code http}, billing or provider code.
  */
 package io.hpp.router.observe;

@@ -1,6 +1,7 @@
 /**
- * Providers: the {@link io.hpp.router.provider.Provider} and {@code ImageProvider} interfaces, HTTP to upstreams
- * ({@code Upstream} over our own HTTP/1.1 client, {@code HttpConnection} and {@code ConnectionPool}), SSE reading, timeouts ({@code Watchdog}), circuit breakers
- * and provider errors. Must not import {@code io.hpp.router.http}, billing or the store.
+ * The provider contract: {@link io.hpp.router.provider.Provider} (a whole answer, or a stream) and
+ * {@code ImageProvider}, the configured providers by name ({@code Providers}) and per-model circuit breakers. The
+ * adapters live in {@code provider.openai} and {@code provider.anthropic}, built by the wiring; the pipelines know
+ * providers only by this contract. Must not import {@code http}, billing, the store or the adapters.
  */
 package io.hpp.router.provider;

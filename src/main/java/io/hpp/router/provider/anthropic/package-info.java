@@ -1,5 +1,6 @@
 /**
- * Anthropic: {@code AnthropicMapper} (pure translation, golden-tested) and {@code AnthropicProvider} (HTTP through
- * {@code Upstream}). Must not import {@code io.hpp.router.http}, billing or the store.
+ * The adapter for Anthropic's Messages API behind the OpenAI chat format: {@code AnthropicMapper} translates requests,
+ * answers, stream events and errors as pure functions (golden-tested), {@code AnthropicProvider} does the HTTP. Built
+ * only by the wiring; imports the contract, the HTTP client and the wire format.
  */
 package io.hpp.router.provider.anthropic;
