@@ -22,6 +22,7 @@ import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.TokenEstimator;
 import io.hpp.router.config.RouterConfig;
+import io.hpp.router.http.HelidonPatch;
 import io.hpp.router.http.RouterServer;
 import io.hpp.router.store.Database;
 import io.hpp.router.store.Dialect;
@@ -123,6 +124,7 @@ public final class App implements AutoCloseable {
         ImageService images = new ImageService(catalog, providers, ledger, limiter);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
                 smartRouter, routingAdmin, images, metrics, config.providers().keySet(), setAside));
+        HelidonPatch.problem().ifPresent(problem -> LOG.error("{}", problem));
         Tokenizer.warmUp();
         return new App(store, server, background, providers, log, listener, serveLock);
     }
