@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hpp-router", mixinStandardHelpOptions = true, version = "hpp-router 0.1.0",
         description = "OpenAI-compatible LLM gateway with smart routing, prepaid quota and usage accounting.",
         subcommands = {Main.Serve.class, Cli.ConsumerCmd.class, Cli.KeyCmd.class, Cli.QuotaCmd.class, Cli.ModelCmd.class,
-                RulesCli.class})
+                RulesCli.class, SettlementsCli.class})
 public final class Main {
     @Option(names = "--config", description = "YAML configuration file (optional; default: ${DEFAULT-VALUE})",
             defaultValue = "${env:HPP_ROUTER_CONFIG:-hpp-router.yaml}", scope = CommandLine.ScopeType.INHERIT)

@@ -8,6 +8,7 @@ import io.hpp.router.value.TokenUsage;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.store.Reservation;
 import io.hpp.router.store.Settlement;
+import io.hpp.router.store.Store;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,6 +85,45 @@ public final class SetAsideFile {
         } catch (IOException e) {
             LOG.error("cannot write {} ({}); the settlement set aside is: {}", path, e.getMessage(), text);
         }
+    }
+
+    /** What a replay did: settlements that landed, and lines kept in the file because the store still refuses them. */
+    public record Replay(int settled, int kept) {
+    }
+
+    /**
+     * Settles every line of the file again, one at a time, and rewrites the file with the lines the store still
+     * refuses (in order; a line that cannot be read is kept too). A settlement that had in fact committed (its
+     * acknowledgement lost) is refused by its log row's id, so nothing is charged twice. Its hold, if a router still
+     * holds it in memory (SQLite), is released when it expires.
+     */
+    public synchronized Replay replay(Store store) {
+        if (!Files.isRegularFile(path)) {
+            return new Replay(0, 0);
+        }
+        List<String> kept = new ArrayList<>();
+        int settled = 0;
+        try {
+            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    store.settle(List.of(fromJson(Json.readTree(line).path("settlement"))));
+                    settled++;
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("a set-aside settlement is still refused, kept in {}: {}", path, e.getMessage());
+                    kept.add(line);
+                }
+            }
+            Path next = path.resolveSibling(path.getFileName() + ".next");
+            Files.write(next, kept, StandardCharsets.UTF_8);
+            Files.move(next, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replay the set-aside settlements of " + path, e);
+        }
+        count.set(kept.size());
+        return new Replay(settled, kept.size());
     }
 
     /** The settlements of a set-aside file, in order, for an operator to replay. */

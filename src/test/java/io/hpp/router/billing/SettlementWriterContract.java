@@ -237,6 +237,35 @@ abstract class SettlementWriterContract {
         assertThat(SetAsideFile.read(setAsideFile())).containsExactlyInAnyOrderElementsOf(three);
     }
 
+    @Test
+    void setAsideSettlementsReplayOnceTheDatabaseTakesThemAndNeverChargeTwice() throws Exception {
+        ConsumerRecord c = consumer("5");
+        Runnable fail = () -> {
+            throw new StoreException("database transaction failed: connection refused", null);
+        };
+        writer = writer(flaky(store, fail, fail));
+        List<Settlement> three = good(c, 3);
+        three.forEach(writer::submit);
+        Thread.sleep(300);
+        writer.close();
+        writer = null;
+        String lines = Files.readString(setAsideFile());
+        Money before = store.consumer(c.id()).orElseThrow().used();
+
+        SetAsideFile.Replay first = new SetAsideFile(setAsideFile()).replay(store);
+
+        assertThat(first).isEqualTo(new SetAsideFile.Replay(3, 0));
+        Money charged = three.stream().map(t -> t.entry().cost()).reduce(Money.ZERO, Money::plus);
+        assertThat(store.consumer(c.id()).orElseThrow().used()).isEqualTo(before.plus(charged));
+        assertThat(store.requestLog(c.id(), 100)).hasSize(3);
+        assertThat(setAsideLines()).isZero();
+        // an operator replays an old copy of the file: every row is refused by its id, nothing is charged again
+        Files.writeString(setAsideFile(), lines);
+        assertThat(new SetAsideFile(setAsideFile()).replay(store)).isEqualTo(new SetAsideFile.Replay(0, 3));
+        assertThat(store.consumer(c.id()).orElseThrow().used()).isEqualTo(before.plus(charged));
+        assertThat(setAsideLines()).isEqualTo(3);
+    }
+
     /** {@code store}, whose settle first runs {@code beforeSettle} and whose ping first runs {@code beforePing}. */
     static Store flaky(Store store, Runnable beforeSettle, Runnable beforePing) {
         return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, method, args) -> {
