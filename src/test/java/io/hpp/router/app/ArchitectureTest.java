@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  *   app                              wiring: Main, App, the CLI, the adapters built
  *   http                             Helidon routes, auth, the error envelope
+ *   dialect                          other client dialects (Anthropic Messages) translated to and from chat
  *   images → chat, admin             the pipelines and the operators' operations
  *   routing, billing, provider(+adapters)
  *   catalog, auth, observe
@@ -37,6 +38,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("app").definedBy("io.hpp.router.app..")
                 .layer("http").definedBy("io.hpp.router.http..")
+                .layer("dialects").definedBy("io.hpp.router.dialect..")
                 .layer("images").definedBy("io.hpp.router.images..")
                 .layer("admin").definedBy("io.hpp.router.admin..")
                 .layer("chat").definedBy("io.hpp.router.chat..")
@@ -55,6 +57,8 @@ class ArchitectureTest {
                 .layer("common").definedBy("io.hpp.router.common..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
                 .whereLayer("http").mayOnlyBeAccessedByLayers("app")
+                // the dialects the router serves besides OpenAI chat, translated to and from chat at the edge
+                .whereLayer("dialects").mayOnlyBeAccessedByLayers("app", "http")
                 .whereLayer("images").mayOnlyBeAccessedByLayers("app", "http")
                 .whereLayer("admin").mayOnlyBeAccessedByLayers("app", "http")
                 // images builds on chat's request record and client channel
@@ -69,13 +73,13 @@ class ArchitectureTest {
                 .whereLayer("observe").mayOnlyBeAccessedByLayers("app", "http", "images", "admin", "chat", "billing")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("app", "http", "images", "chat", "adapters", "provider")
                 .whereLayer("store").mayOnlyBeAccessedByLayers(ABOVE_STORE)
-                .whereLayer("wire").mayOnlyBeAccessedByLayers("app", "http", "images", "admin", "chat", "adapters", "routing",
+                .whereLayer("wire").mayOnlyBeAccessedByLayers("app", "http", "dialects", "images", "admin", "chat", "adapters", "routing",
                         "billing", "provider", "upstream")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("app", "http", "images", "admin", "chat", "adapters", "routing",
                         "billing", "provider", "catalog", "auth", "observe", "upstream", "store")
-                .whereLayer("value").mayOnlyBeAccessedByLayers("app", "http", "images", "admin", "chat", "adapters", "routing",
+                .whereLayer("value").mayOnlyBeAccessedByLayers("app", "http", "dialects", "images", "admin", "chat", "adapters", "routing",
                         "billing", "provider", "catalog", "auth", "observe", "upstream", "store", "wire")
-                .whereLayer("common").mayOnlyBeAccessedByLayers("app", "http", "images", "admin", "chat", "adapters", "routing",
+                .whereLayer("common").mayOnlyBeAccessedByLayers("app", "http", "dialects", "images", "admin", "chat", "adapters", "routing",
                         "billing", "provider", "catalog", "auth", "observe", "upstream", "store", "wire", "config", "value")
                 .check(MAIN);
     }

@@ -1,0 +1,201 @@
+package io.hpp.router.dialect.messages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An Anthropic Messages request → an OpenAI chat request, for every provider that is not Anthropic. Pure: no I/O, no
+ * logging; what has no chat equivalent is dropped and named in {@link Translation#dropped()} for the caller to log
+ * (a server tool or a thinking budget must not become a 400 that breaks Claude Code, which would strip features and
+ * resend up to six times: docs/research/claude-code-offline.md §7).
+ */
+public final class MessagesToChat {
+    /** Top-level fields translated here; every other field is dropped and named. */
+    private static final Set<String> HANDLED = Set.of("model", "messages", "system", "max_tokens", "temperature", "top_p",
+            "stop_sequences", "stream", "tools", "tool_choice", "metadata");
+
+    private MessagesToChat() {
+    }
+
+    /** The chat request, and what of the Messages request it could not carry (for a log line, in order, once each). */
+    public record Translation(ObjectNode request, List<String> dropped) {
+        public Translation {
+            Objects.requireNonNull(request, "request");
+            dropped = List.copyOf(dropped);
+        }
+    }
+
+    /** The chat request alone; see {@link #translate} for what was dropped. */
+    public static ObjectNode request(ObjectNode messagesRequest) {
+        return translate(messagesRequest).request();
+    }
+
+    /** Messages request → chat request. A request that is not the Messages shape is a 400 {@code invalid_request}. */
+    public static Translation translate(ObjectNode req) {
+        Objects.requireNonNull(req, "messagesRequest");
+        Set<String> dropped = new LinkedHashSet<>();
+        JsonNode messages = req.get("messages");
+        if (messages == null || !messages.isArray()) {
+            throw ApiException.invalidRequest("messages: an array of {role, content} is required");
+        }
+        ObjectNode out = Json.object();
+        copy(req, out, "model", "model");
+        List<String> system = new ArrayList<>();
+        if (req.hasNonNull("system")) {
+            system.add(text(req.get("system"), dropped));
+        }
+        ArrayNode turns = Json.MAPPER.createArrayNode();
+        for (JsonNode m : messages) {
+            String role = m.path("role").asText();
+            switch (role) {
+                case "system" -> system.add(text(m.get("content"), dropped)); // not Anthropic's, but sent by some clients
+                case "user" -> userTurn(m.get("content"), turns, dropped);
+                case "assistant" -> assistantTurn(m.get("content"), turns, dropped);
+                default -> throw ApiException.invalidRequest("messages: role '" + role + "' is not one of user, assistant");
+            }
+        }
+        ArrayNode chatMessages = out.putArray("messages");
+        system.removeIf(String::isEmpty);
+        if (!system.isEmpty()) {
+            // one leading system message: several providers refuse a system message after the first turn
+            chatMessages.addObject().put("role", "system").put("content", String.join("\n\n", system));
+        }
+        chatMessages.addAll(turns);
+        copy(req, out, "max_tokens", "max_tokens");
+        copy(req, out, "temperature", "temperature");
+        copy(req, out, "top_p", "top_p");
+        copy(req, out, "stop_sequences", "stop");
+        MessagesTools.translate(req, out, dropped);
+        if (req.path("metadata").path("user_id").isTextual()) {
+            out.put("user", req.get("metadata").get("user_id").asText());
+        }
+        if (req.path("stream").asBoolean(false)) {
+            out.put("stream", true);
+            // the usage chunk, without which a translated stream has no final output count to report
+            out.putObject("stream_options").put("include_usage", true);
+        }
+        req.fieldNames().forEachRemaining(f -> {
+            if (!HANDLED.contains(f)) {
+                dropped.add(f);
+            }
+        });
+        return new Translation(out, new ArrayList<>(dropped));
+    }
+
+    /** Tool results first, each its own {@code tool} message, then the rest of the turn as one user message. */
+    private static void userTurn(JsonNode content, ArrayNode turns, Set<String> dropped) {
+        if (content == null || content.isTextual()) {
+            turns.addObject().put("role", "user").put("content", content == null ? "" : content.asText());
+            return;
+        }
+        List<JsonNode> parts = new ArrayList<>();
+        for (JsonNode block : content) {
+            switch (block.path("type").asText()) {
+                case "tool_result" -> turns.add(toolMessage(block, dropped));
+                case "text" -> parts.add(Json.object().put("type", "text").put("text", block.path("text").asText()));
+                case "image" -> parts.add(image(block));
+                default -> dropped.add("content block '" + block.path("type").asText() + "'");
+            }
+        }
+        if (parts.isEmpty()) {
+            return;
+        }
+        ObjectNode user = turns.addObject().put("role", "user");
+        if (parts.size() == 1 && parts.get(0).path("type").asText().equals("text")) {
+            user.put("content", parts.get(0).get("text").asText());
+        } else {
+            user.putArray("content").addAll(parts);
+        }
+    }
+
+    /**
+     * A chat tool message holds text only: an error result is marked by an {@code Error: } prefix (chat has no error
+     * flag, and the model must still tell a failure from an answer); images in a result are dropped.
+     */
+    private static ObjectNode toolMessage(JsonNode block, Set<String> dropped) {
+        ObjectNode tool = Json.object();
+        tool.put("role", "tool");
+        tool.put("tool_call_id", block.path("tool_use_id").asText());
+        String text = text(block.get("content"), dropped);
+        tool.put("content", block.path("is_error").asBoolean(false) ? "Error: " + text : text);
+        return tool;
+    }
+
+    private static void assistantTurn(JsonNode content, ArrayNode turns, Set<String> dropped) {
+        ObjectNode turn = turns.addObject().put("role", "assistant");
+        if (content == null || content.isTextual()) {
+            turn.put("content", content == null ? "" : content.asText());
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        ArrayNode calls = Json.MAPPER.createArrayNode();
+        for (JsonNode block : content) {
+            switch (block.path("type").asText()) {
+                case "text" -> text.append(text.isEmpty() ? "" : "\n").append(block.path("text").asText());
+                case "tool_use" -> {
+                    ObjectNode call = calls.addObject();
+                    call.put("id", block.path("id").asText());
+                    call.put("type", "function");
+                    JsonNode input = block.path("input");
+                    call.putObject("function").put("name", block.path("name").asText())
+                            .put("arguments", input.isObject() ? input.toString() : "{}");
+                }
+                default -> dropped.add("content block '" + block.path("type").asText() + "'"); // thinking, redacted_thinking …
+            }
+        }
+        if (text.isEmpty() && !calls.isEmpty()) {
+            turn.putNull("content");
+        } else {
+            turn.put("content", text.toString());
+        }
+        if (!calls.isEmpty()) {
+            turn.set("tool_calls", calls);
+        }
+    }
+
+    private static ObjectNode image(JsonNode block) {
+        JsonNode source = block.path("source");
+        String url = switch (source.path("type").asText()) {
+            case "base64" -> "data:" + source.path("media_type").asText() + ";base64," + source.path("data").asText();
+            case "url" -> source.path("url").asText();
+            default -> throw ApiException.invalidRequest("image source type '" + source.path("type").asText()
+                    + "' cannot be sent to this model: use base64 or url");
+        };
+        ObjectNode part = Json.object().put("type", "image_url");
+        part.putObject("image_url").put("url", url);
+        return part;
+    }
+
+    /** The text of a string or of text blocks (joined by a line break); other blocks are dropped and named. */
+    static String text(JsonNode content, Set<String> dropped) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode block : content) {
+            if (block.path("type").asText().equals("text")) {
+                sb.append(sb.isEmpty() ? "" : "\n").append(block.path("text").asText());
+            } else {
+                dropped.add("content block '" + block.path("type").asText() + "'");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void copy(ObjectNode from, ObjectNode to, String field, String as) {
+        if (from.hasNonNull(field)) {
+            to.set(as, from.get(field));
+        }
+    }
+}
