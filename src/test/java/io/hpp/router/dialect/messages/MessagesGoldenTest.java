@@ -46,7 +46,7 @@ class MessagesGoldenTest {
                 }
             }
         }
-        assertThat(tests).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(tests).hasSizeGreaterThanOrEqualTo(23);
         return tests.stream();
     }
 
