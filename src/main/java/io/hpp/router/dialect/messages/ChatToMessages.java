@@ -37,7 +37,7 @@ public final class ChatToMessages {
         out.put("role", "assistant");
         out.put("model", model);
         ArrayNode content = out.putArray("content");
-        String text = message.path("content").asText("");
+        String text = text(message.path("content"));
         if (!text.isEmpty()) {
             content.addObject().put("type", "text").put("text", text);
         }
@@ -46,7 +46,7 @@ public final class ChatToMessages {
             use.put("type", "tool_use");
             use.put("id", call.hasNonNull("id") ? call.get("id").asText() : ids.apply("toolu_"));
             use.put("name", call.path("function").path("name").asText());
-            use.set("input", input(call.path("function").path("arguments").asText("")));
+            use.set("input", input(call.path("function").path("arguments")));
         }
         StopReason stop = stopReason(choice);
         out.put("stop_reason", stop.reason());
@@ -57,6 +57,20 @@ public final class ChatToMessages {
         }
         out.set("usage", usage(chatCompletion.path("usage")));
         return out;
+    }
+
+    /** A chat message's content: a string, or (from a few providers) text parts, joined; reasoning is not content. */
+    private static String text(JsonNode content) {
+        if (!content.isArray()) {
+            return content.asText("");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : content) {
+            if (part.path("type").asText().equals("text")) {
+                sb.append(part.path("text").asText(""));
+            }
+        }
+        return sb.toString();
     }
 
     /** Anthropic's stop reason and matched stop sequence (null when none) for a chat choice. */
@@ -85,7 +99,14 @@ public final class ChatToMessages {
      * a JSON object (a model's malformed output) become {@code {}}: a Messages answer cannot carry them, and the client's
      * check of the input against the tool's schema then tells the model its call was incomplete.
      */
-    static JsonNode input(String arguments) {
+    static JsonNode input(JsonNode arguments) {
+        if (arguments.isObject()) {
+            return arguments; // a few providers send the object itself
+        }
+        return input(arguments.asText(""));
+    }
+
+    private static JsonNode input(String arguments) {
         if (arguments.isBlank()) {
             return Json.object();
         }

@@ -156,7 +156,8 @@ public final class ChatToMessagesStream {
             open = Block.TOOL;
             toolIndex = index;
         }
-        String arguments = call.path("function").path("arguments").asText("");
+        JsonNode fragment = call.path("function").path("arguments");
+        String arguments = fragment.isObject() ? fragment.toString() : fragment.asText(""); // an object: a few providers
         if (!arguments.isEmpty()) {
             events.add(blockDelta(Json.object().put("type", "input_json_delta").put("partial_json", arguments)));
         }

@@ -12,6 +12,11 @@ public record MessagesEvent(String name, ObjectNode data) {
         Objects.requireNonNull(data, "data");
     }
 
+    /** Anthropic's keep-alive, {@code event: ping}: for the caller to send while the provider is silent. */
+    public static MessagesEvent ping() {
+        return new MessagesEvent("ping", Json.object().put("type", "ping"));
+    }
+
     /** The event as Anthropic frames it: {@code event: <name>\ndata: <json>\n\n}, in UTF-8. */
     public byte[] sse() {
         return ("event: " + name + "\ndata: " + new String(Json.bytes(data), StandardCharsets.UTF_8) + "\n\n")

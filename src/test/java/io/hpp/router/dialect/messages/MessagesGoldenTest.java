@@ -1,9 +1,11 @@
 package io.hpp.router.dialect.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * Golden cases under {@code golden/messages/<case>/}: each file pair present is one assertion about the Messages
  * dialect. messages-request.json → chat-request.json (and dropped.json, what the translation names as dropped);
  * chat-response.json → messages-response.json; chat-stream.jsonl (one chunk a line, then the end of the stream) →
- * messages-stream.sse. Ids come from a counter ({@code msg_01}, {@code toolu_02} …) so the files can name them.
+ * messages-stream.sse; messages-request.json → expected-error.json when the request is refused. Ids come from a counter ({@code msg_01}, {@code toolu_02} …) so the files can name them.
  */
 class MessagesGoldenTest {
     /** The model the client asked for, when the case has no request to name it. */
@@ -38,6 +40,9 @@ class MessagesGoldenTest {
                 if (Files.exists(dir.resolve("chat-request.json"))) {
                     tests.add(DynamicTest.dynamicTest(name + ": request", () -> request(dir)));
                 }
+                if (Files.exists(dir.resolve("expected-error.json"))) {
+                    tests.add(DynamicTest.dynamicTest(name + ": refused", () -> refused(dir)));
+                }
                 if (Files.exists(dir.resolve("messages-response.json"))) {
                     tests.add(DynamicTest.dynamicTest(name + ": response", () -> response(dir)));
                 }
@@ -46,7 +51,7 @@ class MessagesGoldenTest {
                 }
             }
         }
-        assertThat(tests).hasSizeGreaterThanOrEqualTo(23);
+        assertThat(tests).hasSizeGreaterThanOrEqualTo(28);
         return tests.stream();
     }
 
@@ -58,6 +63,17 @@ class MessagesGoldenTest {
             read(dir, "dropped.json").forEach(d -> dropped.add(d.asText()));
         }
         assertThat(t.dropped()).as("dropped").containsExactlyElementsOf(dropped);
+    }
+
+    /** A request the translation refuses: the status, the code, and words the message must hold. */
+    private static void refused(Path dir) throws IOException {
+        JsonNode expected = read(dir, "expected-error.json");
+        assertThatThrownBy(() -> MessagesToChat.translate((ObjectNode) read(dir, "messages-request.json")))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(expected.get("status").asInt());
+                    assertThat(e.code()).isEqualTo(expected.get("code").asText());
+                    assertThat(e.getMessage()).contains(expected.get("message_contains").asText());
+                });
     }
 
     private static void response(Path dir) throws IOException {
