@@ -178,7 +178,8 @@ public final class ChatToMessagesStream {
 
     private void close(List<MessagesEvent> events) {
         if (open != Block.NONE) {
-            events.add(new MessagesEvent("content_block_stop", Json.object().put("type", "content_block_stop").put("index", blockIndex)));
+            ObjectNode data = Json.object().put("type", "content_block_stop").put("index", blockIndex);
+            events.add(new MessagesEvent("content_block_stop", data));
             open = Block.NONE;
         }
     }

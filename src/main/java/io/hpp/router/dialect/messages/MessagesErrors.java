@@ -10,6 +10,9 @@ import java.util.Objects;
  * that Anthropic SDKs and Claude Code react as they do to Anthropic: retry what is transient, stop at once on what is not.
  */
 public final class MessagesErrors {
+    /** The words of Anthropic's own billing error, which Claude Code shows as "Credit balance is too low". */
+    static final String BALANCE_TOO_LOW = "Your credit balance is too low to access this model. ";
+
     private MessagesErrors() {
     }
 
@@ -31,7 +34,7 @@ public final class MessagesErrors {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");
         return switch (code) {
-            case "quota_exceeded" -> render(402, "billing_error", "Your credit balance is too low to access this model. " + message);
+            case "quota_exceeded" -> render(402, "billing_error", BALANCE_TOO_LOW + message);
             case "model_not_found" -> render(404, "not_found_error", message);
             default -> render(status == 503 ? 529 : status, type(status), message);
         };

@@ -11,21 +11,21 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MessagesErrorsTest {
     @ParameterizedTest(name = "{0} {1} → {3} {4}")
     @CsvSource(delimiter = '|', textBlock = """
-            400 | invalid_request       | messages: role 'tool' is not one of user, assistant | 400 | invalid_request_error | messages: role 'tool' is not one of user, assistant
-            400 | model_not_found       | Model 'x/y' is not in the catalog                   | 404 | not_found_error       | Model 'x/y' is not in the catalog
-            400 | unsupported_model     | Model 'x' does not chat                             | 400 | invalid_request_error | Model 'x' does not chat
-            401 | unauthorized          | Invalid API key                                     | 401 | authentication_error  | Invalid API key
-            403 | forbidden             | Key may not use this model                          | 403 | permission_error      | Key may not use this model
-            404 | not_found             | Not found                                           | 404 | not_found_error       | Not found
-            405 | method_not_allowed    | Use POST                                            | 405 | invalid_request_error | Use POST
-            413 | payload_too_large     | Request body is larger than the configured limit    | 413 | request_too_large     | Request body is larger than the configured limit
-            429 | rate_limited          | Rate limit exceeded                                 | 429 | rate_limit_error      | Rate limit exceeded
-            429 | quota_exceeded        | Quota exceeded: top up the consumer's balance       | 402 | billing_error         | Your credit balance is too low to access this model. Quota exceeded: top up the consumer's balance
-            500 | internal_error        | Unexpected gateway error                            | 500 | api_error             | Unexpected gateway error
-            502 | upstream_error        | Provider failed                                     | 502 | api_error             | Provider failed
-            503 | overloaded            | Too many requests in flight                         | 529 | overloaded_error      | Too many requests in flight
-            503 | quota_unavailable     | Quota state cannot be verified                      | 529 | overloaded_error      | Quota state cannot be verified
-            504 | upstream_timeout      | Provider timed out                                  | 504 | timeout_error         | Provider timed out
+            400 | invalid_request    | Bad field        | 400 | invalid_request_error | Bad field
+            400 | model_not_found    | No model 'x/y'   | 404 | not_found_error       | No model 'x/y'
+            400 | unsupported_model  | Not a chat model | 400 | invalid_request_error | Not a chat model
+            401 | unauthorized       | Invalid API key  | 401 | authentication_error  | Invalid API key
+            403 | forbidden          | Not this model   | 403 | permission_error      | Not this model
+            404 | not_found          | Not found        | 404 | not_found_error       | Not found
+            405 | method_not_allowed | Use POST         | 405 | invalid_request_error | Use POST
+            413 | payload_too_large  | Too large        | 413 | request_too_large     | Too large
+            429 | rate_limited       | Slow down        | 429 | rate_limit_error      | Slow down
+            429 | quota_exceeded     | Top up.          | 402 | billing_error         | Your credit balance is too low to access this model. Top up.
+            500 | internal_error     | Unexpected       | 500 | api_error             | Unexpected
+            502 | upstream_error     | Provider failed  | 502 | api_error             | Provider failed
+            503 | overloaded         | Busy             | 529 | overloaded_error      | Busy
+            503 | quota_unavailable  | No database      | 529 | overloaded_error      | No database
+            504 | upstream_timeout   | Timed out        | 504 | timeout_error         | Timed out
             """)
     void ourErrorsReadAsAnthropicsForTheSameSituation(int status, String code, String message, int anthropicStatus, String type,
             String anthropicMessage) throws IOException {

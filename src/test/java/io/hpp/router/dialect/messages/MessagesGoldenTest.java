@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestFactory;
  * Golden cases under {@code golden/messages/<case>/}: each file pair present is one assertion about the Messages
  * dialect. messages-request.json → chat-request.json (and dropped.json, what the translation names as dropped);
  * chat-response.json → messages-response.json; chat-stream.jsonl (one chunk a line, then the end of the stream) →
- * messages-stream.sse; messages-request.json → expected-error.json when the request is refused. Ids come from a counter ({@code msg_01}, {@code toolu_02} …) so the files can name them.
+ * messages-stream.sse; messages-request.json → expected-error.json when the request is refused. Ids come from a
+ * counter ({@code msg_01}, {@code toolu_02} …) so the files can name them.
  */
 class MessagesGoldenTest {
     /** The model the client asked for, when the case has no request to name it. */
@@ -120,7 +121,8 @@ class MessagesGoldenTest {
     }
 
     private static String model(Path dir) throws IOException {
-        return Files.exists(dir.resolve("messages-request.json")) ? read(dir, "messages-request.json").path("model").asText(MODEL) : MODEL;
+        Path request = dir.resolve("messages-request.json");
+        return Files.exists(request) ? Json.MAPPER.readTree(request.toFile()).path("model").asText(MODEL) : MODEL;
     }
 
     private static UnaryOperator<String> counter() {
