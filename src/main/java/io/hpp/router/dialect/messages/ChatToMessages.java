@@ -38,6 +38,9 @@ public final class ChatToMessages {
         out.put("model", model);
         ArrayNode content = out.putArray("content");
         String text = text(message.path("content"));
+        if (text.isEmpty()) {
+            text = message.path("refusal").asText(""); // OpenAI's refusal: the client must see why there is no answer
+        }
         if (!text.isEmpty()) {
             content.addObject().put("type", "text").put("text", text);
         }

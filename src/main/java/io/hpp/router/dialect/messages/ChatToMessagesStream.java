@@ -20,6 +20,9 @@ import java.util.function.UnaryOperator;
 public final class ChatToMessagesStream {
     private enum Block { NONE, TEXT, TOOL }
 
+    /** Delta fields shown as text: the content, and OpenAI's refusal (the client must see why there is no answer). */
+    private static final String[] TEXT_FIELDS = {"content", "refusal"};
+
     private final String model;
     private final long inputTokenEstimate;
     private final UnaryOperator<String> ids;
@@ -63,9 +66,11 @@ public final class ChatToMessagesStream {
         }
         JsonNode choice = chunk.path("choices").path(0);
         JsonNode delta = choice.path("delta");
-        String text = delta.path("content").asText("");
-        if (!text.isEmpty()) {
-            text(events, text);
+        for (String field : TEXT_FIELDS) {
+            String text = delta.path(field).asText("");
+            if (!text.isEmpty()) {
+                text(events, text);
+            }
         }
         for (JsonNode call : delta.path("tool_calls")) {
             toolCall(events, call);

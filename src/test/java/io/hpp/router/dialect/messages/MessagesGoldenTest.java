@@ -52,7 +52,7 @@ class MessagesGoldenTest {
                 }
             }
         }
-        assertThat(tests).hasSizeGreaterThanOrEqualTo(28);
+        assertThat(tests).hasSizeGreaterThanOrEqualTo(30);
         return tests.stream();
     }
 
