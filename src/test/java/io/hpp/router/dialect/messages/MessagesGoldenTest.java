@@ -91,9 +91,57 @@ class MessagesGoldenTest {
             }
         }
         stream.end().forEach(e -> wire.append(new String(e.sse(), StandardCharsets.UTF_8)));
-        assertThat(sse(wire.toString())).containsExactlyElementsOf(sse(Files.readString(dir.resolve("messages-stream.sse"))));
+        List<Sse> events = sse(wire.toString());
+        assertThat(events).containsExactlyElementsOf(sse(Files.readString(dir.resolve("messages-stream.sse"))));
+        assertWellFormed(events);
         assertThat(stream.finished()).isTrue();
         assertThat(stream.end()).as("nothing after the end").isEmpty();
+    }
+
+    /**
+     * What an Anthropic client's accumulator relies on: {@code message_start} first; blocks numbered from 0, each
+     * started, fed and stopped before the next starts; a tool's {@code partial_json} fragments joined are a JSON object;
+     * the end is {@code message_delta} then {@code message_stop} with no block open, or an {@code error} and no
+     * {@code message_stop} at all.
+     */
+    private static void assertWellFormed(List<Sse> events) throws IOException {
+        assertThat(events.get(0).name()).isEqualTo("message_start");
+        int open = -1;
+        int next = 0;
+        StringBuilder json = null;
+        for (Sse e : events.subList(1, events.size() - 1)) {
+            switch (e.name()) {
+                case "content_block_start" -> {
+                    assertThat(open).as("a block starts while another is open").isEqualTo(-1);
+                    assertThat(e.data().get("index").asInt()).isEqualTo(next++);
+                    open = e.data().get("index").asInt();
+                    boolean tool = e.data().path("content_block").path("type").asText().equals("tool_use");
+                    json = tool ? new StringBuilder() : null;
+                }
+                case "content_block_delta" -> {
+                    assertThat(e.data().get("index").asInt()).isEqualTo(open);
+                    if (json != null) {
+                        json.append(e.data().path("delta").path("partial_json").asText());
+                    }
+                }
+                case "content_block_stop" -> {
+                    assertThat(e.data().get("index").asInt()).isEqualTo(open);
+                    if (json != null && !json.isEmpty()) {
+                        assertThat(Json.readTree(json.toString()).isObject()).as("input of block " + open).isTrue();
+                    }
+                    open = -1;
+                }
+                case "message_delta" -> assertThat(open).as("message_delta with a block open").isEqualTo(-1);
+                default -> throw new AssertionError("unexpected event in the middle: " + e.name());
+            }
+        }
+        String last = events.get(events.size() - 1).name();
+        assertThat(last).isIn("message_stop", "error");
+        if (last.equals("message_stop")) {
+            assertThat(events.get(events.size() - 2).name()).isEqualTo("message_delta");
+        } else {
+            assertThat(events).extracting(Sse::name).doesNotContain("message_stop", "message_delta");
+        }
     }
 
     /** Events as an SSE parser reads them back from {@link MessagesEvent#sse()}'s framing. */
