@@ -1,12 +1,12 @@
 package io.hpp.router.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.common.ApiException;
 import io.hpp.router.auth.ApiKeys;
-import io.hpp.router.value.Money;
-import io.hpp.router.value.Model;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Store;
+import io.hpp.router.value.Model;
+import io.hpp.router.value.Money;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

@@ -2,11 +2,11 @@ package io.hpp.router.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.common.ApiException;
-import io.hpp.router.value.Price;
 import io.hpp.router.value.Model;
+import io.hpp.router.value.Price;
 import java.math.BigDecimal;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Reads a model from its admin JSON form, merged over the current entry if there is one. */

@@ -2,10 +2,10 @@ package io.hpp.router.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.common.ApiException;
-import io.hpp.router.value.Model;
 import io.hpp.router.routing.RuleSet;
 import io.hpp.router.store.RulesetRecord;
 import io.hpp.router.store.Store;
+import io.hpp.router.value.Model;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;

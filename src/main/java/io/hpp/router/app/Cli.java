@@ -1,16 +1,16 @@
 package io.hpp.router.app;
 
-import io.hpp.router.common.ApiException;
-import io.hpp.router.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.admin.Admin;
 import io.hpp.router.auth.ApiKeys;
-import io.hpp.router.value.Money;
-import io.hpp.router.value.Model;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Store;
+import io.hpp.router.value.Model;
+import io.hpp.router.value.Money;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package io.hpp.router.app;
 
-import io.hpp.router.common.ApiException;
-import io.hpp.router.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.hpp.router.admin.RoutingAdmin;
 import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
 import io.hpp.router.store.RulesetRecord;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package io.hpp.router.billing;
 
-import io.hpp.router.value.Money;
-import io.hpp.router.value.Price;
-import io.hpp.router.value.TokenUsage;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.config.RouterConfig.OverflowPolicy;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Reservation;
 import io.hpp.router.store.Settlement;
 import io.hpp.router.store.Store;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.TokenUsage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -76,10 +76,9 @@ public final class QuotaLedger {
          * charged the ceiling ({@link Charge#overHold()}), its tokens bounded.
          */
         public Charge charge(TokenUsage reported, Price price) {
-            TokenUsage bounded = reported.bounded();
-            Money priced = CostCalculator.costOrMax(price, bounded);
-            boolean over = priced.compareTo(ceiling) > 0 || !reported.plausible();
-            return new Charge(bounded, over ? ceiling : priced, over, priced);
+            Charge unheld = Charge.unheld(reported, price);
+            boolean over = unheld.priced().compareTo(ceiling) > 0 || !reported.plausible();
+            return over ? new Charge(unheld.usage(), ceiling, true, unheld.priced()) : unheld;
         }
 
         /** The hold's worst case, charged whole: what the provider may charge us when its usage never came. */

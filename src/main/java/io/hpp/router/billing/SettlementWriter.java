@@ -1,9 +1,9 @@
 package io.hpp.router.billing;
 
+import io.hpp.router.common.Background;
 import io.hpp.router.observe.AccessLog;
 import io.hpp.router.observe.Metrics;
 import io.hpp.router.observe.StderrAppender;
-import io.hpp.router.common.Background;
 import io.hpp.router.store.Settlement;
 import io.hpp.router.store.Store;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.hpp.router.catalog;
 
-import io.hpp.router.value.Model;
 import io.hpp.router.store.Store;
+import io.hpp.router.value.Model;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package io.hpp.router.chat;
 
-import io.hpp.router.value.Model;
 import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.provider.CircuitBreakers;
 import io.hpp.router.provider.Provider;
-import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.RouteDecision;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.value.Model;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,18 +1,18 @@
 package io.hpp.router.chat;
 
-import io.hpp.router.common.ApiException;
 import io.hpp.router.billing.CostCalculator;
-import io.hpp.router.value.Money;
-import io.hpp.router.value.Price;
 import io.hpp.router.billing.QuotaLedger;
-import io.hpp.router.value.TokenUsage;
-import io.hpp.router.value.Model;
-import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.routing.RouteDecision;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.store.Settlement;
 import io.hpp.router.store.StoreException;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.value.Model;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.Price;
+import io.hpp.router.value.TokenUsage;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -1,14 +1,14 @@
 package io.hpp.router.chat;
 
-import io.hpp.router.wire.UsageReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
-import io.hpp.router.value.TokenUsage;
-import io.hpp.router.wire.ChatBody;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.StreamChunk;
+import io.hpp.router.wire.UsageReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.hpp.router.http;
 
+import io.helidon.webserver.http.ServerRequest;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.config.Secret;
-import io.helidon.webserver.http.ServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;

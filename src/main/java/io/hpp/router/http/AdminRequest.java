@@ -1,10 +1,10 @@
 package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.ServerRequest;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.value.Money;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 
 /** A parsed admin JSON body with typed, validated field access; every violation is a 400 naming the field. */

@@ -3,14 +3,14 @@ package io.hpp.router.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.common.Json;
-import io.hpp.router.admin.Admin;
-import io.hpp.router.auth.ApiKeys;
-import io.hpp.router.value.Model;
-import io.hpp.router.store.ConsumerRecord;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.admin.Admin;
+import io.hpp.router.auth.ApiKeys;
+import io.hpp.router.common.Json;
+import io.hpp.router.store.ConsumerRecord;
+import io.hpp.router.value.Model;
 
 /** The admin API under {@code /admin/v1}, guarded by the admin bearer token; disabled when none is configured. */
 final class AdminRoutes {

@@ -2,14 +2,14 @@ package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.store.Store;
-import io.helidon.http.Method;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,8 +1,8 @@
 package io.hpp.router.http;
 
+import io.helidon.webserver.http.ServerRequest;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.observe.Metrics;
-import io.helidon.webserver.http.ServerRequest;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,11 +1,11 @@
 package io.hpp.router.http;
 
-import io.hpp.router.common.ApiException;
-import io.hpp.router.auth.ApiKeys;
-import io.hpp.router.store.ApiKeyRecord;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.hpp.router.auth.ApiKeys;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.store.ApiKeyRecord;
 import java.util.Optional;
 
 /**

@@ -1,12 +1,12 @@
 package io.hpp.router.http;
 
-import io.hpp.router.chat.ChatService;
-import io.hpp.router.upstream.AnswerMemory;
-import io.hpp.router.store.ApiKeyRecord;
 import io.helidon.http.Method;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.chat.ChatService;
+import io.hpp.router.store.ApiKeyRecord;
+import io.hpp.router.upstream.AnswerMemory;
 
 /** {@code POST /llm/v1/chat/completions}: authenticates, then hands the body to the chat pipeline. */
 final class ChatRoutes {

@@ -1,13 +1,13 @@
 package io.hpp.router.http;
 
-import io.hpp.router.config.RouterConfig;
-import io.hpp.router.observe.Metrics;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.hpp.router.config.RouterConfig;
+import io.hpp.router.observe.Metrics;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,16 +2,16 @@ package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.common.ApiException;
-import io.hpp.router.common.Json;
-import io.hpp.router.billing.QuotaCache;
-import io.hpp.router.value.Model;
-import io.hpp.router.catalog.ModelCatalog;
-import io.hpp.router.store.ApiKeyRecord;
-import io.hpp.router.store.Store;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.billing.QuotaCache;
+import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.store.ApiKeyRecord;
+import io.hpp.router.store.Store;
+import io.hpp.router.value.Model;
 
 /** The consumer API's read endpoints: model list, usage, quota check. */
 final class ConsumerRoutes {

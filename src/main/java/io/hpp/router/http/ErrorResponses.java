@@ -1,14 +1,14 @@
 package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.common.ApiException;
-import io.hpp.router.common.Json;
-import io.hpp.router.upstream.ProviderException;
-import io.hpp.router.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.store.StoreException;
+import io.hpp.router.upstream.ProviderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.hpp.router.http;
 
-import io.hpp.router.chat.ClientChannel;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.chat.ClientChannel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

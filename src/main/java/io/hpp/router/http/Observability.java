@@ -1,8 +1,5 @@
 package io.hpp.router.http;
 
-import io.hpp.router.common.ApiException;
-import io.hpp.router.observe.AccessLog;
-import io.hpp.router.observe.Metrics;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -11,6 +8,9 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.observe.AccessLog;
+import io.hpp.router.observe.Metrics;
 import java.util.concurrent.Semaphore;
 import org.slf4j.MDC;
 

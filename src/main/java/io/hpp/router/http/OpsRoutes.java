@@ -1,14 +1,14 @@
 package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.common.Json;
-import io.hpp.router.observe.Metrics;
-import io.hpp.router.billing.SetAsideFile;
-import io.hpp.router.store.Store;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.billing.SetAsideFile;
+import io.hpp.router.common.Json;
+import io.hpp.router.observe.Metrics;
+import io.hpp.router.store.Store;
 import java.util.Set;
 
 /** For operators and load balancers: {@code /metrics}, {@code /healthz} (alive), {@code /readyz} (able to serve). */

@@ -1,8 +1,8 @@
 package io.hpp.router.http;
 
-import io.hpp.router.common.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.common.Json;
 
 /** Writing JSON bodies. */
 final class Responses {

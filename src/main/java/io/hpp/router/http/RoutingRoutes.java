@@ -3,16 +3,16 @@ package io.hpp.router.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.common.ApiException;
-import io.hpp.router.common.Json;
-import io.hpp.router.admin.RoutingAdmin;
-import io.hpp.router.wire.ChatRequest;
-import io.hpp.router.routing.RouteDecision;
-import io.hpp.router.routing.SmartRouter;
-import io.hpp.router.store.RulesetRecord;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.hpp.router.admin.RoutingAdmin;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.routing.RouteDecision;
+import io.hpp.router.routing.SmartRouter;
+import io.hpp.router.store.RulesetRecord;
+import io.hpp.router.wire.ChatRequest;
 import java.io.IOException;
 
 /** Smart-routing endpoints: the consumer's route preview and the admin ruleset versions. */

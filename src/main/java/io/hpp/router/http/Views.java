@@ -2,9 +2,9 @@ package io.hpp.router.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
-import io.hpp.router.value.Price;
-import io.hpp.router.value.Model;
 import io.hpp.router.store.ConsumerRecord;
+import io.hpp.router.value.Model;
+import io.hpp.router.value.Price;
 import java.util.Locale;
 
 /** JSON shapes of our records; money in dollars as exact decimal numbers. */

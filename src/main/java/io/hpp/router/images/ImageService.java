@@ -1,18 +1,18 @@
 package io.hpp.router.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.common.ApiException;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.RateLimiter;
-import io.hpp.router.value.TokenUsage;
-import io.hpp.router.value.Model;
 import io.hpp.router.catalog.ModelCatalog;
-import io.hpp.router.chat.RequestRecord;
 import io.hpp.router.chat.ClientChannel;
-import io.hpp.router.wire.UsageReader;
+import io.hpp.router.chat.RequestRecord;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.store.ApiKeyRecord;
+import io.hpp.router.value.Model;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.wire.UsageReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.hpp.router.routing;
 
-import io.hpp.router.value.Price;
 import io.hpp.router.value.Model;
+import io.hpp.router.value.Price;
 import java.util.Optional;
 
 /**

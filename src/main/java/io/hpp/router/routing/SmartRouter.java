@@ -1,9 +1,9 @@
 package io.hpp.router.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.value.Model;
-import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.wire.ChatRequest;
 import java.math.BigDecimal;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package io.hpp.router.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.hpp.router.value.Model;
 import io.hpp.router.value.Money;
 import io.hpp.router.value.TokenUsage;
-import io.hpp.router.value.Model;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,12 +1,11 @@
 package io.hpp.router.store;
 
-import io.hpp.router.value.Price;
 import io.hpp.router.value.Model;
+import io.hpp.router.value.Price;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
-import java.util.Optional;
 
 /** Maps {@link Model} to and from the {@code models} table; prices are stored as nano-dollars per 1M tokens. */
 final class ModelRows {

@@ -1,7 +1,7 @@
 package io.hpp.router.store;
 
-import io.hpp.router.value.Money;
 import io.hpp.router.value.Model;
+import io.hpp.router.value.Money;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.hpp.router.upstream;
 
-import io.hpp.router.wire.BodyParts;
 import io.hpp.router.config.ProviderConfig;
+import io.hpp.router.wire.BodyParts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

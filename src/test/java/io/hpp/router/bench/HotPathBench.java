@@ -1,15 +1,15 @@
 package io.hpp.router.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hpp.router.common.Json;
 import io.hpp.router.billing.CostCalculator;
+import io.hpp.router.common.Json;
+import io.hpp.router.routing.TokenEstimator;
 import io.hpp.router.value.Money;
 import io.hpp.router.value.Price;
 import io.hpp.router.value.TokenUsage;
 import io.hpp.router.wire.ChatRequest;
 import io.hpp.router.wire.Completion;
 import io.hpp.router.wire.StreamChunk;
-import io.hpp.router.routing.TokenEstimator;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

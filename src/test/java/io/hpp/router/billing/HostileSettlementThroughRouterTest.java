@@ -2,13 +2,13 @@ package io.hpp.router.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestPostgres;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,6 @@ import io.hpp.router.observe.Metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpp.router.app.App;
-import io.hpp.router.value.Money;
-import io.hpp.router.value.TokenUsage;
 import io.hpp.router.config.ConfigLoader;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.ConsumerRecord;
@@ -14,6 +12,8 @@ import io.hpp.router.store.Reservation;
 import io.hpp.router.store.Settlement;
 import io.hpp.router.store.Store;
 import io.hpp.router.store.StoreException;
+import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -224,31 +224,28 @@ abstract class SettlementWriterContract {
 
     @Test
     void atShutdownWithTheDatabaseAwaySettlementsAreSetAsideNotDropped() throws Exception {
-        ConsumerRecord c = consumer("5");
+        List<Settlement> three = setAsideAtShutdown(consumer("5"), 3);
+        assertThat(SetAsideFile.read(setAsideFile())).containsExactlyInAnyOrderElementsOf(three);
+    }
+
+    /** {@code n} settlements of {@code c} submitted while the database refuses every write, then the writer closed. */
+    private List<Settlement> setAsideAtShutdown(ConsumerRecord c, int n) throws Exception {
         Runnable fail = () -> {
             throw new StoreException("database transaction failed: connection refused", null);
         };
         writer = writer(flaky(store, fail, fail));
-        List<Settlement> three = good(c, 3);
-        three.forEach(writer::submit);
+        List<Settlement> settlements = good(c, n);
+        settlements.forEach(writer::submit);
         Thread.sleep(300);
         writer.close();
         writer = null;
-        assertThat(SetAsideFile.read(setAsideFile())).containsExactlyInAnyOrderElementsOf(three);
+        return settlements;
     }
 
     @Test
     void setAsideSettlementsReplayOnceTheDatabaseTakesThemAndNeverChargeTwice() throws Exception {
         ConsumerRecord c = consumer("5");
-        Runnable fail = () -> {
-            throw new StoreException("database transaction failed: connection refused", null);
-        };
-        writer = writer(flaky(store, fail, fail));
-        List<Settlement> three = good(c, 3);
-        three.forEach(writer::submit);
-        Thread.sleep(300);
-        writer.close();
-        writer = null;
+        List<Settlement> three = setAsideAtShutdown(c, 3);
         String lines = Files.readString(setAsideFile());
         Money before = store.consumer(c.id()).orElseThrow().used();
 

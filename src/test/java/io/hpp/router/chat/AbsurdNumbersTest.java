@@ -2,12 +2,12 @@ package io.hpp.router.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

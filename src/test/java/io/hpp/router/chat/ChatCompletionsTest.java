@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.common.Json;
-import io.hpp.router.value.Money;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.OpenApi;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;

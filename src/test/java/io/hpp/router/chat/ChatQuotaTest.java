@@ -3,11 +3,11 @@ package io.hpp.router.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.hpp.router.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,10 +2,10 @@ package io.hpp.router.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.value.Money;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import org.junit.jupiter.api.Test;
 
 class RateLimitTest extends ChatTestBase {

@@ -2,7 +2,6 @@ package io.hpp.router.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
@@ -10,11 +9,11 @@ import io.hpp.router.testing.NodeProcess;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestPostgres;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;

@@ -2,13 +2,13 @@ package io.hpp.router.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.NodeProcess;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,7 +3,6 @@ package io.hpp.router.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hpp.router.value.Money;
 import io.hpp.router.routing.RuleSet;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
@@ -11,6 +10,7 @@ import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestPostgres;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -8,8 +8,6 @@ import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,12 +3,12 @@ package io.hpp.router.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hpp.router.common.ApiException;
 import io.hpp.router.app.App;
 import io.hpp.router.catalog.ModelCatalog;
-import io.hpp.router.wire.ChatRequest;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.config.ConfigLoader;
 import io.hpp.router.store.Store;
+import io.hpp.router.wire.ChatRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SmartRouterTest {
     private static Store store;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hpp.router.app.App;
+import io.hpp.router.config.ConfigLoader;
+import io.hpp.router.value.Model;
 import io.hpp.router.value.Money;
 import io.hpp.router.value.TokenUsage;
-import io.hpp.router.value.Model;
-import io.hpp.router.config.ConfigLoader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

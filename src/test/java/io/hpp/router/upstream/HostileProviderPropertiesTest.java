@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.common.Json;
-import io.hpp.router.value.Money;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.TestRouter;
+import io.hpp.router.value.Money;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
