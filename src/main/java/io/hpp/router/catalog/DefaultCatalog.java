@@ -20,6 +20,8 @@ public final class DefaultCatalog {
                 chat("openai/gpt-4o", "openai", "gpt-4o", Price.of("2.5", "10", null, "1.25"), 16_384),
                 chat("openai/gpt-4o-mini", "openai", "gpt-4o-mini", Price.of("0.15", "0.6", null, "0.075"), 16_384),
                 chat("anthropic/claude-sonnet-4", "anthropic", "claude-sonnet-4-20250514", Price.of("3", "15", "3.75", "0.3"), 64_000),
+                chat("anthropic/claude-sonnet-4-6", "anthropic", "claude-sonnet-4-6", Price.of("3", "15", "3.75", "0.3"), 64_000),
+                chat("anthropic/claude-haiku-4-5", "anthropic", "claude-haiku-4-5", Price.of("1", "5", "1.25", "0.1"), 64_000),
                 chat("moonshotai/kimi-k2.6", "moonshotai", "kimi-k2.6", Price.of("0.6", "2.5", null, "0.15"), 32_768),
                 chat("ollama/gpt-oss:120b", "ollama", "gpt-oss:120b", Price.of("0", "0"), 32_768),
                 chat("ollama/solidity-master:2", "ollama", "solidity-master:2", Price.of("0", "0"), 32_768),

@@ -6,6 +6,7 @@ import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.provider.CircuitBreakers;
+import io.hpp.router.provider.MessagesUpstream;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.RouteDecision;
@@ -23,6 +24,7 @@ import io.hpp.router.wire.UsageReader;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The chat pipeline, in the order the product promises: validate, resolve, reserve, dispatch, settle. The caller has
@@ -55,34 +57,36 @@ public final class ChatService {
         this.dispatcher = new Dispatcher(catalog, providers, breakers, resilience, onFallback);
     }
 
-    /** Handles one request; a non-streamed answer is held in {@code memory} until the request ends. */
+    /** Handles one chat request; a non-streamed answer is held in {@code memory} until the request ends. */
     public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out, AnswerMemory memory) {
-        RequestRecord a = new RequestRecord(key, requestId, "chat");
+        handle(key, requestId, Front.chat(body), out, memory);
+    }
+
+    /** Handles one request of {@code front}'s API: the same pipeline, the answer back in the client's shape. */
+    public void handle(ApiKeyRecord key, String requestId, Front front, ClientChannel out, AnswerMemory memory) {
+        RequestRecord a = new RequestRecord(key, requestId, front.endpoint());
         ledger.opened();
         Runnable lastWrite = null;
         try {
             a.admitted(limiter.admit(key.consumerId()));
-            ChatRequest req = ChatRequest.parse(body);
+            ChatRequest req = front.request();
             a.requested(req.model(), req.stream());
             Optional<RouteDecision> route = req.model().equals(AUTO) ? Optional.of(smartRouter.decide(req)) : Optional.empty();
             a.routed(route);
             Model model = route.map(RouteDecision::model).orElseGet(() -> resolve(req.model()));
             a.resolved(model);
-            Provider provider = providers.find(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
-                    "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
-            List<Dispatcher.Target> targets = dispatcher.targets(model, provider, route,
+            List<Dispatcher.Target> targets = dispatcher.targets(model, provider(model), route,
                     p -> route.isEmpty() || smartRouter.allows(route.get(), p));
             // the hold covers the dearest target and every one of the n answers, so a fallback can never cost more than was held
             long cap = targets.stream().mapToLong(t -> outputCap(req, t.model())).max().orElseThrow();
             QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), Price.ceiling(targets.stream().map(t -> t.model().price()).toList()),
                     estimator.bound(req), () -> estimator.estimate(req), cap, req.answers(), true);
             a.held(hold);
+            // the client's channel for a relayed answer, else one that gives the chat answer the client's shape
+            ClientChannel chatOut = front.answers(out, req, () -> estimator.estimate(req));
             lastWrite = dispatcher.dispatch(targets, t -> {
                 a.resolved(t.model());
-                ChatRequest sent = req.upstream(capField(req, t.model()), hold.loweredOutputCap());
-                Map<String, String> headers = headers(t.model(), route);
-                return req.stream() ? relayStream(a, sent, t.model(), t.provider(), out, headers)
-                        : completeOnce(a, sent, t.model(), t.provider(), out, headers, memory);
+                return call(a, front, req, t, hold.loweredOutputCap(), headers(t.model(), route), out, chatOut, memory);
             });
         } catch (RuntimeException e) {
             a.failed(e);
@@ -97,8 +101,65 @@ public final class ChatService {
         }
     }
 
+    /**
+     * Calls one target: a relay to {@code out} when it speaks the client's API (the output cap lowered by the hold, if it
+     * was), else the chat request with the cap the hold priced, its answer to {@code chatOut}. Returns the write of what remains for the client, made once settled.
+     */
+    private Runnable call(RequestRecord a, Front front, ChatRequest req, Dispatcher.Target t, Optional<Long> lowered,
+                          Map<String, String> headers, ClientChannel out, ClientChannel chatOut, AnswerMemory memory) {
+        Model model = t.model();
+        if (front.messages().isPresent() && t.provider() instanceof MessagesUpstream relayed) {
+            MessagesUpstream.Request given = front.messages().get();
+            MessagesUpstream.Request sent = lowered.map(c -> new MessagesUpstream.Request(given.body().with("max_tokens", c), given.headers()))
+                    .orElse(given);
+            return req.stream() ? relayStream(a, req, model, out, headers, StreamRelay.framesOf(front), r -> r.run(relayed, model, sent))
+                    : relayOnce(a, req, sent, model, relayed, out, headers, memory);
+        }
+        ChatRequest chat = req.upstream(capField(req, model), lowered);
+        return req.stream() ? relayStream(a, chat, model, chatOut, headers, StreamRelay.CHAT, r -> r.run(t.provider(), model, chat.body()))
+                : completeOnce(a, chat, model, t.provider(), chatOut, headers, memory);
+    }
+
+    /**
+     * Counts a request's input tokens, not billed but logged and rate limited: the provider's own count for a provider
+     * that speaks the client's API (Anthropic counts for free), else the router's tokenizer estimate.
+     */
+    public void countTokens(ApiKeyRecord key, String requestId, Front front, ClientChannel out, AnswerMemory memory) {
+        RequestRecord a = new RequestRecord(key, requestId, "count_tokens");
+        ledger.opened();
+        Runnable lastWrite = null;
+        try {
+            a.admitted(limiter.admit(key.consumerId()));
+            ChatRequest req = front.request();
+            a.requested(req.model(), false);
+            Model model = req.model().equals(AUTO) ? smartRouter.decide(req).model() : resolve(req.model());
+            a.resolved(model);
+            byte[] answer;
+            if (front.messages().isPresent() && provider(model) instanceof MessagesUpstream counted) {
+                long t0 = System.nanoTime();
+                answer = counted.countTokens(model, front.messages().get(), memory);
+                a.upstream(System.nanoTime() - t0);
+            } else {
+                answer = front.tokenCount(estimator.estimate(req));
+            }
+            a.answered();
+            lastWrite = () -> out.sendJson(200, Map.of("X-HPP-Router-Resolved-Model", model.id()), answer);
+        } catch (RuntimeException e) {
+            a.failed(e);
+            throw e;
+        } finally {
+            ledger.settle(a.settlement(), false);
+        }
+        lastWrite.run();
+    }
+
+    private Provider provider(Model model) {
+        return providers.find(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
+                "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
+    }
+
     private Model resolve(String id) {
-        return catalog.find(id).filter(Model::enabled).filter(m -> m.kind() == Model.Kind.CHAT)
+        return catalog.resolve(id).filter(Model::enabled).filter(m -> m.kind() == Model.Kind.CHAT)
                 .orElseThrow(() -> new ApiException(400, "model_not_found",
                         "Model '" + id + "' does not exist or is not enabled; GET /llm/v1/models lists the available ones"));
     }
@@ -116,16 +177,29 @@ public final class ChatService {
         return () -> out.sendJson(200, headers, bytes);
     }
 
+    /** A Messages answer relayed as the provider sent it but for its model; returns its write, made once settled. */
+    private Runnable relayOnce(RequestRecord a, ChatRequest req, MessagesUpstream.Request sent, Model model, MessagesUpstream provider,
+                               ClientChannel out, Map<String, String> headers, AnswerMemory memory) {
+        long t0 = System.nanoTime();
+        MessagesUpstream.Answer answer = provider.messages(model, sent, memory);
+        a.upstream(System.nanoTime() - t0);
+        a.answered();
+        a.charged(answer.usage().orElseGet(() -> estimatedUsage(req, answer.message().text())), model.price());
+        byte[] bytes = answer.message().withModel(model.id());
+        return () -> out.sendJson(200, headers, bytes);
+    }
+
     /**
-     * Relays the stream; returns the last event ([DONE] or the error of a cut stream), written once settled. A client
-     * that hangs up pays the provider's usage, read after it left (see {@link StreamRelay}), or the hold without it.
+     * Relays the stream ({@code run} starts it on the relay); returns the last event ([DONE] or the error of a cut
+     * stream), written once settled. A client that hangs up pays the provider's usage, read after it left (see
+     * {@link StreamRelay}), or the hold without it.
      */
-    private Runnable relayStream(RequestRecord a, ChatRequest req, Model model, Provider provider, ClientChannel out,
-                                 Map<String, String> headers) {
-        StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers, disconnectDrain);
+    private Runnable relayStream(RequestRecord a, ChatRequest req, Model model, ClientChannel out, Map<String, String> headers,
+                                 StreamRelay.Ending ending, Function<StreamRelay, Optional<ProviderException>> run) {
+        StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers, disconnectDrain, ending);
         long t0 = System.nanoTime();
         try {
-            Optional<ProviderException> cut = relay.run(provider, model, req.body());
+            Optional<ProviderException> cut = run.apply(relay);
             if (relay.clientGone().isPresent()) {
                 throw relay.clientGone().get();
             }

@@ -22,6 +22,12 @@ public interface ClientChannel {
      */
     void event(byte[] data);
 
+    /**
+     * Writes an event already framed for the client ({@code event: …\ndata: …\n\n}), as {@link #event} does its
+     * data.
+     */
+    void frame(byte[] sse);
+
     /** Sends the events written so far (nothing when there are none). */
     void flush();
 

@@ -3,6 +3,7 @@ package io.hpp.router.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
+import io.hpp.router.provider.MessagesUpstream;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.value.TokenUsage;
@@ -25,8 +26,22 @@ import java.util.Optional;
  * stream, for its usage, for at most the drain time (each chunk and each wait checks it; a silent provider is also
  * bounded by its idle timeout). Past it, the provider's stream is closed; the pipeline then charges the hold.
  */
-final class StreamRelay implements Provider.ChunkListener {
+final class StreamRelay implements Provider.ChunkListener, MessagesUpstream.FrameListener {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    /** How the client's stream ends: after success ({@code cut} empty), or after a failure once it had started. */
+    @FunctionalInterface
+    interface Ending {
+        void write(ClientChannel out, Optional<ProviderException> cut);
+    }
+
+    /** A chat stream: {@code [DONE]}, or the error's envelope and no {@code [DONE]}. */
+    static final Ending CHAT = (out, cut) -> out.event(cut.map(e -> Json.bytes(e.envelope())).orElse(DONE));
+
+    /** A Messages stream relayed as it came: it ends with its own {@code message_stop}, or the front's error event. */
+    static Ending framesOf(Front front) {
+        return (out, cut) -> cut.ifPresent(e -> out.frame(front.cutFrame(e)));
+    }
 
     private final ClientChannel out;
     private final String resolvedModel;
@@ -34,6 +49,7 @@ final class StreamRelay implements Provider.ChunkListener {
     private final boolean includeUsage;
     private final Map<String, String> headers;
     private final long drainNanos;
+    private final Ending ending;
     private final StringBuilder produced = new StringBuilder();
     private Optional<TokenUsage> usage = Optional.empty();
     private boolean started;
@@ -42,8 +58,10 @@ final class StreamRelay implements Provider.ChunkListener {
     private ClientChannel.ClientGoneException gone;
     private long goneAt;
 
-    StreamRelay(ClientChannel out, String resolvedModel, boolean includeUsage, Map<String, String> headers, java.time.Duration drain) {
+    StreamRelay(ClientChannel out, String resolvedModel, boolean includeUsage, Map<String, String> headers, java.time.Duration drain,
+                Ending ending) {
         this.out = out;
+        this.ending = ending;
         this.resolvedModel = resolvedModel;
         this.quotedModel = Json.bytes(resolvedModel);
         this.includeUsage = includeUsage;
@@ -63,8 +81,17 @@ final class StreamRelay implements Provider.ChunkListener {
      * gets an error response); after it, the failure is returned, to be told to the client by {@link #finish}.
      */
     Optional<ProviderException> run(Provider provider, io.hpp.router.value.Model model, ChatBody request) {
+        return run(() -> provider.stream(model, request, this));
+    }
+
+    /** As {@link #run(Provider, io.hpp.router.value.Model, ChatBody)}, for a Messages stream relayed as it came. */
+    Optional<ProviderException> run(MessagesUpstream provider, io.hpp.router.value.Model model, MessagesUpstream.Request request) {
+        return run(() -> provider.streamMessages(model, request, resolvedModel, this));
+    }
+
+    private Optional<ProviderException> run(Runnable stream) {
         try {
-            provider.stream(model, request, this);
+            stream.run();
             return Optional.empty();
         } catch (ProviderException e) {
             if (!started) {
@@ -76,11 +103,11 @@ final class StreamRelay implements Provider.ChunkListener {
         }
     }
 
-    /** Ends the client's stream: {@code [DONE]} after success, an error event (and no {@code [DONE]}) after a cut. */
+    /** Ends the client's stream as its {@link Ending} says. */
     void finish(Optional<ProviderException> cut) {
         try {
             start();
-            out.event(cut.map(e -> Json.bytes(e.envelope())).orElse(DONE));
+            ending.write(out, cut);
             out.closeStream();
         } catch (ClientChannel.ClientGoneException e) {
             // the client left before the last event; the request is already settled
@@ -135,6 +162,20 @@ final class StreamRelay implements Provider.ChunkListener {
             return;
         }
         write(() -> out.event(chunk.rewritten(quotedModel, includeUsage)));
+    }
+
+    /** An event of a stream relayed as it came: its usage read, its text collected, its bytes passed on. */
+    @Override
+    public void onFrame(MessagesUpstream.Frame frame) {
+        if (frame.usage().isPresent()) {
+            usage = frame.usage();
+        }
+        produced.append(frame.text());
+        if (gone != null) {
+            checkDrain();
+            return;
+        }
+        write(() -> out.frame(frame.sse()));
     }
 
     /** Writes to the client; a client found gone starts the drain. */

@@ -140,7 +140,8 @@ public final class ConfigLoader {
                 number("server.max_in_flight_answer_bytes", "HPP_ROUTER_MAX_IN_FLIGHT_ANSWER_BYTES",
                         Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 5), 1024, Integer.MAX_VALUE),
                 Duration.ofMillis(number("server.answer_memory_wait_ms", "HPP_ROUTER_ANSWER_MEMORY_WAIT_MS", 10_000, 0, 600_000)),
-                Duration.ofMillis(number("resilience.disconnect_drain_ms", "HPP_ROUTER_DISCONNECT_DRAIN_MS", 30_000, 0, 600_000)));
+                Duration.ofMillis(number("resilience.disconnect_drain_ms", "HPP_ROUTER_DISCONNECT_DRAIN_MS", 30_000, 0, 600_000)),
+                Duration.ofMillis(number("resilience.stream_ping_ms", "HPP_ROUTER_STREAM_PING_MS", 10_000, 50, 600_000)));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
                 reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins(), setAsideFile(dbUrl),
                 edge(host, port, resilience));

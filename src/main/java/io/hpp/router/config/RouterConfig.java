@@ -50,11 +50,13 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
      *                               for room up to {@code answerMemoryWait}, then gets 503 {@code overloaded}
      * @param disconnectDrain after a client hangs up on a stream, how long the provider's stream is still read (not
      *                        relayed) for its usage; without it by then, the request is charged its hold
+     * @param streamPing      a translated Messages stream whose provider has been silent this long gets a {@code ping}
+     *                        event, as Anthropic's own streams do, so clients and proxies do not take it for dead
      */
     public record Resilience(int retries, Duration retryBackoff, int circuitFailures, Duration circuitWindow,
                              Duration circuitCooldown, Duration drainTimeout, int maxInFlight, int maxConnections,
                              long maxInFlightBodyBytes, long maxInFlightAnswerBytes, Duration answerMemoryWait,
-                             Duration disconnectDrain) {
+                             Duration disconnectDrain, Duration streamPing) {
     }
 
     /**

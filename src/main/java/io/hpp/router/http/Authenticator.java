@@ -9,12 +9,14 @@ import io.hpp.router.store.ApiKeyRecord;
 import java.util.Optional;
 
 /**
- * Finds the consumer's key in {@code apikey} or {@code Authorization: Bearer}; 401 in the exact envelope otherwise, and
+ * Finds the consumer's key in {@code apikey}, {@code x-api-key} (Anthropic's SDKs and Claude Code) or
+ * {@code Authorization: Bearer}; 401 in the exact envelope otherwise, and
  * 429 once the client's address has presented too many wrong keys ({@link AuthThrottle}). The request's body, read
  * after this, then counts against the consumer's share of the body budget.
  */
 final class Authenticator {
     private static final HeaderName APIKEY = HeaderNames.create("apikey");
+    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
 
     private final ApiKeys keys;
     private final AuthThrottle throttle;
@@ -45,7 +47,8 @@ final class Authenticator {
         if (apikey.isPresent()) {
             return apikey;
         }
-        return bearer(req);
+        Optional<String> xApiKey = req.headers().first(X_API_KEY).map(String::trim).filter(s -> !s.isEmpty());
+        return xApiKey.isPresent() ? xApiKey : bearer(req);
     }
 
     static Optional<String> bearer(ServerRequest req) {

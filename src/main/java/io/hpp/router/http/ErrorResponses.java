@@ -1,5 +1,6 @@
 package io.hpp.router.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;
@@ -7,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
+import io.hpp.router.dialect.messages.MessagesErrors;
 import io.hpp.router.store.StoreException;
 import io.hpp.router.upstream.ProviderException;
 import org.slf4j.Logger;
@@ -49,13 +51,27 @@ public final class ErrorResponses {
         return new Rendered(status, body);
     }
 
+    /**
+     * The error in Anthropic's shape, for the Messages API's paths: our code and message (a provider error's are inside
+     * its envelope) with the status and type Anthropic uses ({@link MessagesErrors}).
+     */
+    static Rendered messages(Rendered ours) {
+        JsonNode body = ours.body();
+        JsonNode inner = body.path("error");
+        boolean envelope = inner.isObject();
+        String code = envelope ? inner.path("code").asText("provider_error") : inner.asText("internal_error");
+        String message = (envelope ? inner : body).path("message").asText("");
+        MessagesErrors.Rendered r = MessagesErrors.of(ours.status(), code, message);
+        return new Rendered(r.status(), r.body());
+    }
+
     /** Writes the error unless the response is already under way (then the connection is simply closed). */
     public static void send(ServerRequest req, ServerResponse res, Throwable t) {
         if (res.isSent()) {
             LOG.debug("error after the response was sent on {}: {}", req.path().path(), t.toString());
             return;
         }
-        Rendered r = render(t);
+        Rendered r = req.path().path().startsWith(MessagesRoutes.MESSAGES) ? messages(render(t)) : render(t);
         res.status(r.status());
         if (t instanceof ApiException e) {
             e.retryAfterSeconds().ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Long.toString(s)));

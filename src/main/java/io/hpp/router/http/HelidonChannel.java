@@ -99,6 +99,17 @@ final class HelidonChannel implements ClientChannel {
     }
 
     @Override
+    public void frame(byte[] sse) {
+        try {
+            stream.write(sse);
+            unflushed = true;
+        } catch (IOException | RuntimeException e) {
+            cut = true;
+            throw new ClientGoneException(e);
+        }
+    }
+
+    @Override
     public void flush() {
         if (!unflushed) {
             return;

@@ -125,6 +125,8 @@ final class Observability implements Filter {
     static String endpoint(String path) {
         return switch (path) {
             case "/llm/v1/chat/completions" -> "chat";
+            case MessagesRoutes.MESSAGES -> "messages";
+            case MessagesRoutes.COUNT_TOKENS -> "count_tokens";
             case "/v1/images/generations" -> "images";
             case "/llm/v1/models" -> "models";
             case "/api/usage" -> "usage";

@@ -145,6 +145,7 @@ public final class RouterServer {
         return List.of(
                 new ConsumerRoutes(auth, s.store(), s.catalog(), s.quotaCache())::register,
                 new ChatRoutes(auth, s.chat())::register,
+                new MessagesRoutes(auth, s.chat(), new MessagesChannel.Pings(config.resilience().streamPing()))::register,
                 new ImageRoutes(auth, s.images())::register,
                 new AdminRoutes(adminGuard, s.admin())::register,
                 new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin())::register,

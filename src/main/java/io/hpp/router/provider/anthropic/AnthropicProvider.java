@@ -2,23 +2,31 @@ package io.hpp.router.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.hpp.router.common.Json;
 import io.hpp.router.config.ProviderConfig;
+import io.hpp.router.provider.MessagesUpstream;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.upstream.SseReader;
 import io.hpp.router.upstream.Upstream;
 import io.hpp.router.value.Model;
+import io.hpp.router.wire.BodyParts;
 import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.Completion;
 import io.hpp.router.wire.StreamChunk;
+import io.hpp.router.wire.UsageReader;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Anthropic's Messages API ({@code POST /v1/messages}) behind the OpenAI chat format; translation is {@link AnthropicMapper}. */
-public final class AnthropicProvider implements Provider {
+/**
+ * Anthropic's Messages API ({@code POST /v1/messages}): behind the OpenAI chat format for chat clients (translation is
+ * {@link AnthropicMapper}), and relayed as it is for Messages clients ({@link MessagesUpstream}, {@link AnthropicRelay}).
+ */
+public final class AnthropicProvider implements Provider, MessagesUpstream {
     static final String API_VERSION = "2023-06-01";
     private static final long DEFAULT_MAX_TOKENS = 4096;
     private static final int MAX_BODY = 32 * 1024 * 1024;
@@ -93,6 +101,64 @@ public final class AnthropicProvider implements Provider {
             }
             ex.endOfAnswer();
         }
+    }
+
+    @Override
+    public Answer messages(Model model, Request request, AnswerMemory memory) {
+        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers(request), relayed(model, request))) {
+            failUnlessOk(ex);
+            byte[] body = ex.readAll(MAX_BODY, memory);
+            Completion message = Completion.scan(body).orElseGet(() -> Completion.of(object(body)));
+            JsonNode usage = message.usage();
+            return new Answer(message, usage == null || !usage.isObject()
+                    ? Optional.empty() : UsageReader.read(AnthropicMapper.usage(usage)));
+        }
+    }
+
+    @Override
+    public void streamMessages(Model model, Request request, String answerModel, FrameListener listener) {
+        try (Upstream.Exchange ex = upstream.post("/v1/messages", headers(request), relayed(model, request))) {
+            failUnlessOk(ex);
+            new AnthropicRelay(answerModel, listener).run(ex, MAX_EVENT);
+        }
+    }
+
+    @Override
+    public byte[] countTokens(Model model, Request request, AnswerMemory memory) {
+        try (Upstream.Exchange ex = upstream.post("/v1/messages/count_tokens", headers(request), relayed(model, request))) {
+            failUnlessOk(ex);
+            return ex.readAll(MAX_BODY, memory);
+        }
+    }
+
+    /** The client's body with the provider's model id; every other member is the client's bytes. */
+    private static BodyParts relayed(Model model, Request request) {
+        return request.body().bytesWith(Map.of("model", ChatBody.member("model", TextNode.valueOf(model.upstreamModel()))));
+    }
+
+    /** Our key, and the client's API version and betas (theirs win: the body was written for them). */
+    private Map<String, String> headers(Request request) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.putAll(request.headers());
+        return h;
+    }
+
+    private static void failUnlessOk(Upstream.Exchange ex) {
+        if (ex.status() != 200) {
+            throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
+        }
+    }
+
+    private static ObjectNode object(byte[] body) {
+        try {
+            JsonNode n = Json.readTree(body);
+            if (n != null && n.isObject()) {
+                return (ObjectNode) n;
+            }
+        } catch (IOException e) {
+            // below
+        }
+        throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "an answer that is not a JSON object");
     }
 
     private static String safeText(Upstream.Exchange ex) {

@@ -1,0 +1,63 @@
+package io.hpp.router.chat;
+
+import io.hpp.router.provider.MessagesUpstream;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.wire.ChatRequest;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * How a client's API meets the chat pipeline: its name in the request log, its request as the chat request the
+ * pipeline reads (a translation for every API but chat), and the way back: a channel that turns the pipeline's chat
+ * answer into the client's shape. A client whose API a provider speaks natively (Anthropic's Messages API, to
+ * Anthropic) is relayed instead of translated ({@link #messages()}).
+ */
+public interface Front {
+
+    /** The request log's endpoint: {@code chat}, {@code messages}. */
+    String endpoint();
+
+    /** The request as the pipeline reads it; a 400 {@link io.hpp.router.common.ApiException} when it is not valid. */
+    ChatRequest request();
+
+    /**
+     * Where the pipeline writes a chat-format answer: the client's channel itself, or one that translates into the
+     * client's API; {@code inputTokens} estimates the prompt, for a stream that must say it before the provider does.
+     */
+    ClientChannel answers(ClientChannel client, ChatRequest request, LongSupplier inputTokens);
+
+    /** The client's request in Anthropic's Messages API, for a provider that speaks it; empty for other APIs. */
+    default Optional<MessagesUpstream.Request> messages() {
+        return Optional.empty();
+    }
+
+    /** The last event of a relayed Messages stream cut after it started. */
+    default byte[] cutFrame(ProviderException e) {
+        throw new IllegalStateException(endpoint() + " has no relayed streams");
+    }
+
+    /** A token count's answer, in the client's API. */
+    default byte[] tokenCount(long inputTokens) {
+        throw new IllegalStateException(endpoint() + " has no token count");
+    }
+
+    /** The OpenAI chat API itself: no translation. */
+    static Front chat(byte[] body) {
+        return new Front() {
+            @Override
+            public String endpoint() {
+                return "chat";
+            }
+
+            @Override
+            public ChatRequest request() {
+                return ChatRequest.parse(body);
+            }
+
+            @Override
+            public ClientChannel answers(ClientChannel client, ChatRequest request, LongSupplier inputTokens) {
+                return client;
+            }
+        };
+    }
+}

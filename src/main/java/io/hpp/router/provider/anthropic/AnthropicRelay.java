@@ -1,0 +1,135 @@
+package io.hpp.router.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.common.Json;
+import io.hpp.router.provider.MessagesUpstream;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.upstream.SseReader;
+import io.hpp.router.upstream.Upstream;
+import io.hpp.router.value.TokenUsage;
+import io.hpp.router.wire.UsageReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Relays one Anthropic event stream to a Messages client as it came, event by event. Only three kinds of event are
+ * read: {@code message_start} (its model renamed, its usage read), {@code message_delta} (the final usage, which
+ * replaces the start's field by field, never adds to it) and {@code content_block_delta} (its text, for an estimate if
+ * the stream is cut before its usage); every other event, unknown ones included, goes on untouched. An {@code error}
+ * event or a stream that ends before {@code message_stop} is thrown, for the caller to end its client's stream.
+ */
+final class AnthropicRelay {
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String[] USAGE_FIELDS = {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"};
+
+    private final String answerModel;
+    private final MessagesUpstream.FrameListener listener;
+    private final ObjectNode usage = Json.object();
+
+    AnthropicRelay(String answerModel, MessagesUpstream.FrameListener listener) {
+        this.answerModel = answerModel;
+        this.listener = listener;
+    }
+
+    /** Reads the stream to its {@code message_stop}. */
+    void run(Upstream.Exchange ex, int maxEvent) {
+        ex.beforeWait(listener::beforeWait);
+        SseReader reader = new SseReader(ex.body(), maxEvent);
+        while (true) {
+            Optional<SseReader.Event> next;
+            try {
+                next = reader.next();
+            } catch (IOException e) {
+                throw ex.readFailure(e);
+            }
+            if (next.isEmpty()) {
+                throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "the stream ended before message_stop");
+            }
+            SseReader.Event e = next.get();
+            if (e.dataIs("")) {
+                continue;
+            }
+            String name = e.event().orElseGet(() -> AnthropicMapper.parse(e.data()).path("type").asText("message"));
+            if (onEvent(name, e.bytes())) {
+                ex.endOfAnswer();
+                return;
+            }
+        }
+    }
+
+    /** One event; true when it was the last. */
+    private boolean onEvent(String name, byte[] data) {
+        switch (name) {
+            case "message_start" -> {
+                JsonNode e = AnthropicMapper.parse(new String(data, StandardCharsets.UTF_8));
+                JsonNode message = e.path("message");
+                merge(message.path("usage"));
+                if (message.isObject()) {
+                    ((ObjectNode) message).put("model", answerModel);
+                }
+                send(name, Json.bytes(e), Optional.of(usage()), "");
+            }
+            case "message_delta" -> {
+                merge(AnthropicMapper.parse(new String(data, StandardCharsets.UTF_8)).path("usage"));
+                send(name, data, Optional.of(usage()), "");
+            }
+            case "content_block_delta" -> send(name, data, Optional.empty(), text(data));
+            case "error" -> throw AnthropicMapper.fromStreamError(AnthropicMapper.parse(new String(data, StandardCharsets.UTF_8)).path("error"));
+            case "message_stop" -> {
+                send(name, data, Optional.empty(), "");
+                return true;
+            }
+            default -> send(name, data, Optional.empty(), ""); // ping, content_block_start/stop, events of a newer API
+        }
+        return false;
+    }
+
+    /** The text a delta adds: text, tool input JSON or thinking. */
+    private static String text(byte[] data) {
+        JsonNode delta = AnthropicMapper.parse(new String(data, StandardCharsets.UTF_8)).path("delta");
+        for (String field : new String[] {"text", "partial_json", "thinking"}) {
+            if (delta.path(field).isTextual()) {
+                return delta.get(field).asText();
+            }
+        }
+        return "";
+    }
+
+    private void merge(JsonNode u) {
+        for (String field : USAGE_FIELDS) {
+            if (u.hasNonNull(field)) {
+                usage.put(field, AnthropicMapper.tokens(u.get(field)));
+            }
+        }
+    }
+
+    private TokenUsage usage() {
+        return UsageReader.read(AnthropicMapper.usage(usage)).orElseThrow();
+    }
+
+    private void send(String name, byte[] given, Optional<TokenUsage> u, String text) {
+        // data over several lines (no Anthropic stream has it) is written again on one, so the frame stays one event
+        byte[] data = indexOf(given, (byte) '\n') < 0 ? given : Json.bytes(AnthropicMapper.parse(new String(given, StandardCharsets.UTF_8)));
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[EVENT.length + n.length + DATA.length + data.length + END.length];
+        int at = 0;
+        for (byte[] part : new byte[][] {EVENT, n, DATA, data, END}) {
+            System.arraycopy(part, 0, frame, at, part.length);
+            at += part.length;
+        }
+        listener.onFrame(new MessagesUpstream.Frame(frame, u, text));
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
