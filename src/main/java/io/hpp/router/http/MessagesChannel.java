@@ -135,7 +135,7 @@ final class MessagesChannel implements ClientChannel {
     }
 
     private synchronized void pingIfSilent() {
-        if (closed || System.nanoTime() - lastWrite < pings.everyNanos()) {
+        if (closed || stream.finished() || System.nanoTime() - lastWrite < pings.everyNanos()) {
             return;
         }
         try {
