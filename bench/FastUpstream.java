@@ -9,7 +9,8 @@ import java.util.concurrent.Executors;
 /**
  * A fast fake OpenAI-compatible upstream for load tests, on 127.0.0.1 only.
  * POST .../chat/completions answers a fixed chat.completion with usage, or, with "stream":true, 20 chunks, a
- * usage chunk and [DONE] (optional gap between chunks). Usage: java FastUpstream.java PORT [CHUNK_GAP_MS]
+ * usage chunk and [DONE] (optional gap between chunks). POST .../v1/messages answers in Anthropic's format: a fixed
+ * message, or its event stream with 20 text deltas (the same gap). Usage: java FastUpstream.java PORT [CHUNK_GAP_MS]
  */
 public final class FastUpstream {
     private static final byte[] COMPLETION = ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1741569952,"
@@ -45,6 +46,46 @@ public final class FastUpstream {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    private static final byte[] MESSAGE = ("{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-20250514\","
+            + "\"content\":[{\"type\":\"text\",\"text\":\"Hello from the bench upstream.\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+            + "\"usage\":{\"input_tokens\":12,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":7}}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    /** Anthropic's Messages API: its answer, or its event stream as Anthropic frames it. */
+    private static void anthropic(HttpExchange ex, boolean stream, long gap) throws IOException {
+        try (ex) {
+            if (!stream) {
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, MESSAGE.length);
+                ex.getResponseBody().write(MESSAGE);
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\","
+                    + "\"model\":\"claude-sonnet-4-20250514\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":12,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}");
+            event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+            for (int i = 0; i < 20; i++) {
+                event(out, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"tok" + i + " \"}}");
+                if (gap > 0) {
+                    Thread.sleep(gap);
+                }
+            }
+            event(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+            event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":20}}");
+            event(out, "message_stop", "{\"type\":\"message_stop\"}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void event(OutputStream out, String name, String data) throws IOException {
+        out.write(("event: " + name + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     private static void handle(HttpExchange ex, long gap) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
         if (ex.getRequestURI().getPath().endsWith("/images/generations")) {
@@ -56,6 +97,10 @@ public final class FastUpstream {
             return;
         }
         boolean stream = new String(body, StandardCharsets.UTF_8).contains("\"stream\":true");
+        if (ex.getRequestURI().getPath().endsWith("/v1/messages")) {
+            anthropic(ex, stream, gap);
+            return;
+        }
         try (ex) {
             if (!stream) {
                 ex.getResponseHeaders().set("Content-Type", "application/json");

@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * rate, latency percentiles, errors and, given a PID, that process's CPU time per request and peak RSS.
  * Usage: java LoadDriver.java URL RATE SECONDS [KEY] [PID] [stream]
  * LOAD_TURNS=N sends an N-turn conversation (~1.5 KB a message) instead of one short question, as chat clients
- * resend their history every turn; LOAD_HEADERS="Name: value; ..." adds headers.
+ * resend their history every turn; LOAD_HEADERS="Name: value; ..." adds headers; LOAD_MODEL names the model
+ * (openai/gpt-4o-mini by default). The body is both a chat and an Anthropic Messages request, so the same driver loads
+ * /v1/messages; a stream counts when it ends in [DONE] or Anthropic's message_stop.
  */
 public final class LoadDriver {
     public static void main(String[] args) throws Exception {
@@ -34,7 +36,8 @@ public final class LoadDriver {
                 ? java.util.Arrays.stream(args[4].split(",")).mapToLong(Long::parseLong).toArray() : new long[0];
         long pid = pids.length > 0 ? pids[0] : -1;
         boolean stream = args.length > 5 && args[5].equals("stream");
-        String body = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":" + messages(Integer.parseInt(System.getenv().getOrDefault("LOAD_TURNS", "1")))
+        String model = System.getenv().getOrDefault("LOAD_MODEL", "openai/gpt-4o-mini");
+        String body = "{\"model\":\"" + model + "\",\"messages\":" + messages(Integer.parseInt(System.getenv().getOrDefault("LOAD_TURNS", "1")))
                 + (stream ? ",\"stream\":true" : "") + ",\"max_tokens\":64}";
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -140,7 +143,8 @@ public final class LoadDriver {
                         firstBytes.set(idx, System.nanoTime() - scheduled);
                         byte[] rest = b >= 0 ? in.readAllBytes() : new byte[0];
                         // a stream counts only if it ended properly; a cut one ends with an error event and no [DONE]
-                        if (stream && !new String(rest, java.nio.charset.StandardCharsets.UTF_8).contains("data: [DONE]")) {
+                        String tail = stream ? new String(rest, java.nio.charset.StandardCharsets.UTF_8) : "";
+                        if (stream && !tail.contains("data: [DONE]") && !tail.contains("event: message_stop")) {
                             fail(errors, "stream_without_done");
                             return;
                         }

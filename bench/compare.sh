@@ -4,6 +4,9 @@
 # request log, metrics, access log). Everything on 127.0.0.1, bounded in time; stops only what it started.
 #   bench/compare.sh                 full matrix: non-streaming 200, 1000, 3000 req/s; streaming 200, 1000 streams/s
 #   RATES="200 1000" STREAM_RATES="200" SECONDS_PER_RUN=10 bench/compare.sh     a smaller one
+#   MESSAGES_RATES="1000" (default: STREAM_RATES): rows for Anthropic's Messages API, streams to an Anthropic-format
+#   upstream directly and relayed by HPP Router's /v1/messages (Portkey and nginx have no such row: nginx's would be the
+#   chat one, Portkey does not serve it as a relay)
 #   WARM_SECONDS=30, WARM_RATE=1000 (defaults): every target first serves WARM_RATE req/s of JSON, then of streams, this
 #   long each, so the table shows steady state (HPP Router's and Portkey's JIT compilers are done — the jit_us column
 #   shows it; 15 s at 500/s left the router's C2 compiling through the 200 req/s rows), not start-up
@@ -14,7 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
-RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-30}"; WARM_RATE="${WARM_RATE:-1000}"
+RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; MESSAGES_RATES="${MESSAGES_RATES:-$STREAM_RATES}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-30}"; WARM_RATE="${WARM_RATE:-1000}"
 UP=18991; NGINX=18992; PORTKEY=18993; ROUTER=18994; ADMIN=bench-admin-token-0123456789
 bench_work
 
@@ -34,7 +37,7 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" & NGINX_PID=$!; pids+=($NGINX
 PK_PID=$!; pids+=($PK_PID)
 # HPP Router with everything on
 HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
-  OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench \
+  OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench ANTHROPIC_BASE_URL="http://127.0.0.1:$UP" ANTHROPIC_API_KEY=sk-bench \
   "$JAVA" @"$ROOT/jvm.options" -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 &
 ROUTER_PID=$!; pids+=($ROUTER_PID)
 wait_up "http://127.0.0.1:$UP/"; wait_up "http://127.0.0.1:$NGINX/"; wait_up "http://127.0.0.1:$PORTKEY/"; wait_up "http://127.0.0.1:$ROUTER/healthz"
@@ -71,23 +74,28 @@ for warm in "http://127.0.0.1:$NGINX/v1/chat/completions|-|" "http://127.0.0.1:$
     LOAD_HEADERS="$whdr" WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "$wurl" "$WARM_RATE" "$WARM" "$wkey" - $wmode >/dev/null 2>&1 || true
   done
 done
+LOAD_MODEL=anthropic/claude-sonnet-4 WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "http://127.0.0.1:$ROUTER/v1/messages" \
+  "$WARM_RATE" "$WARM" "$KEY" - stream >/dev/null 2>&1 || true
 printf '\n%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s %6s\n' target mode rate achieved p50_ms p99_ms added_p50 added_p99 cpu_us rss_mb jit_us
-for mode in nonstream stream; do
-  rates=$RATES; [ $mode = stream ] && rates=$STREAM_RATES
-  flag=""; [ $mode = stream ] && flag=stream
+for mode in nonstream stream messages; do
+  rates=$RATES; [ $mode = stream ] && rates=$STREAM_RATES; [ $mode = messages ] && rates=$MESSAGES_RATES
+  flag=""; [ $mode != nonstream ] && flag=stream
+  targets="direct nginx portkey hpp-router"; [ $mode = messages ] && targets="direct hpp-router"
   for rate in $rates; do
     base50=""; base99=""
-    for target in direct nginx portkey hpp-router; do
-      case $target in
-        direct) out=$(KEY_FOR=- run direct "http://127.0.0.1:$UP/v1/chat/completions" "$UP_PID" $rate "$flag") ;;
-        nginx) out=$(KEY_FOR=- run nginx "http://127.0.0.1:$NGINX/v1/chat/completions" "$NGINX_PIDS" $rate "$flag") ;;
-        portkey) out=$(KEY_FOR=sk run portkey "http://127.0.0.1:$PORTKEY/v1/chat/completions" "$PK_NODE" $rate "$flag" \
+    for target in $targets; do
+      case $mode/$target in
+        messages/direct) out=$(KEY_FOR=- run direct "http://127.0.0.1:$UP/v1/messages" "$UP_PID" $rate stream) ;;
+        messages/hpp-router) out=$(LOAD_MODEL=anthropic/claude-sonnet-4 KEY_FOR=$KEY run router "http://127.0.0.1:$ROUTER/v1/messages" "$ROUTER_PID" $rate stream) ;;
+        */direct) out=$(KEY_FOR=- run direct "http://127.0.0.1:$UP/v1/chat/completions" "$UP_PID" $rate "$flag") ;;
+        */nginx) out=$(KEY_FOR=- run nginx "http://127.0.0.1:$NGINX/v1/chat/completions" "$NGINX_PIDS" $rate "$flag") ;;
+        */portkey) out=$(KEY_FOR=sk run portkey "http://127.0.0.1:$PORTKEY/v1/chat/completions" "$PK_NODE" $rate "$flag" \
                        "x-portkey-provider: openai; x-portkey-custom-host: http://127.0.0.1:$UP/v1") ;;
-        hpp-router) out=$(KEY_FOR=$KEY run router "http://127.0.0.1:$ROUTER/llm/v1/chat/completions" "$ROUTER_PID" $rate "$flag") ;;
+        */hpp-router) out=$(KEY_FOR=$KEY run router "http://127.0.0.1:$ROUTER/llm/v1/chat/completions" "$ROUTER_PID" $rate "$flag") ;;
       esac
       # a value that is missing (NaN when every request failed) prints as n/a
       pick() { v=$(echo "$out" | sed -nE "s|.*$1.*|\\1|p" | head -1); echo "${v:-n/a}"; }
-      lat=latency_ms; [ $mode = stream ] && lat=ttfb_ms
+      lat=latency_ms; [ $mode != nonstream ] && lat=ttfb_ms
       p50=$(pick "$lat p50=([0-9.]+)"); p99=$(pick "$lat p50=[^ ]+ p90=[^ ]+ p99=([0-9.]+)")
       achieved=$(pick 'achieved=([0-9]+)/s'); errors=$(pick ' errors=([0-9]+)')
       cpu=$(pick 'cpu_us_per_request=([0-9]+)'); rss=$(pick 'peak_rss_mib=([0-9]+)'); jit=$(pick 'jit_us_per_request=([0-9]+)')
@@ -98,5 +106,5 @@ for mode in nonstream stream; do
     done
   done
 done
-echo "(stream rows: p50/p99 are time to first byte; added = minus direct at the same rate; cpu and rss of the target's own processes;"
+echo "(stream and messages rows: p50/p99 are time to first byte; added = minus direct at the same rate; cpu and rss of the target's own processes;"
 echo " jit_us: the part of cpu_us its JIT compiler threads spent, so a row still compiling shows)"

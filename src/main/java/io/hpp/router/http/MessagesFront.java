@@ -1,10 +1,7 @@
 package io.hpp.router.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.chat.ClientChannel;
 import io.hpp.router.chat.Front;
-import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.dialect.messages.MessagesErrors;
 import io.hpp.router.dialect.messages.MessagesEvent;
@@ -50,23 +47,10 @@ final class MessagesFront implements Front {
     /** The Messages body checked as JSON (within the element limits) and translated; 400 for what is not a Messages request. */
     @Override
     public ChatRequest request() {
-        body = ChatBody.parse(raw, (name, p) -> p.skipChildren());
-        ObjectNode tree = body.tree();
-        JsonNode model = tree.get("model");
-        if (model == null || !model.isTextual()) {
-            throw ApiException.invalidRequest("model: a string naming the model is required; GET /llm/v1/models lists them");
-        }
-        if (endpoint.equals("messages")) {
-            JsonNode max = tree.get("max_tokens");
-            if (max == null || !max.canConvertToLong() || !max.isIntegralNumber() || max.asLong() < 1) {
-                throw ApiException.invalidRequest("max_tokens: a whole number of at least 1 is required");
-            }
-        } else {
-            tree.remove("max_tokens"); // a count has no answer to cap
-        }
-        MessagesToChat.Translation t = MessagesToChat.translate(tree);
-        dropped = t.dropped();
-        return ChatRequest.parse(Json.bytes(t.request()));
+        MessagesToChat.Parsed parsed = MessagesToChat.parse(raw, endpoint.equals("count_tokens"));
+        body = parsed.body();
+        dropped = parsed.dropped();
+        return parsed.chat();
     }
 
     @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
+import io.hpp.router.wire.ChatBody;
+import io.hpp.router.wire.ChatRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +33,39 @@ public final class MessagesToChat {
             Objects.requireNonNull(request, "request");
             dropped = List.copyOf(dropped);
         }
+    }
+
+    /**
+     * A Messages request as it arrived and as the chat pipeline reads it.
+     *
+     * @param body    the client's body, walked once (a JSON object within the element limits) and kept as its bytes
+     * @param chat    its translation, parsed and checked as every chat request is
+     * @param dropped what the translation could not carry
+     */
+    public record Parsed(ChatBody body, ChatRequest chat, List<String> dropped) {
+    }
+
+    /**
+     * The client's bytes → the chat request the pipeline runs. {@code counting}: a token count, which has no answer
+     * and so no {@code max_tokens}. A body that is not a Messages request is a 400 {@code invalid_request}.
+     */
+    public static Parsed parse(byte[] raw, boolean counting) {
+        ChatBody body = ChatBody.parse(raw, (name, p) -> p.skipChildren());
+        ObjectNode tree = body.tree();
+        JsonNode model = tree.get("model");
+        if (model == null || !model.isTextual()) {
+            throw ApiException.invalidRequest("model: a string naming the model is required; GET /llm/v1/models lists them");
+        }
+        if (counting) {
+            tree.remove("max_tokens");
+        } else {
+            JsonNode max = tree.get("max_tokens");
+            if (max == null || !max.isIntegralNumber() || !max.canConvertToLong() || max.asLong() < 1) {
+                throw ApiException.invalidRequest("max_tokens: a whole number of at least 1 is required");
+            }
+        }
+        Translation t = translate(tree);
+        return new Parsed(body, ChatRequest.parse(Json.bytes(t.request())), t.dropped());
     }
 
     /** The chat request alone; see {@link #translate} for what was dropped. */
