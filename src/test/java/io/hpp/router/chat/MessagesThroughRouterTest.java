@@ -366,4 +366,41 @@ class MessagesThroughRouterTest extends ChatTestBase {
         }
         assertThat(fake.received()).hasSize(2).allSatisfy(up -> assertThat(up.header("x-api-key")).isEqualTo("sk-ant-test"));
     }
+
+    @Test
+    void autoClassifiesAMessagesRequestWithToolsIntoTheToolBasket() {
+        TestRouter.Customer c = router.customer("5");
+        fake.always(FakeProvider.json(200, io.hpp.router.testing.OpenAiWire.completion("gpt-5-mini", "ok", 900, 10, 0)));
+        String withTool = """
+                {"model":"hpprouter/auto","max_tokens":256,"messages":[{"role":"user","content":"Read notes.txt"}],                "tools":[{"name":"Read","description":"Reads a file","input_schema":{"type":"object","properties":{"file_path":{"type":"string"}}}}]}""";
+
+        HttpResponse<String> r = post("/v1/messages", c.key(), withTool);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-HPP-Router-Basket")).hasValue("tool");
+        assertThat(parse(r.body()).get("type").asText()).isEqualTo("message");
+        assertThat(fake.last().json().at("/tools/0/function/name").asText()).isEqualTo("Read");
+        assertThat(log(c.id()).getFirst().basket()).contains("tool");
+    }
+
+    @Test
+    void anAnthropicFailureBeforeTheFirstByteFallsBackToATranslatedModel() {
+        TestRouter.Customer c = router.customer("5");
+        router.admin("POST", "/admin/v1/models", "{\"id\":\"anthropic/claude-sonnet-4\",\"fallbacks\":[\"openai/gpt-4o-mini\"]}");
+        fake.enqueue(FakeProvider.json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+        fake.enqueue(FakeProvider.json(200, io.hpp.router.testing.OpenAiWire.completion("gpt-4o-mini", "From the fallback", 20, 4, 0)));
+
+        HttpResponse<String> r = post("/v1/messages", c.key(), CLAUDE_CODE_LIKE.formatted("anthropic/claude-sonnet-4", "false"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-HPP-Router-Resolved-Model")).hasValue("openai/gpt-4o-mini");
+        JsonNode answer = parse(r.body());
+        assertThat(answer.at("/content/0/text").asText()).isEqualTo("From the fallback");
+        assertThat(answer.get("model").asText()).isEqualTo("openai/gpt-4o-mini");
+        assertThat(fake.received()).extracting(FakeProvider.Received::path).containsExactly("/v1/messages", "/v1/chat/completions");
+        RequestLogEntry row = log(c.id()).getFirst();
+        assertThat(row.resolvedModel()).contains("openai/gpt-4o-mini");
+        assertThat(row.usage().input()).isEqualTo(20);
+        assertLedgerBalanced(c.id());
+    }
 }
