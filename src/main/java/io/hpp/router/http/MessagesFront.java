@@ -66,7 +66,13 @@ final class MessagesFront implements Front {
         }
         MessagesToChat.Translation t = MessagesToChat.translate(tree);
         dropped = t.dropped();
-        return ChatRequest.parse(Json.bytes(t.request()));
+        ObjectNode chat = t.request();
+        if (chat.has("max_tokens")) {
+            // The cap in both fields, equal, as a chat client may give it: the pipeline then sends the one field the provider
+            // takes. In max_tokens alone it went as is, and OpenAI refuses max_tokens for its reasoning models (gpt-5, o*).
+            chat.set("max_completion_tokens", chat.get("max_tokens"));
+        }
+        return ChatRequest.parse(Json.bytes(chat));
     }
 
     @Override
