@@ -65,7 +65,13 @@ public final class MessagesToChat {
             }
         }
         Translation t = translate(tree);
-        return new Parsed(body, ChatRequest.parse(Json.bytes(t.request())), t.dropped());
+        ObjectNode chat = t.request();
+        if (chat.has("max_tokens")) {
+            // the cap in both fields, equal, as a chat client may give it: the pipeline then sends the one field the
+            // provider takes; in max_tokens alone it went as is, and OpenAI refuses that for its reasoning models (gpt-5, o*)
+            chat.set("max_completion_tokens", chat.get("max_tokens"));
+        }
+        return new Parsed(body, ChatRequest.parse(Json.bytes(chat)), t.dropped());
     }
 
     /** The chat request alone; see {@link #translate} for what was dropped. */
