@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * LOAD_TURNS=N sends an N-turn conversation (~1.5 KB a message) instead of one short question, as chat clients
  * resend their history every turn; LOAD_HEADERS="Name: value; ..." adds headers; LOAD_MODEL names the model
  * (openai/gpt-4o-mini by default). The body is both a chat and an Anthropic Messages request, so the same driver loads
- * /v1/messages; a stream counts when it ends in [DONE] or Anthropic's message_stop.
+ * /v1/messages; LOAD_API=responses writes it as a Responses request (input, max_output_tokens) for /llm/v1/responses.
+ * A stream counts when it ends in [DONE], Anthropic's message_stop or the Responses API's response.completed.
  */
 public final class LoadDriver {
     public static void main(String[] args) throws Exception {
@@ -37,8 +38,10 @@ public final class LoadDriver {
         long pid = pids.length > 0 ? pids[0] : -1;
         boolean stream = args.length > 5 && args[5].equals("stream");
         String model = System.getenv().getOrDefault("LOAD_MODEL", "openai/gpt-4o-mini");
-        String body = "{\"model\":\"" + model + "\",\"messages\":" + messages(Integer.parseInt(System.getenv().getOrDefault("LOAD_TURNS", "1")))
-                + (stream ? ",\"stream\":true" : "") + ",\"max_tokens\":64}";
+        boolean responses = System.getenv().getOrDefault("LOAD_API", "chat").equals("responses");
+        String body = "{\"model\":\"" + model + "\",\"" + (responses ? "input" : "messages") + "\":"
+                + messages(Integer.parseInt(System.getenv().getOrDefault("LOAD_TURNS", "1")))
+                + (stream ? ",\"stream\":true" : "") + (responses ? ",\"max_output_tokens\":64}" : ",\"max_tokens\":64}");
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
@@ -144,7 +147,8 @@ public final class LoadDriver {
                         byte[] rest = b >= 0 ? in.readAllBytes() : new byte[0];
                         // a stream counts only if it ended properly; a cut one ends with an error event and no [DONE]
                         String tail = stream ? new String(rest, java.nio.charset.StandardCharsets.UTF_8) : "";
-                        if (stream && !tail.contains("data: [DONE]") && !tail.contains("event: message_stop")) {
+                        if (stream && !tail.contains("data: [DONE]") && !tail.contains("event: message_stop")
+                                && !tail.contains("event: response.completed")) {
                             fail(errors, "stream_without_done");
                             return;
                         }

@@ -7,6 +7,8 @@
 #   MESSAGES_RATES="1000" (default: STREAM_RATES): rows for Anthropic's Messages API, streams to an Anthropic-format
 #   upstream directly and relayed by HPP Router's /v1/messages (Portkey and nginx have no such row: nginx's would be the
 #   chat one, Portkey does not serve it as a relay)
+#   RESPONSES_RATES="1000" (default: STREAM_RATES): rows for OpenAI's Responses API, streams translated from a chat upstream
+#   (moonshotai/kimi-k2.6 on the fake upstream) by HPP Router's /llm/v1/responses, beside the direct chat stream
 #   WARM_SECONDS=30, WARM_RATE=1000 (defaults): every target first serves WARM_RATE req/s of JSON, then of streams, this
 #   long each, so the table shows steady state (HPP Router's and Portkey's JIT compilers are done — the jit_us column
 #   shows it; 15 s at 500/s left the router's C2 compiling through the 200 req/s rows), not start-up
@@ -17,7 +19,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
-RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; MESSAGES_RATES="${MESSAGES_RATES:-$STREAM_RATES}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-30}"; WARM_RATE="${WARM_RATE:-1000}"
+RATES="${RATES:-200 1000 3000}"; STREAM_RATES="${STREAM_RATES:-200 1000}"; MESSAGES_RATES="${MESSAGES_RATES:-$STREAM_RATES}"; RESPONSES_RATES="${RESPONSES_RATES:-$STREAM_RATES}"; SECS="${SECONDS_PER_RUN:-10}"; WARM="${WARM_SECONDS:-30}"; WARM_RATE="${WARM_RATE:-1000}"
 UP=18991; NGINX=18992; PORTKEY=18993; ROUTER=18994; ADMIN=bench-admin-token-0123456789
 bench_work
 
@@ -38,6 +40,7 @@ PK_PID=$!; pids+=($PK_PID)
 # HPP Router with everything on
 HPP_ROUTER_HOST=127.0.0.1 HPP_ROUTER_PORT=$ROUTER HPP_ROUTER_DB_URL="jdbc:sqlite:$WORK/router.db" HPP_ROUTER_ADMIN_TOKEN=$ADMIN \
   OPENAI_BASE_URL="http://127.0.0.1:$UP/v1" OPENAI_API_KEY=sk-bench ANTHROPIC_BASE_URL="http://127.0.0.1:$UP" ANTHROPIC_API_KEY=sk-bench \
+  MOONSHOT_BASE_URL="http://127.0.0.1:$UP/v1" MOONSHOT_API_KEY=sk-bench \
   "$JAVA" @"$ROOT/jvm.options" -jar "$ROOT/target/hpp-router.jar" serve > "$WORK/router.log" 2>&1 &
 ROUTER_PID=$!; pids+=($ROUTER_PID)
 wait_up "http://127.0.0.1:$UP/"; wait_up "http://127.0.0.1:$NGINX/"; wait_up "http://127.0.0.1:$PORTKEY/"; wait_up "http://127.0.0.1:$ROUTER/healthz"
@@ -76,16 +79,20 @@ for warm in "http://127.0.0.1:$NGINX/v1/chat/completions|-|" "http://127.0.0.1:$
 done
 LOAD_MODEL=anthropic/claude-sonnet-4 WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "http://127.0.0.1:$ROUTER/v1/messages" \
   "$WARM_RATE" "$WARM" "$KEY" - stream >/dev/null 2>&1 || true
+LOAD_API=responses LOAD_MODEL=moonshotai/kimi-k2.6 WARMUP_SECONDS=0 "$JAVA" "$ROOT/bench/LoadDriver.java" "http://127.0.0.1:$ROUTER/llm/v1/responses" \
+  "$WARM_RATE" "$WARM" "$KEY" - stream >/dev/null 2>&1 || true
 printf '\n%-10s %-8s %6s %9s %9s %9s %9s %10s %9s %7s %6s\n' target mode rate achieved p50_ms p99_ms added_p50 added_p99 cpu_us rss_mb jit_us
-for mode in nonstream stream messages; do
-  rates=$RATES; [ $mode = stream ] && rates=$STREAM_RATES; [ $mode = messages ] && rates=$MESSAGES_RATES
+for mode in nonstream stream messages responses; do
+  rates=$RATES; [ $mode = stream ] && rates=$STREAM_RATES; [ $mode = messages ] && rates=$MESSAGES_RATES; [ $mode = responses ] && rates=$RESPONSES_RATES
   flag=""; [ $mode != nonstream ] && flag=stream
-  targets="direct nginx portkey hpp-router"; [ $mode = messages ] && targets="direct hpp-router"
+  targets="direct nginx portkey hpp-router"; [ $mode = messages ] || [ $mode = responses ] && targets="direct hpp-router"
   for rate in $rates; do
     base50=""; base99=""
     for target in $targets; do
       case $mode/$target in
         messages/direct) out=$(KEY_FOR=- run direct "http://127.0.0.1:$UP/v1/messages" "$UP_PID" $rate stream) ;;
+        responses/direct) out=$(KEY_FOR=- run direct "http://127.0.0.1:$UP/v1/chat/completions" "$UP_PID" $rate stream) ;;
+        responses/hpp-router) out=$(LOAD_API=responses LOAD_MODEL=moonshotai/kimi-k2.6 KEY_FOR=$KEY run router "http://127.0.0.1:$ROUTER/llm/v1/responses" "$ROUTER_PID" $rate stream) ;;
         messages/hpp-router) out=$(LOAD_MODEL=anthropic/claude-sonnet-4 KEY_FOR=$KEY run router "http://127.0.0.1:$ROUTER/v1/messages" "$ROUTER_PID" $rate stream) ;;
         */direct) out=$(KEY_FOR=- run direct "http://127.0.0.1:$UP/v1/chat/completions" "$UP_PID" $rate "$flag") ;;
         */nginx) out=$(KEY_FOR=- run nginx "http://127.0.0.1:$NGINX/v1/chat/completions" "$NGINX_PIDS" $rate "$flag") ;;
@@ -106,5 +113,5 @@ for mode in nonstream stream messages; do
     done
   done
 done
-echo "(stream and messages rows: p50/p99 are time to first byte; added = minus direct at the same rate; cpu and rss of the target's own processes;"
+echo "(stream, messages and responses rows: p50/p99 are time to first byte; added = minus direct at the same rate; cpu and rss of the target's own processes;"
 echo " jit_us: the part of cpu_us its JIT compiler threads spent, so a row still compiling shows)"

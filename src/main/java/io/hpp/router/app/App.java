@@ -98,6 +98,8 @@ public final class App implements AutoCloseable {
                 Thread.ofPlatform().name("hpp-background").daemon(true).factory());
         background.scheduleWithFixedDelay(Background.guarded("catalog refresh", catalog::refresh), 15, 15, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(Background.guarded("rules refresh", rules::refresh), 1, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(Background.guarded("stored responses sweep",
+                () -> store.deleteExpiredResponses(System.currentTimeMillis())), 1, 60, TimeUnit.MINUTES);
         long sweep = config.sweepInterval().toMillis();
         background.scheduleWithFixedDelay(Background.guarded("hold sweep", () -> store.releaseExpired(Instant.now())), sweep, sweep,
                 TimeUnit.MILLISECONDS);

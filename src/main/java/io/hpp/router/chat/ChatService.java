@@ -6,7 +6,7 @@ import io.hpp.router.catalog.ModelCatalog;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.config.RouterConfig;
 import io.hpp.router.provider.CircuitBreakers;
-import io.hpp.router.provider.MessagesUpstream;
+import io.hpp.router.provider.Relayed;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.routing.RouteDecision;
@@ -108,12 +108,10 @@ public final class ChatService {
     private Runnable call(RequestRecord a, Front front, ChatRequest req, Dispatcher.Target t, Optional<Long> lowered,
                           Map<String, String> headers, ClientChannel out, ClientChannel chatOut, AnswerMemory memory) {
         Model model = t.model();
-        if (front.messages().isPresent() && t.provider() instanceof MessagesUpstream relayed) {
-            MessagesUpstream.Request given = front.messages().get();
-            MessagesUpstream.Request sent = lowered.map(c -> new MessagesUpstream.Request(given.body().with("max_tokens", c), given.headers()))
-                    .orElse(given);
-            return req.stream() ? relayStream(a, req, model, out, headers, StreamRelay.framesOf(front), r -> r.run(relayed, model, sent))
-                    : relayOnce(a, req, sent, model, relayed, out, headers, memory);
+        Optional<Front.Relay> relay = front.relayTo(t.provider());
+        if (relay.isPresent()) {
+            return req.stream() ? relayStream(a, req, model, out, headers, StreamRelay.framesOf(front), r -> r.run(relay.get(), model, lowered))
+                    : relayOnce(a, req, relay.get(), lowered, model, out, headers, memory);
         }
         ChatRequest chat = req.upstream(capField(req, model), lowered);
         return req.stream() ? relayStream(a, chat, model, chatOut, headers, StreamRelay.CHAT, r -> r.run(t.provider(), model, chat.body()))
@@ -134,14 +132,10 @@ public final class ChatService {
             a.requested(req.model(), false);
             Model model = req.model().equals(AUTO) ? smartRouter.decide(req).model() : resolve(req.model());
             a.resolved(model);
-            byte[] answer;
-            if (front.messages().isPresent() && provider(model) instanceof MessagesUpstream counted) {
-                long t0 = System.nanoTime();
-                answer = counted.countTokens(model, front.messages().get(), memory);
-                a.upstream(System.nanoTime() - t0);
-            } else {
-                answer = front.tokenCount(estimator.estimate(req));
-            }
+            long t0 = System.nanoTime();
+            Optional<byte[]> counted = front.upstreamCount(provider(model), model, memory);
+            a.upstream(System.nanoTime() - t0);
+            byte[] answer = counted.orElseGet(() -> front.tokenCount(estimator.estimate(req)));
             a.answered();
             lastWrite = () -> out.sendJson(200, Map.of("X-HPP-Router-Resolved-Model", model.id()), answer);
         } catch (RuntimeException e) {
@@ -177,11 +171,11 @@ public final class ChatService {
         return () -> out.sendJson(200, headers, bytes);
     }
 
-    /** A Messages answer relayed as the provider sent it but for its model; returns its write, made once settled. */
-    private Runnable relayOnce(RequestRecord a, ChatRequest req, MessagesUpstream.Request sent, Model model, MessagesUpstream provider,
+    /** An answer relayed as the provider sent it but for its model; returns its write, made once settled. */
+    private Runnable relayOnce(RequestRecord a, ChatRequest req, Front.Relay relay, Optional<Long> lowered, Model model,
                                ClientChannel out, Map<String, String> headers, AnswerMemory memory) {
         long t0 = System.nanoTime();
-        MessagesUpstream.Answer answer = provider.messages(model, sent, memory);
+        Relayed.Answer answer = relay.complete(model, lowered, memory);
         a.upstream(System.nanoTime() - t0);
         a.answered();
         a.charged(answer.usage().orElseGet(() -> estimatedUsage(req, answer.message().text())), model.price());

@@ -1,7 +1,10 @@
 package io.hpp.router.chat;
 
-import io.hpp.router.provider.MessagesUpstream;
+import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.Relayed;
+import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.value.Model;
 import io.hpp.router.wire.ChatRequest;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -10,7 +13,7 @@ import java.util.function.LongSupplier;
  * How a client's API meets the chat pipeline: its name in the request log, its request as the chat request the
  * pipeline reads (a translation for every API but chat), and the way back: a channel that turns the pipeline's chat
  * answer into the client's shape. A client whose API a provider speaks natively (Anthropic's Messages API, to
- * Anthropic) is relayed instead of translated ({@link #messages()}).
+ * Anthropic) is relayed instead of translated ({@link #relayTo}).
  */
 public interface Front {
 
@@ -26,8 +29,22 @@ public interface Front {
      */
     ClientChannel answers(ClientChannel client, ChatRequest request, LongSupplier inputTokens);
 
-    /** The client's request in Anthropic's Messages API, for a provider that speaks it; empty for other APIs. */
-    default Optional<MessagesUpstream.Request> messages() {
+    /** A call of a provider that speaks the client's API: the client's request {@link Relayed relayed}, not translated. */
+    interface Relay {
+        /** A non-streamed call; {@code loweredCap}: the output cap the balance pays, when it is below the client's. */
+        Relayed.Answer complete(Model model, Optional<Long> loweredCap, AnswerMemory memory);
+
+        /** A streamed call, its events to {@code listener}, the model in them renamed to {@code answerModel}. */
+        void stream(Model model, Optional<Long> loweredCap, String answerModel, Relayed.FrameListener listener);
+    }
+
+    /** The relay to {@code provider} when it speaks the client's API; empty when the request is translated for it. */
+    default Optional<Relay> relayTo(Provider provider) {
+        return Optional.empty();
+    }
+
+    /** The provider's own count of the request's input tokens, when it speaks the client's API and counts (free). */
+    default Optional<byte[]> upstreamCount(Provider provider, Model model, AnswerMemory memory) {
         return Optional.empty();
     }
 

@@ -3,7 +3,7 @@ package io.hpp.router.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
-import io.hpp.router.provider.MessagesUpstream;
+import io.hpp.router.provider.Relayed;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.value.TokenUsage;
@@ -26,7 +26,7 @@ import java.util.Optional;
  * stream, for its usage, for at most the drain time (each chunk and each wait checks it; a silent provider is also
  * bounded by its idle timeout). Past it, the provider's stream is closed; the pipeline then charges the hold.
  */
-final class StreamRelay implements Provider.ChunkListener, MessagesUpstream.FrameListener {
+final class StreamRelay implements Provider.ChunkListener, Relayed.FrameListener {
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     /** How the client's stream ends: after success ({@code cut} empty), or after a failure once it had started. */
@@ -38,7 +38,7 @@ final class StreamRelay implements Provider.ChunkListener, MessagesUpstream.Fram
     /** A chat stream: {@code [DONE]}, or the error's envelope and no {@code [DONE]}. */
     static final Ending CHAT = (out, cut) -> out.event(cut.map(e -> Json.bytes(e.envelope())).orElse(DONE));
 
-    /** A Messages stream relayed as it came: it ends with its own {@code message_stop}, or the front's error event. */
+    /** A stream relayed as it came: it ends with its own last event, or after a cut with the front's error event. */
     static Ending framesOf(Front front) {
         return (out, cut) -> cut.ifPresent(e -> out.frame(front.cutFrame(e)));
     }
@@ -84,9 +84,9 @@ final class StreamRelay implements Provider.ChunkListener, MessagesUpstream.Fram
         return run(() -> provider.stream(model, request, this));
     }
 
-    /** As {@link #run(Provider, io.hpp.router.value.Model, ChatBody)}, for a Messages stream relayed as it came. */
-    Optional<ProviderException> run(MessagesUpstream provider, io.hpp.router.value.Model model, MessagesUpstream.Request request) {
-        return run(() -> provider.streamMessages(model, request, resolvedModel, this));
+    /** As {@link #run(Provider, io.hpp.router.value.Model, ChatBody)}, for a stream relayed as it came. */
+    Optional<ProviderException> run(Front.Relay relay, io.hpp.router.value.Model model, Optional<Long> loweredCap) {
+        return run(() -> relay.stream(model, loweredCap, resolvedModel, this));
     }
 
     private Optional<ProviderException> run(Runnable stream) {
@@ -166,7 +166,7 @@ final class StreamRelay implements Provider.ChunkListener, MessagesUpstream.Fram
 
     /** An event of a stream relayed as it came: its usage read, its text collected, its bytes passed on. */
     @Override
-    public void onFrame(MessagesUpstream.Frame frame) {
+    public void onFrame(Relayed.Frame frame) {
         if (frame.usage().isPresent()) {
             usage = frame.usage();
         }

@@ -144,7 +144,8 @@ public final class ConfigLoader {
                 Duration.ofMillis(number("resilience.stream_ping_ms", "HPP_ROUTER_STREAM_PING_MS", 10_000, 50, 600_000)));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
                 reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins(), setAsideFile(dbUrl),
-                edge(host, port, resilience));
+                edge(host, port, resilience),
+                Duration.ofDays(number("responses.retention_days", "HPP_ROUTER_RESPONSES_RETENTION_DAYS", 30, 1, 3650)));
     }
 
     /** Next to the SQLite file by default (its folder holds the router's data); ./data with PostgreSQL. */

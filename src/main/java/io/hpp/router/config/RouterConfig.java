@@ -28,12 +28,14 @@ import java.util.OptionalInt;
  * @param setAsideFile   where settlements the database refuses (even with their text cleaned) are kept for an operator
  * @param edge           what a client may hold at the router's edge: connection and body deadlines, shares per address
  *                       and per consumer, authentication throttling, and who may see metrics and the admin API
+ * @param responsesRetention how long a stored Responses API response is kept for previous_response_id and GET
+ *                           ({@code responses.retention_days}, {@code HPP_ROUTER_RESPONSES_RETENTION_DAYS}, 30 days)
  */
 public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
                            Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
                            Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
                            OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience,
-                           java.util.Set<String> corsOrigins, Path setAsideFile, Edge edge) {
+                           java.util.Set<String> corsOrigins, Path setAsideFile, Edge edge, Duration responsesRetention) {
 
     /**
      * How the router copes with failing providers and with shutting down.

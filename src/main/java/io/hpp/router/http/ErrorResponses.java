@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.dialect.messages.MessagesErrors;
+import io.hpp.router.dialect.responses.ResponsesErrors;
 import io.hpp.router.store.StoreException;
 import io.hpp.router.upstream.ProviderException;
 import org.slf4j.Logger;
@@ -56,13 +57,25 @@ public final class ErrorResponses {
      * its envelope) with the status and type Anthropic uses ({@link MessagesErrors}).
      */
     static Rendered messages(Rendered ours) {
-        JsonNode body = ours.body();
-        JsonNode inner = body.path("error");
-        boolean envelope = inner.isObject();
-        String code = envelope ? inner.path("code").asText("provider_error") : inner.asText("internal_error");
-        String message = (envelope ? inner : body).path("message").asText("");
-        MessagesErrors.Rendered r = MessagesErrors.of(ours.status(), code, message);
+        MessagesErrors.Rendered r = MessagesErrors.of(ours.status(), code(ours), message(ours));
         return new Rendered(r.status(), r.body());
+    }
+
+    /** The error in OpenAI's own shape, for the Responses API's paths ({@link ResponsesErrors}). */
+    static Rendered responses(Rendered ours) {
+        ResponsesErrors.Rendered r = ResponsesErrors.of(ours.status(), code(ours), message(ours));
+        return new Rendered(r.status(), r.body());
+    }
+
+    /** Our code: the gateway envelope's {@code error}, or a provider envelope's {@code error.code}. */
+    private static String code(Rendered ours) {
+        JsonNode inner = ours.body().path("error");
+        return inner.isObject() ? inner.path("code").asText("provider_error") : inner.asText("internal_error");
+    }
+
+    private static String message(Rendered ours) {
+        JsonNode inner = ours.body().path("error");
+        return (inner.isObject() ? inner : ours.body()).path("message").asText("");
     }
 
     /** Writes the error unless the response is already under way (then the connection is simply closed). */
@@ -71,7 +84,9 @@ public final class ErrorResponses {
             LOG.debug("error after the response was sent on {}: {}", req.path().path(), t.toString());
             return;
         }
-        Rendered r = req.path().path().startsWith(MessagesRoutes.MESSAGES) ? messages(render(t)) : render(t);
+        String path = req.path().path();
+        Rendered r = path.startsWith(MessagesRoutes.MESSAGES) ? messages(render(t))
+                : path.startsWith(ResponsesRoutes.RESPONSES) ? responses(render(t)) : render(t);
         res.status(r.status());
         if (t instanceof ApiException e) {
             e.retryAfterSeconds().ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Long.toString(s)));

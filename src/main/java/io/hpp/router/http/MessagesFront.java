@@ -7,7 +7,11 @@ import io.hpp.router.dialect.messages.MessagesErrors;
 import io.hpp.router.dialect.messages.MessagesEvent;
 import io.hpp.router.dialect.messages.MessagesToChat;
 import io.hpp.router.provider.MessagesUpstream;
+import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.Relayed;
+import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.value.Model;
 import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.ChatRequest;
 import java.util.List;
@@ -59,8 +63,32 @@ final class MessagesFront implements Front {
     }
 
     @Override
-    public Optional<MessagesUpstream.Request> messages() {
-        return Optional.ofNullable(body).map(b -> new MessagesUpstream.Request(b, headers));
+    public Optional<Relay> relayTo(Provider provider) {
+        if (!(provider instanceof MessagesUpstream anthropic)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Relay() {
+            @Override
+            public Relayed.Answer complete(Model model, Optional<Long> loweredCap, AnswerMemory memory) {
+                return anthropic.messages(model, sent(loweredCap), memory);
+            }
+
+            @Override
+            public void stream(Model model, Optional<Long> loweredCap, String answerModel, Relayed.FrameListener listener) {
+                anthropic.streamMessages(model, sent(loweredCap), answerModel, listener);
+            }
+        });
+    }
+
+    @Override
+    public Optional<byte[]> upstreamCount(Provider provider, Model model, AnswerMemory memory) {
+        return provider instanceof MessagesUpstream anthropic
+                ? Optional.of(anthropic.countTokens(model, sent(Optional.empty()), memory)) : Optional.empty();
+    }
+
+    /** The client's body as it goes upstream: {@code max_tokens} lowered to what the balance pays, if it had to be. */
+    private Relayed.Request sent(Optional<Long> loweredCap) {
+        return new Relayed.Request(loweredCap.map(c -> body.with("max_tokens", c)).orElse(body), headers);
     }
 
     @Override

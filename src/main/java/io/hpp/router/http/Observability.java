@@ -127,13 +127,14 @@ final class Observability implements Filter {
             case "/llm/v1/chat/completions" -> "chat";
             case MessagesRoutes.MESSAGES -> "messages";
             case MessagesRoutes.COUNT_TOKENS -> "count_tokens";
+            case ResponsesRoutes.RESPONSES -> "responses";
             case "/v1/images/generations" -> "images";
             case "/llm/v1/models" -> "models";
             case "/api/usage" -> "usage";
             case "/api/quota-check" -> "quota_check";
             case "/api/route-preview" -> "route_preview";
             case "/metrics", "/healthz", "/readyz", "/openapi.yaml" -> "ops";
-            default -> path.startsWith("/api/requests/") ? "audit" : path.startsWith("/admin/") ? "admin"
+            default -> path.startsWith("/llm/v1/responses/") ? "responses" : path.startsWith("/api/requests/") ? "audit" : path.startsWith("/admin/") ? "admin"
                     : path.startsWith("/playground") || path.startsWith("/docs") ? "static" : "other";
         };
     }

@@ -146,6 +146,7 @@ public final class RouterServer {
                 new ConsumerRoutes(auth, s.store(), s.catalog(), s.quotaCache())::register,
                 new ChatRoutes(auth, s.chat())::register,
                 new MessagesRoutes(auth, s.chat(), new MessagesChannel.Pings(config.resilience().streamPing()))::register,
+                new ResponsesRoutes(auth, s.chat(), new ResponsesConversations(s.store(), config.responsesRetention()))::register,
                 new ImageRoutes(auth, s.images())::register,
                 new AdminRoutes(adminGuard, s.admin())::register,
                 new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin())::register,

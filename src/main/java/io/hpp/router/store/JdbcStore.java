@@ -326,4 +326,29 @@ public final class JdbcStore implements Store {
         long cacheWrite = rs.getLong("cache_write_tokens");
         return new TokenUsage(prompt - cacheRead - cacheWrite, rs.getLong("completion_tokens"), cacheWrite, cacheRead);
     }
+
+    @Override
+    public void storeResponse(StoredResponse r) {
+        jdbc.inTransaction(tx -> tx.update("INSERT INTO stored_responses (id, consumer_id, created_at, expires_at, input, response) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", r.id(), r.consumerId(), r.createdAt(), r.expiresAt(),
+                r.input(), r.response())); // JSON text as Jackson writes it: control characters escaped
+    }
+
+    @Override
+    public Optional<StoredResponse> storedResponse(String id, String consumerId, long nowMillis) {
+        return jdbc.queryOne("SELECT id, consumer_id, created_at, expires_at, input, response FROM stored_responses "
+                        + "WHERE id = ? AND consumer_id = ? AND expires_at > ?",
+                rs -> new StoredResponse(rs.getString("id"), rs.getString("consumer_id"), rs.getLong("created_at"),
+                        rs.getLong("expires_at"), rs.getString("input"), rs.getString("response")), id, consumerId, nowMillis);
+    }
+
+    @Override
+    public boolean deleteStoredResponse(String id, String consumerId) {
+        return jdbc.inTransaction(tx -> tx.update("DELETE FROM stored_responses WHERE id = ? AND consumer_id = ?", id, consumerId)) > 0;
+    }
+
+    @Override
+    public int deleteExpiredResponses(long nowMillis) {
+        return jdbc.inTransaction(tx -> tx.update("DELETE FROM stored_responses WHERE expires_at <= ?", nowMillis));
+    }
 }

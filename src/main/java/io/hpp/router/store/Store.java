@@ -98,4 +98,16 @@ public interface Store extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Keeps a Responses API response for its consumer (a response id given twice keeps the first). */
+    void storeResponse(StoredResponse response);
+
+    /** The consumer's stored response with this id, unless it expired; another consumer's is not found. */
+    Optional<StoredResponse> storedResponse(String id, String consumerId, long nowMillis);
+
+    /** Deletes the consumer's stored response; false when it has none with this id. */
+    boolean deleteStoredResponse(String id, String consumerId);
+
+    /** Deletes the stored responses that expired before {@code nowMillis}; returns how many. */
+    int deleteExpiredResponses(long nowMillis);
 }

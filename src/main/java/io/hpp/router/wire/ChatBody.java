@@ -179,6 +179,11 @@ public final class ChatBody {
         return override(field, Json.MAPPER.getNodeFactory().numberNode(value));
     }
 
+    /** The same body with the top-level member {@code field} set to {@code value}. */
+    public ChatBody with(String field, boolean value) {
+        return override(field, Json.MAPPER.getNodeFactory().booleanNode(value));
+    }
+
     /** The same body without the top-level member {@code field}. */
     public ChatBody without(String field) {
         return override(field, null);

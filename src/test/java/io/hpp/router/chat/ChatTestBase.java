@@ -54,7 +54,12 @@ abstract class ChatTestBase {
 
     /** Streams a chat request and returns the SSE data lines as received. */
     StreamReply stream(String key, String body) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(router.baseUrl() + "/llm/v1/chat/completions"))
+        return stream("/llm/v1/chat/completions", key, body);
+    }
+
+    /** Streams a request to {@code path} and returns the SSE data lines as received. */
+    StreamReply stream(String path, String key, String body) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build();
         try {

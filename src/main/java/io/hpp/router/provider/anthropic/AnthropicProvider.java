@@ -7,6 +7,7 @@ import io.hpp.router.common.Json;
 import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.provider.MessagesUpstream;
 import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.Relayed;
 import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.upstream.SseReader;
@@ -104,19 +105,19 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     }
 
     @Override
-    public Answer messages(Model model, Request request, AnswerMemory memory) {
+    public Relayed.Answer messages(Model model, Relayed.Request request, AnswerMemory memory) {
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers(request), relayed(model, request))) {
             failUnlessOk(ex);
             byte[] body = ex.readAll(MAX_BODY, memory);
             Completion message = Completion.scan(body).orElseGet(() -> Completion.of(object(body)));
             JsonNode usage = message.usage();
-            return new Answer(message, usage == null || !usage.isObject()
+            return new Relayed.Answer(message, usage == null || !usage.isObject()
                     ? Optional.empty() : UsageReader.read(AnthropicMapper.usage(usage)));
         }
     }
 
     @Override
-    public void streamMessages(Model model, Request request, String answerModel, FrameListener listener) {
+    public void streamMessages(Model model, Relayed.Request request, String answerModel, Relayed.FrameListener listener) {
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers(request), relayed(model, request))) {
             failUnlessOk(ex);
             new AnthropicRelay(answerModel, listener).run(ex, MAX_EVENT);
@@ -124,7 +125,7 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     }
 
     @Override
-    public byte[] countTokens(Model model, Request request, AnswerMemory memory) {
+    public byte[] countTokens(Model model, Relayed.Request request, AnswerMemory memory) {
         try (Upstream.Exchange ex = upstream.post("/v1/messages/count_tokens", headers(request), relayed(model, request))) {
             failUnlessOk(ex);
             return ex.readAll(MAX_BODY, memory);
@@ -132,12 +133,12 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     }
 
     /** The client's body with the provider's model id; every other member is the client's bytes. */
-    private static BodyParts relayed(Model model, Request request) {
+    private static BodyParts relayed(Model model, Relayed.Request request) {
         return request.body().bytesWith(Map.of("model", ChatBody.member("model", TextNode.valueOf(model.upstreamModel()))));
     }
 
     /** Our key, and the client's API version and betas (theirs win: the body was written for them). */
-    private Map<String, String> headers(Request request) {
+    private Map<String, String> headers(Relayed.Request request) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.putAll(request.headers());
         return h;

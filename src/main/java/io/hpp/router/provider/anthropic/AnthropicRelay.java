@@ -3,7 +3,7 @@ package io.hpp.router.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
-import io.hpp.router.provider.MessagesUpstream;
+import io.hpp.router.provider.Relayed;
 import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.upstream.SseReader;
 import io.hpp.router.upstream.Upstream;
@@ -21,16 +21,13 @@ import java.util.Optional;
  * event or a stream that ends before {@code message_stop} is thrown, for the caller to end its client's stream.
  */
 final class AnthropicRelay {
-    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final String[] USAGE_FIELDS = {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"};
 
     private final String answerModel;
-    private final MessagesUpstream.FrameListener listener;
+    private final Relayed.FrameListener listener;
     private final ObjectNode usage = Json.object();
 
-    AnthropicRelay(String answerModel, MessagesUpstream.FrameListener listener) {
+    AnthropicRelay(String answerModel, Relayed.FrameListener listener) {
         this.answerModel = answerModel;
         this.listener = listener;
     }
@@ -113,23 +110,7 @@ final class AnthropicRelay {
 
     private void send(String name, byte[] given, Optional<TokenUsage> u, String text) {
         // data over several lines (no Anthropic stream has it) is written again on one, so the frame stays one event
-        byte[] data = indexOf(given, (byte) '\n') < 0 ? given : Json.bytes(AnthropicMapper.parse(new String(given, StandardCharsets.UTF_8)));
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[EVENT.length + n.length + DATA.length + data.length + END.length];
-        int at = 0;
-        for (byte[] part : new byte[][] {EVENT, n, DATA, data, END}) {
-            System.arraycopy(part, 0, frame, at, part.length);
-            at += part.length;
-        }
-        listener.onFrame(new MessagesUpstream.Frame(frame, u, text));
-    }
-
-    private static int indexOf(byte[] bytes, byte b) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
+        byte[] data = Relayed.Frame.multiline(given) ? Json.bytes(AnthropicMapper.parse(new String(given, StandardCharsets.UTF_8))) : given;
+        listener.onFrame(Relayed.Frame.of(name, data, u, text));
     }
 }

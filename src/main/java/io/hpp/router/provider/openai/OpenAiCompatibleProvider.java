@@ -9,6 +9,8 @@ import io.hpp.router.config.ProviderConfig;
 import io.hpp.router.config.Secret;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.Relayed;
+import io.hpp.router.provider.ResponsesUpstream;
 import io.hpp.router.upstream.AnswerMemory;
 import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.upstream.SseReader;
@@ -27,7 +29,7 @@ import java.util.Optional;
  * Every upstream that speaks the OpenAI chat-completions wire format: OpenAI, Moonshot, Ollama's {@code /v1}.
  * They differ only by base URL, credentials and the path of the endpoint.
  */
-public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
+public final class OpenAiCompatibleProvider implements Provider, ImageProvider, ResponsesUpstream {
     private static final int MAX_BODY = 128 * 1024 * 1024;
     private static final int MAX_EVENT = 8 * 1024 * 1024;
 
@@ -38,29 +40,33 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
     private final Upstream upstream;
     private final String chatPath;
     private final String imagesPath;
+    private final String responsesPath;
+    private final boolean servesResponses;
     private final Map<String, String> headers;
 
-    private OpenAiCompatibleProvider(Upstream upstream, String chatPath, Optional<Secret> apiKey) {
+    private OpenAiCompatibleProvider(Upstream upstream, String chatPath, Optional<Secret> apiKey, boolean servesResponses) {
         this.upstream = upstream;
         this.chatPath = chatPath;
         this.imagesPath = chatPath.replace("/chat/completions", "/images/generations");
+        this.responsesPath = chatPath.replace("/chat/completions", "/responses");
+        this.servesResponses = servesResponses;
         this.headers = apiKey.map(k -> Map.of("Authorization", "Bearer " + k.reveal())).orElse(Map.of());
     }
 
     /** OpenAI: base URL includes {@code /v1}. */
     public static OpenAiCompatibleProvider openAi(Upstream upstream, ProviderConfig c) {
-        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey());
+        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey(), true);
     }
 
     /** Moonshot: base URL includes {@code /v1}. */
     public static OpenAiCompatibleProvider moonshot(Upstream upstream, ProviderConfig c) {
-        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey());
+        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey(), false);
     }
 
     /** Ollama: base URL is the server root; its OpenAI-compatible API lives under {@code /v1}. */
     public static OpenAiCompatibleProvider ollama(Upstream upstream, ProviderConfig c) {
         String path = c.baseUrl().getPath().endsWith("/v1") ? "/chat/completions" : "/v1/chat/completions";
-        return new OpenAiCompatibleProvider(upstream, path, c.apiKey());
+        return new OpenAiCompatibleProvider(upstream, path, c.apiKey(), false);
     }
 
     /** The answer as the provider's bytes when it is the common kind; a tree otherwise. */
@@ -152,6 +158,39 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider {
                 }
             }
         }
+    }
+
+    @Override
+    public boolean servesResponses() {
+        return servesResponses;
+    }
+
+    /** The client's Responses body with the provider's model id; every other member is the client's bytes. */
+    @Override
+    public Relayed.Answer responses(Model model, Relayed.Request request, AnswerMemory memory) {
+        try (Upstream.Exchange ex = upstream.post(responsesPath, headers, relayed(model, request))) {
+            if (ex.status() != 200) {
+                throw error(ex);
+            }
+            byte[] body = ex.readAll(MAX_BODY, memory);
+            Completion response = Completion.scan(body).orElseGet(() -> Completion.of(answerObject(body)));
+            JsonNode usage = response.usage();
+            return new Relayed.Answer(response, usage == null ? Optional.empty() : ResponsesRelay.usage(usage));
+        }
+    }
+
+    @Override
+    public void streamResponses(Model model, Relayed.Request request, String answerModel, Relayed.FrameListener listener) {
+        try (Upstream.Exchange ex = upstream.post(responsesPath, headers, relayed(model, request))) {
+            if (ex.status() != 200) {
+                throw error(ex);
+            }
+            new ResponsesRelay(upstream.provider(), answerModel, listener).run(ex, MAX_EVENT);
+        }
+    }
+
+    private static BodyParts relayed(Model model, Relayed.Request request) {
+        return request.body().bytesWith(Map.of("model", ChatBody.member("model", TextNode.valueOf(model.upstreamModel()))));
     }
 
     /**

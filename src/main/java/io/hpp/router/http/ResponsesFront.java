@@ -1,0 +1,196 @@
+package io.hpp.router.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpp.router.chat.ClientChannel;
+import io.hpp.router.chat.Front;
+import io.hpp.router.common.ApiException;
+import io.hpp.router.common.Json;
+import io.hpp.router.dialect.responses.ResponsesErrors;
+import io.hpp.router.dialect.responses.ResponsesEvent;
+import io.hpp.router.dialect.responses.ResponsesToChat;
+import io.hpp.router.provider.Provider;
+import io.hpp.router.provider.Relayed;
+import io.hpp.router.provider.ResponsesUpstream;
+import io.hpp.router.upstream.AnswerMemory;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.value.Model;
+import io.hpp.router.wire.ChatBody;
+import io.hpp.router.wire.ChatRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * One request of OpenAI's Responses API as the chat pipeline sees it. Its {@code previous_response_id} is expanded
+ * first ({@link ResponsesConversations}); then it is relayed to a provider that serves the Responses API (OpenAI: the
+ * client's bytes but {@code model}, {@code store: false} since the router keeps the conversation, and the expanded
+ * {@code input} when there was one) and translated into a chat request for every other. A finished response is kept
+ * (unless {@code store: false}) before the client sees it.
+ */
+final class ResponsesFront implements Front {
+    private static final byte[] COMPLETED = "event: response.completed\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INCOMPLETE = "event: response.incomplete\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CREATED = "event: response.created\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final byte[] raw;
+    private final String consumerId;
+    private final ResponsesConversations conversations;
+    private ChatBody body;
+    /** The request as the client sent it (a response echoes its settings) and as it runs (its conversation expanded). */
+    private ObjectNode given;
+    private ObjectNode request;
+    private ArrayNode input;
+    private boolean storing;
+    private List<String> dropped = List.of();
+    /** The events relayed so far and the response's id, for the {@code response.failed} that ends a cut stream. */
+    private int relayedEvents;
+    private String responseId = "";
+
+    ResponsesFront(byte[] raw, String consumerId, ResponsesConversations conversations) {
+        this.raw = raw;
+        this.consumerId = consumerId;
+        this.conversations = conversations;
+    }
+
+    @Override
+    public String endpoint() {
+        return "responses";
+    }
+
+    /** The body walked (within the element limits), its conversation expanded, translated; 400 when it is not valid. */
+    @Override
+    public ChatRequest request() {
+        ChatBody sent = ChatBody.parse(raw, (name, p) -> p.skipChildren());
+        ObjectNode tree = sent.tree();
+        given = tree;
+        JsonNode model = tree.get("model");
+        if (model == null || !model.isTextual()) {
+            throw ApiException.invalidRequest("model: a string naming the model is required; GET /llm/v1/models lists them");
+        }
+        storing = ResponsesConversations.storing(tree);
+        ResponsesConversations.Expanded expanded = conversations.expand(tree, consumerId);
+        request = expanded.request();
+        input = expanded.input();
+        body = request == tree ? sent : ChatBody.of(request);
+        ResponsesToChat.Translation t = ResponsesToChat.translate(request);
+        dropped = t.dropped();
+        ObjectNode chat = t.request();
+        if (chat.has("max_tokens")) {
+            // in both fields, equal: the pipeline sends the one the provider takes (OpenAI's reasoning models refuse max_tokens)
+            chat.set("max_completion_tokens", chat.get("max_tokens"));
+        }
+        return ChatRequest.parse(Json.bytes(chat));
+    }
+
+    @Override
+    public ClientChannel answers(ClientChannel client, ChatRequest chat, LongSupplier inputTokens) {
+        return new ResponsesChannel(client, given, dropped, this::finished);
+    }
+
+    @Override
+    public Optional<Relay> relayTo(Provider provider) {
+        if (!(provider instanceof ResponsesUpstream openai) || !openai.servesResponses()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Relay() {
+            @Override
+            public Relayed.Answer complete(Model model, Optional<Long> loweredCap, AnswerMemory memory) {
+                Relayed.Answer answer = openai.responses(model, sent(loweredCap), memory);
+                if (storing) {
+                    ObjectNode response = object(answer.message().text().getBytes(StandardCharsets.UTF_8));
+                    response.put("model", model.id());
+                    finished(response);
+                }
+                return answer;
+            }
+
+            @Override
+            public void stream(Model model, Optional<Long> loweredCap, String answerModel, Relayed.FrameListener listener) {
+                relayedEvents = 0;
+                openai.streamResponses(model, sent(loweredCap), answerModel, new Relayed.FrameListener() {
+                    @Override
+                    public void onFrame(Relayed.Frame frame) {
+                        watch(frame.sse());
+                        relayedEvents++;
+                        listener.onFrame(frame);
+                    }
+
+                    @Override
+                    public void beforeWait() {
+                        listener.beforeWait();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Notes the response's id from its first event, and keeps the finished response before the client gets it. */
+    private void watch(byte[] sse) {
+        boolean created = startsWith(sse, CREATED);
+        boolean last = storing && (startsWith(sse, COMPLETED) || startsWith(sse, INCOMPLETE));
+        if (created || last) {
+            String text = new String(sse, StandardCharsets.UTF_8);
+            int data = text.indexOf("\ndata: ");
+            ObjectNode response = (ObjectNode) object(text.substring(data + 7).trim().getBytes(StandardCharsets.UTF_8)).path("response");
+            if (created) {
+                responseId = response.path("id").asText("");
+            } else {
+                finished(response);
+            }
+        }
+    }
+
+    /**
+     * The body sent upstream: the client's bytes (or the expanded request), {@code store: false} (the conversation is
+     * the router's), {@code max_output_tokens} lowered to what the balance pays if it had to be.
+     */
+    private Relayed.Request sent(Optional<Long> loweredCap) {
+        ChatBody b = body.with("store", false);
+        return new Relayed.Request(loweredCap.map(c -> b.with("max_output_tokens", c)).orElse(b), java.util.Map.of());
+    }
+
+    private void finished(ObjectNode response) {
+        if (storing) {
+            conversations.keep(consumerId, input, response);
+        }
+    }
+
+    /** A relayed stream cut after it started: {@code response.failed}, numbered after the events relayed. */
+    @Override
+    public byte[] cutFrame(ProviderException e) {
+        ObjectNode data = Json.object().put("type", "response.failed").put("sequence_number", relayedEvents);
+        ObjectNode response = data.putObject("response");
+        response.put("id", responseId).put("object", "response").put("status", "failed");
+        response.putObject("error").put("code", ResponsesErrors.streamCode(e.code())).put("message", e.getMessage());
+        response.putArray("output");
+        return new ResponsesEvent("response.failed", data).sse();
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ObjectNode object(byte[] json) {
+        try {
+            JsonNode n = Json.readTree(json);
+            if (n instanceof ObjectNode o) {
+                return o;
+            }
+        } catch (IOException e) {
+            // below
+        }
+        return Json.object();
+    }
+}
