@@ -160,6 +160,9 @@ class CodexTest {
         assertThat(run.exit()).as("%s", run).isZero();
         assertThat(run.stdout()).as("%s", run).contains("The secret word is " + secret);
         assertThat(run.stderr()).as("the command ran: %s", run).contains("cat notes.txt");
+        // the translated response.completed usage counts cache reads as cached input tokens, as OpenAI does:
+        // (2,000 + 50) + (100 + 2,000 - 2,000 cached + 15)
+        assertThat(run.stderr()).as("usage translated: %s", run).contains("tokens used\n2,165");
 
         List<FakeProvider.Received> calls = fake.received();
         assertThat(calls).as("%s", run).extracting(FakeProvider.Received::method, FakeProvider.Received::path)
