@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
 import io.hpp.router.dialect.messages.ChatToMessages;
 import io.hpp.router.dialect.messages.MessagesToChat;
+import io.hpp.router.provider.anthropic.AnthropicMapper;
 import io.hpp.router.wire.ChatRequest;
 import io.hpp.router.wire.Completion;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
  * What the Messages API costs on top of the chat path, for a 20-turn conversation (~31 KB, as HotPathBench's): the chat
  * path's own work (parse and check the body; scan the answer, read its usage, rename the model) against the Messages
  * path's (the same request as Anthropic's Messages body: walked, translated, parsed as chat; the chat answer turned into
- * a Messages answer). Run: bench/jmh.sh MessagesBench
+ * a Messages answer), and the chat path's own translation for Anthropic, its mirror image. Run: bench/jmh.sh MessagesBench
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,6 +31,7 @@ public class MessagesBench {
     private byte[] chatBody;
     private byte[] messagesBody;
     private byte[] answer;
+    private byte[] anthropicAnswer;
 
     @Setup
     public void setup() {
@@ -48,6 +50,9 @@ public class MessagesBench {
                 + "\"Hello! How can I assist you today?\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,"
                 + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0}}}").getBytes(StandardCharsets.UTF_8);
+        anthropicAnswer = ("{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-20250514\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"Hello! How can I assist you today?\"}],\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":19,\"output_tokens\":10}}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The chat path: the request parsed and checked, the answer scanned and renamed. */
@@ -66,6 +71,18 @@ public class MessagesBench {
         byte[] renamed = c.withModel("openai/gpt-5");
         ObjectNode out = ChatToMessages.answer((ObjectNode) Json.readTree(renamed), "openai/gpt-5");
         return new Object[] {p, c.usage(), Json.bytes(out)};
+    }
+
+    /**
+     * The chat path's own translation, the mirror of the Messages one: the same chat request parsed, its tree made and
+     * translated for Anthropic and written; an Anthropic answer translated back to a chat completion and written.
+     */
+    @Benchmark
+    public Object chatRequestAndAnswerTranslatedForAnthropic() throws IOException {
+        ChatRequest r = ChatRequest.parse(chatBody);
+        byte[] up = Json.bytes(AnthropicMapper.toUpstream(r.tree(), "claude-sonnet-4-20250514", 4096));
+        ObjectNode back = AnthropicMapper.fromUpstream(Json.readTree(anthropicAnswer), 1741569952L);
+        return new Object[] {up, Json.bytes(back)};
     }
 
     /** The request half alone, for the breakdown. */
