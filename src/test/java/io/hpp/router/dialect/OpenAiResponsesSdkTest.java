@@ -3,13 +3,17 @@ package io.hpp.router.dialect;
 import static io.hpp.router.dialect.ResponsesSdkUpstreams.ANTHROPIC;
 import static io.hpp.router.dialect.ResponsesSdkUpstreams.MOONSHOT;
 import static io.hpp.router.dialect.ResponsesSdkUpstreams.OPENAI;
+import static io.hpp.router.dialect.ResponsesSdkUpstreams.calls;
+import static io.hpp.router.dialect.ResponsesSdkUpstreams.json;
+import static io.hpp.router.dialect.ResponsesSdkUpstreams.text;
+import static io.hpp.router.dialect.ResponsesSdkUpstreams.tree;
+import static io.hpp.router.dialect.ResponsesSdkUpstreams.weatherTool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.JsonValue;
 import com.openai.core.ObjectMappers;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
@@ -18,23 +22,18 @@ import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.EasyInputMessage;
-import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
-import com.openai.models.responses.ResponseOutputItem;
-import com.openai.models.responses.ResponseOutputMessage;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
-import io.hpp.router.common.Json;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.TestRouter;
 import io.hpp.router.value.Money;
 import io.hpp.router.value.TokenUsage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -335,30 +334,6 @@ class OpenAiResponsesSdkTest {
         assertThat(e.getMessage()).isNotBlank().doesNotContain("Exception");
     }
 
-    private static FunctionTool weatherTool() {
-        return FunctionTool.builder().name("get_weather").description("The current weather in a city").strict(false)
-                .parameters(FunctionTool.Parameters.builder()
-                        .putAdditionalProperty("type", JsonValue.from("object"))
-                        .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string"))))
-                        .putAdditionalProperty("required", JsonValue.from(List.of("location"))).build())
-                .build();
-    }
-
-    /** The text of a response's messages, as the SDK parsed it. */
-    private static String text(Response r) {
-        return r.output().stream().flatMap(i -> i.message().stream()).map(ResponseOutputMessage::content).flatMap(List::stream)
-                .flatMap(part -> part.outputText().stream()).map(t -> t.text()).collect(Collectors.joining());
-    }
-
-    private static List<ResponseFunctionToolCall> calls(Response r) {
-        return r.output().stream().map(ResponseOutputItem::functionCall).flatMap(java.util.Optional::stream).toList();
-    }
-
-    /** An event as JSON, for the members every event has (sequence_number) but the SDK's union does not expose. */
-    private static JsonNode tree(ResponseStreamEvent e) {
-        return json(ObjectMappers.jsonMapper().valueToTree(e).toString());
-    }
-
     /** The SDK as a user builds it, on the router's /llm/v1 with a router key, validating every response. */
     private OpenAIClient client(String key) {
         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(router.baseUrl() + "/llm/v1").apiKey(key).maxRetries(0)
@@ -418,13 +393,5 @@ class OpenAiResponsesSdkTest {
     private List<RequestLogEntry> log(TestRouter.Customer c) {
         assertThat(router.app().flushRequestLog(10_000)).isTrue();
         return router.app().store().requestLog(c.id(), 10_000);
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

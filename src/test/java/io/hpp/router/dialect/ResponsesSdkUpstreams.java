@@ -1,13 +1,26 @@
 package io.hpp.router.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.core.JsonValue;
+import com.openai.core.ObjectMappers;
+import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseOutputMessage;
+import com.openai.models.responses.ResponseStreamEvent;
+import io.hpp.router.common.Json;
 import io.hpp.router.testing.FakeProvider;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.value.Money;
 import io.hpp.router.value.TokenUsage;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The three upstreams a Responses client meets behind the router, as {@link OpenAiResponsesSdkTest} scripts them:
@@ -156,7 +169,7 @@ enum ResponsesSdkUpstreams {
     private static String openAiStream() {
         String id = "resp_68af4d3f8e0c8196b5c4a1e2d3f4a5b605438e46b5f69a3b";
         String msg = "msg_68af4d41c7a48196a6c0e6f1b2c3d4e505438e46b5f69a3b";
-        JsonNode none = io.hpp.router.common.Json.object();
+        JsonNode none = Json.object();
         String inProgress = response(none, id, "in_progress", "[]", "null");
         String part = "{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"%s\"}";
         List<String> events = List.of(
@@ -195,5 +208,40 @@ enum ResponsesSdkUpstreams {
             out.write(transcript.getBytes(StandardCharsets.UTF_8));
             out.flush();
         };
+    }
+
+    // The SDK side of these exchanges, shared by the test
+
+    /** The get_weather function tool whose calls the upstreams script, as an SDK user declares it. */
+    static FunctionTool weatherTool() {
+        return FunctionTool.builder().name("get_weather").description("The current weather in a city").strict(false)
+                .parameters(FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string"))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of("location"))).build())
+                .build();
+    }
+
+    /** The text of a response's messages, as the SDK parsed it. */
+    static String text(Response r) {
+        return r.output().stream().flatMap(i -> i.message().stream()).map(ResponseOutputMessage::content).flatMap(List::stream)
+                .flatMap(part -> part.outputText().stream()).map(t -> t.text()).collect(Collectors.joining());
+    }
+
+    static List<ResponseFunctionToolCall> calls(Response r) {
+        return r.output().stream().map(ResponseOutputItem::functionCall).flatMap(Optional::stream).toList();
+    }
+
+    /** An event as JSON, for the members every event has (sequence_number) but the SDK's union does not expose. */
+    static JsonNode tree(ResponseStreamEvent e) {
+        return json(ObjectMappers.jsonMapper().valueToTree(e).toString());
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
