@@ -208,8 +208,9 @@ public final class ChatToResponsesStream {
             part(events, "response.content_part.done").set("part", ChatToResponses.outputText(content));
             item = ChatToResponses.message(itemId, status, content);
         } else {
-            item(events, "response.function_call_arguments.done").put("arguments", content);
             item = ChatToResponses.call(itemId, status, callId, callName, content, names);
+            // name: openai-java 4.x reads it as a required field of this event
+            item(events, "response.function_call_arguments.done").put("name", item.path("name").asText()).put("arguments", content);
         }
         event(events, "response.output_item.done").put("output_index", output.size()).set("item", item.deepCopy());
         output.add(item);
