@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 /**
  * A fast fake OpenAI-compatible upstream for load tests, on 127.0.0.1 only.
  * POST .../chat/completions answers a fixed chat.completion with usage, or, with "stream":true, 20 chunks, a
- * usage chunk and [DONE] (optional gap between chunks). POST .../v1/messages answers in Anthropic's format: a fixed
+ * finish_reason chunk, a usage chunk and [DONE] (optional gap between chunks). POST .../v1/messages answers in Anthropic's format: a fixed
  * message, or its event stream with 20 text deltas (the same gap). Usage: java FastUpstream.java PORT [CHUNK_GAP_MS]
  */
 public final class FastUpstream {
@@ -120,7 +120,10 @@ public final class FastUpstream {
                     Thread.sleep(gap);
                 }
             }
+            // the last content chunk names the finish reason, as OpenAI's does (a translated stream ends on it)
             out.write(("data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n"
+                    + "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
                     + "\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":20,\"total_tokens\":32}}\n\ndata: [DONE]\n\n")
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
