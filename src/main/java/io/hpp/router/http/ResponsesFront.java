@@ -18,6 +18,7 @@ import io.hpp.router.upstream.ProviderException;
 import io.hpp.router.value.Model;
 import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.ChatRequest;
+import io.hpp.router.wire.Completion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,6 +36,7 @@ final class ResponsesFront implements Front {
     private static final byte[] COMPLETED = "event: response.completed\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] INCOMPLETE = "event: response.incomplete\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CREATED = "event: response.created\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IN_PROGRESS = "event: response.in_progress\n".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] raw;
     private final String consumerId;
@@ -100,12 +102,14 @@ final class ResponsesFront implements Front {
             @Override
             public Relayed.Answer complete(Model model, Optional<Long> loweredCap, AnswerMemory memory) {
                 Relayed.Answer answer = openai.responses(model, sent(loweredCap), memory);
-                if (storing) {
-                    ObjectNode response = object(answer.message().text().getBytes(StandardCharsets.UTF_8));
-                    response.put("model", model.id());
-                    finished(response);
+                if (!storing) {
+                    return answer;
                 }
-                return answer;
+                // kept by the router: the client is told store: true (OpenAI was sent false)
+                ObjectNode response = object(answer.message().text().getBytes(StandardCharsets.UTF_8));
+                response.put("store", true);
+                finished(response.deepCopy().put("model", model.id()));
+                return new Relayed.Answer(Completion.of(response), answer.usage());
             }
 
             @Override
@@ -114,9 +118,8 @@ final class ResponsesFront implements Front {
                 openai.streamResponses(model, sent(loweredCap), answerModel, new Relayed.FrameListener() {
                     @Override
                     public void onFrame(Relayed.Frame frame) {
-                        watch(frame.sse());
                         relayedEvents++;
-                        listener.onFrame(frame);
+                        listener.onFrame(watch(frame));
                     }
 
                     @Override
@@ -128,20 +131,35 @@ final class ResponsesFront implements Front {
         });
     }
 
-    /** Notes the response's id from its first event, and keeps the finished response before the client gets it. */
-    private void watch(byte[] sse) {
+    /**
+     * Notes the response's id from its first event; when the router keeps the response, tells the client so in the
+     * events that carry it ({@code store: true}; OpenAI was sent false) and keeps the finished one before the client
+     * gets it. Only those few events are read; the rest pass as they came.
+     */
+    private Relayed.Frame watch(Relayed.Frame frame) {
+        byte[] sse = frame.sse();
         boolean created = startsWith(sse, CREATED);
-        boolean last = storing && (startsWith(sse, COMPLETED) || startsWith(sse, INCOMPLETE));
-        if (created || last) {
-            String text = new String(sse, StandardCharsets.UTF_8);
-            int data = text.indexOf("\ndata: ");
-            ObjectNode response = (ObjectNode) object(text.substring(data + 7).trim().getBytes(StandardCharsets.UTF_8)).path("response");
-            if (created) {
-                responseId = response.path("id").asText("");
-            } else {
-                finished(response);
-            }
+        boolean last = startsWith(sse, COMPLETED) || startsWith(sse, INCOMPLETE);
+        if (!created && !(storing && (last || startsWith(sse, IN_PROGRESS)))) {
+            return frame;
         }
+        String text = new String(sse, StandardCharsets.UTF_8);
+        int data = text.indexOf("\ndata: ");
+        ObjectNode event = object(text.substring(data + 7).trim().getBytes(StandardCharsets.UTF_8));
+        if (!(event.get("response") instanceof ObjectNode response)) {
+            return frame;
+        }
+        if (created) {
+            responseId = response.path("id").asText("");
+        }
+        if (!storing) {
+            return frame;
+        }
+        response.put("store", true);
+        if (last) {
+            finished(response);
+        }
+        return Relayed.Frame.of(text.substring("event: ".length(), data), Json.bytes(event), frame.usage(), frame.text());
     }
 
     /**

@@ -180,6 +180,7 @@ class ResponsesThroughRouterTest extends ChatTestBase {
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         String id = parse(first.body()).get("id").asText();
         assertThat(fake.last().json().get("store").asBoolean()).as("the router keeps it, not the provider").isFalse();
+        assertThat(parse(first.body()).get("store").asBoolean()).as("and tells the client it is kept").isTrue();
 
         fake.enqueue(FakeProvider.json(200, OpenAiWire.completion("kimi-k2.6", "Second turn", 80, 3, 0)));
         TestRouter.Reply second = responses(c.key(), """
