@@ -70,7 +70,8 @@ final class MessagesSplice {
         ObjectNode rest = Json.object();
         MessagesToChat.rest(top, rest, dropped);
         MessagesToChat.bothCaps(rest);
-        byte[] head = head(top.get("model"), system, turns.length() > 0);
+        int[] model = walk.span("model").orElseThrow(); // a string: checked above
+        byte[] head = head(Arrays.copyOfRange(raw, model[0], model[1]), system, turns.length() > 0);
         byte[] tail = Json.bytes(rest);
         // '{', model, messages, then the rest's members: the order of the tree translation's members
         byte[] chat = new byte[head.length + turns.length() + 1 + (tail.length > 2 ? tail.length : 1)];
@@ -87,8 +88,7 @@ final class MessagesSplice {
     }
 
     /** {@code {"model":…,"messages":[} and the one system message, if there is a system text. */
-    private static byte[] head(JsonNode model, List<String> system, boolean turns) {
-        byte[] m = Json.bytes(model);
+    private static byte[] head(byte[] m, List<String> system, boolean turns) {
         byte[] s = new byte[0];
         String text = MessagesToChat.systemText(system);
         if (!text.isEmpty()) {

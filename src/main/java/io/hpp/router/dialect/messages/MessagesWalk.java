@@ -3,6 +3,7 @@ package io.hpp.router.dialect.messages;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,8 +44,11 @@ final class MessagesWalk implements ChatBody.MemberReader {
     record Message(int start, int end, Shape shape, String role, int[] texts) {
     }
 
-    /** One top-level member other than {@code messages}: its name and its value's bytes. */
-    private record Member(String name, int start, int end) {
+    /**
+     * One top-level member other than {@code messages}: its name, its value's bytes, and its value when the walk read
+     * it as Jackson's tree would (a string, a small integer, true, false, null), else null: read from the bytes later.
+     */
+    private record Member(String name, int start, int end, JsonNode value) {
     }
 
     private final byte[] raw;
@@ -75,16 +80,24 @@ final class MessagesWalk implements ChatBody.MemberReader {
         }
         int start = offset(p.currentTokenLocation().getByteOffset());
         int end;
+        JsonNode value = null;
+        JsonNodeFactory nodes = Json.MAPPER.getNodeFactory();
         if (t.isStructStart()) {
             p.skipChildren();
             end = offset(p.currentLocation().getByteOffset());
         } else if (t == JsonToken.VALUE_STRING) {
-            p.finishToken(); // as ChatBody does after each member: the location is then past the string's end
+            value = nodes.textNode(p.getText()); // ChatBody reads it after each member anyway, to find its end
             end = offset(p.currentLocation().getByteOffset());
         } else {
-            end = start + p.getText().length(); // a number (its text as written), true, false or null
+            end = start + p.getTextLength(); // a number (its text as written), true, false or null
+            if (t == JsonToken.VALUE_NUMBER_INT && p.getTextLength() <= 18) {
+                // a long holds it, so nothing can fail that the tree would refuse: an int or a long as the tree has it
+                value = p.getNumberType() == JsonParser.NumberType.INT ? nodes.numberNode(p.getIntValue()) : nodes.numberNode(p.getLongValue());
+            } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE || t == JsonToken.VALUE_NULL) {
+                value = t == JsonToken.VALUE_NULL ? nodes.nullNode() : nodes.booleanNode(t == JsonToken.VALUE_TRUE);
+            }
         }
-        members.add(new Member(name, start, end));
+        members.add(new Member(name, start, end, value));
     }
 
     /** Whether the splice can make this body's chat request: else the tree translation does. */
@@ -100,9 +113,19 @@ final class MessagesWalk implements ChatBody.MemberReader {
     ObjectNode members() {
         ObjectNode top = Json.object();
         for (Member m : members) {
-            top.set(m.name(), tree(m.start(), m.end()));
+            top.set(m.name(), m.value() != null ? m.value() : tree(m.start(), m.end()));
         }
         return top;
+    }
+
+    /** The client's bytes of the top-level member {@code name}'s value ([start, end)), if it has one. */
+    Optional<int[]> span(String name) {
+        for (Member m : members) {
+            if (m.name().equals(name)) {
+                return Optional.of(new int[] {m.start(), m.end()});
+            }
+        }
+        return Optional.empty();
     }
 
     /** The JSON in bytes [start, end) as a tree; what Jackson cannot read is refused as the whole body's tree would be. */
