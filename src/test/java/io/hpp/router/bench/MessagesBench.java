@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
  * What the Messages API costs on top of the chat path, for a 20-turn conversation (~31 KB, as HotPathBench's): the chat
  * path's own work (parse and check the body; scan the answer, read its usage, rename the model) against the Messages
  * path's (the same request as Anthropic's Messages body: walked, translated, parsed as chat; the chat answer turned into
- * a Messages answer), and the chat path's own translation for Anthropic, its mirror image. Run: bench/jmh.sh MessagesBench
+ * a Messages answer; again with each turn's content a text block, as Claude Code sends it), and the chat path's own
+ * translation for Anthropic, its mirror image. Run: bench/jmh.sh MessagesBench
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,6 +31,7 @@ import org.openjdk.jmh.annotations.State;
 public class MessagesBench {
     private byte[] chatBody;
     private byte[] messagesBody;
+    private byte[] messagesBlocksBody;
     private byte[] answer;
     private byte[] anthropicAnswer;
 
@@ -45,6 +47,17 @@ public class MessagesBench {
                 + turns.substring(1) + ",\"max_tokens\":1024,\"stream\":true}").getBytes(StandardCharsets.UTF_8);
         messagesBody = ("{\"model\":\"openai/gpt-5\",\"system\":[{\"type\":\"text\",\"text\":\"Be brief.\"}],\"messages\":" + turns
                 + ",\"max_tokens\":1024,\"stream\":true}").getBytes(StandardCharsets.UTF_8);
+        // the same conversation as Claude Code writes it: every content a text block, marked for the prompt cache
+        StringBuilder blocks = new StringBuilder("[");
+        for (int i = 0; i < 20; i++) {
+            blocks.append(i == 0 ? "" : ",").append("{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant")
+                    .append("\",\"content\":[{\"type\":\"text\",\"text\":\"").append(("Turn " + i + " of a long conversation about routing. ").repeat(30))
+                    .append("\",\"cache_control\":{\"type\":\"ephemeral\"}}]}");
+        }
+        blocks.append("]");
+        messagesBlocksBody = ("{\"model\":\"openai/gpt-5\",\"system\":[{\"type\":\"text\",\"text\":\"Be brief.\","
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":" + blocks + ",\"max_tokens\":1024,\"stream\":true}")
+                .getBytes(StandardCharsets.UTF_8);
         answer = ("{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion\",\"created\":1741569952,"
                 + "\"model\":\"gpt-5\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
                 + "\"Hello! How can I assist you today?\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,"
@@ -73,6 +86,16 @@ public class MessagesBench {
         return new Object[] {p, c.usage(), Json.bytes(out)};
     }
 
+    /** As {@link #messagesRequestAndAnswer}, each turn's content a text block with cache_control (Claude Code's shape). */
+    @Benchmark
+    public Object messagesBlocksRequestAndAnswer() throws IOException {
+        MessagesToChat.Parsed p = MessagesToChat.parse(messagesBlocksBody, false);
+        Completion c = Completion.scan(answer).orElseThrow();
+        byte[] renamed = c.withModel("openai/gpt-5");
+        ObjectNode out = ChatToMessages.answer((ObjectNode) Json.readTree(renamed), "openai/gpt-5");
+        return new Object[] {p, c.usage(), Json.bytes(out)};
+    }
+
     /**
      * The chat path's own translation, the mirror of the Messages one: the same chat request parsed, its tree made and
      * translated for Anthropic and written; an Anthropic answer translated back to a chat completion and written.
@@ -89,6 +112,11 @@ public class MessagesBench {
     @Benchmark
     public Object messagesRequest() {
         return MessagesToChat.parse(messagesBody, false);
+    }
+
+    @Benchmark
+    public Object messagesBlocksRequest() {
+        return MessagesToChat.parse(messagesBlocksBody, false);
     }
 
     @Benchmark

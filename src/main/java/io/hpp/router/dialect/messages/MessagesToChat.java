@@ -47,11 +47,32 @@ public final class MessagesToChat {
 
     /**
      * The client's bytes → the chat request the pipeline runs. {@code counting}: a token count, which has no answer
-     * and so no {@code max_tokens}. A body that is not a Messages request is a 400 {@code invalid_request}.
+     * and so no {@code max_tokens}. A body that is not a Messages request is a 400 {@code invalid_request}. Made by
+     * {@link MessagesSplice} from the client's bytes where the body allows; else, and for the same result, by
+     * {@link #translate} of the body's tree.
      */
     public static Parsed parse(byte[] raw, boolean counting) {
-        ChatBody body = ChatBody.parse(raw, (name, p) -> p.skipChildren());
+        MessagesWalk walk = new MessagesWalk(raw);
+        ChatBody body = ChatBody.parse(raw, walk);
+        return walk.usual() ? MessagesSplice.parse(raw, body, walk, counting) : byTree(body, counting);
+    }
+
+    /** As {@link #parse}, always by the tree translation: the reference the splice is held to (MessagesParseProperties). */
+    static Parsed parseByTree(byte[] raw, boolean counting) {
+        return byTree(ChatBody.parse(raw, (name, p) -> p.skipChildren()), counting);
+    }
+
+    private static Parsed byTree(ChatBody body, boolean counting) {
         ObjectNode tree = body.tree();
+        checkModelAndCap(tree, counting);
+        Translation t = translate(tree);
+        ObjectNode chat = t.request();
+        bothCaps(chat);
+        return new Parsed(body, ChatRequest.parse(Json.bytes(chat)), t.dropped());
+    }
+
+    /** A model is named; an answer's cap is a whole number ≥ 1, and a token count's is taken out. */
+    static void checkModelAndCap(ObjectNode tree, boolean counting) {
         JsonNode model = tree.get("model");
         if (model == null || !model.isTextual()) {
             throw ApiException.invalidRequest("model: a string naming the model is required; GET /llm/v1/models lists them");
@@ -64,14 +85,16 @@ public final class MessagesToChat {
                 throw ApiException.invalidRequest("max_tokens: a whole number of at least 1 is required");
             }
         }
-        Translation t = translate(tree);
-        ObjectNode chat = t.request();
+    }
+
+    /**
+     * The cap in both fields, equal, as a chat client may give it: the pipeline then sends the one field the provider
+     * takes; in max_tokens alone it went as is, and OpenAI refuses that for its reasoning models (gpt-5, o*).
+     */
+    static void bothCaps(ObjectNode chat) {
         if (chat.has("max_tokens")) {
-            // the cap in both fields, equal, as a chat client may give it: the pipeline then sends the one field the
-            // provider takes; in max_tokens alone it went as is, and OpenAI refuses that for its reasoning models (gpt-5, o*)
             chat.set("max_completion_tokens", chat.get("max_tokens"));
         }
-        return new Parsed(body, ChatRequest.parse(Json.bytes(chat)), t.dropped());
     }
 
     /** The chat request alone; see {@link #translate} for what was dropped. */
@@ -89,27 +112,51 @@ public final class MessagesToChat {
         }
         ObjectNode out = Json.object();
         copy(req, out, "model", "model");
+        List<String> system = system(req, dropped);
+        ArrayNode turns = Json.MAPPER.createArrayNode();
+        for (JsonNode m : messages) {
+            turn(m, system, turns, dropped);
+        }
+        ArrayNode chatMessages = out.putArray("messages");
+        String systemText = systemText(system);
+        if (!systemText.isEmpty()) {
+            // one leading system message: several providers refuse a system message after the first turn
+            chatMessages.addObject().put("role", "system").put("content", systemText);
+        }
+        chatMessages.addAll(turns);
+        rest(req, out, dropped);
+        return new Translation(out, new ArrayList<>(dropped));
+    }
+
+    /** The top-level system text, the first of the system texts (empty ones are left out when they are joined). */
+    static List<String> system(ObjectNode req, Set<String> dropped) {
         List<String> system = new ArrayList<>();
         if (req.hasNonNull("system")) {
             system.add(text(req.get("system"), dropped));
         }
-        ArrayNode turns = Json.MAPPER.createArrayNode();
-        for (JsonNode m : messages) {
-            String role = m.path("role").asText();
-            switch (role) {
-                case "system" -> system.add(text(m.get("content"), dropped)); // not Anthropic's, but sent by some clients
-                case "user" -> userTurn(m.get("content"), turns, dropped);
-                case "assistant" -> assistantTurn(m.get("content"), turns, dropped);
-                default -> throw ApiException.invalidRequest("messages: role '" + role + "' is not one of user, assistant");
-            }
+        return system;
+    }
+
+    /** The one system message's text: the system texts that are not empty, a blank line between them. */
+    static String systemText(List<String> system) {
+        List<String> texts = new ArrayList<>(system);
+        texts.removeIf(String::isEmpty);
+        return String.join("\n\n", texts);
+    }
+
+    /** One message → its chat messages, added to {@code turns} (a system message's text to {@code system}). */
+    static void turn(JsonNode m, List<String> system, ArrayNode turns, Set<String> dropped) {
+        String role = m.path("role").asText();
+        switch (role) {
+            case "system" -> system.add(text(m.get("content"), dropped)); // not Anthropic's, but sent by some clients
+            case "user" -> userTurn(m.get("content"), turns, dropped);
+            case "assistant" -> assistantTurn(m.get("content"), turns, dropped);
+            default -> throw ApiException.invalidRequest("messages: role '" + role + "' is not one of user, assistant");
         }
-        ArrayNode chatMessages = out.putArray("messages");
-        system.removeIf(String::isEmpty);
-        if (!system.isEmpty()) {
-            // one leading system message: several providers refuse a system message after the first turn
-            chatMessages.addObject().put("role", "system").put("content", String.join("\n\n", system));
-        }
-        chatMessages.addAll(turns);
+    }
+
+    /** The members after the messages: cap, sampling, stop, tools, user, stream; the fields with no chat equivalent dropped. */
+    static void rest(ObjectNode req, ObjectNode out, Set<String> dropped) {
         copy(req, out, "max_tokens", "max_tokens");
         copy(req, out, "temperature", "temperature");
         copy(req, out, "top_p", "top_p");
@@ -128,7 +175,6 @@ public final class MessagesToChat {
                 dropped.add(f);
             }
         });
-        return new Translation(out, new ArrayList<>(dropped));
     }
 
     /** Tool results first, each its own {@code tool} message, then the rest of the turn as one user message. */
