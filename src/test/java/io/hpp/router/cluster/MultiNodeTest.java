@@ -161,4 +161,46 @@ class MultiNodeTest {
         }
         assertThat(status).isEqualTo(401);
     }
+
+    /**
+     * The Responses API's conversations are the router's, in the shared database: a response kept by node A continues
+     * on node B, B reads and deletes it, and A then finds it gone; B's answer is kept too and read on A.
+     */
+    @Test
+    void aResponseKeptOnOneNodeContinuesOnTheOther() throws Exception {
+        TestRouter.Customer c = a.customer("1");
+        fake.enqueue(FakeProvider.json(200, """
+                {"id":"resp_node_a","object":"response","created_at":1741476542,"status":"completed","model":"gpt-5",\
+                "output":[{"type":"message","id":"msg_a","status":"completed","role":"assistant",\
+                "content":[{"type":"output_text","text":"Kept on A","annotations":[]}]}],\
+                "usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":0},"output_tokens":3,\
+                "output_tokens_details":{"reasoning_tokens":0},"total_tokens":13}}"""));
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + c.key());
+        TestRouter.Reply first = a.send("POST", "/llm/v1/responses", "{\"model\":\"openai/gpt-5\",\"input\":\"Remember me\"}", auth);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(fake.last().path()).isEqualTo("/v1/responses");
+        // its hold (most of the $1: the output cap was lowered to what the balance pays) is released once settled
+        assertThat(a.app().flushRequestLog(10_000)).isTrue();
+
+        fake.enqueue(FakeProvider.json(200, """
+                {"id":"resp_node_b","object":"response","created_at":1741476543,"status":"completed","model":"gpt-5",\
+                "output":[{"type":"message","id":"msg_b","status":"completed","role":"assistant",\
+                "content":[{"type":"output_text","text":"Continued on B","annotations":[]}]}],\
+                "usage":{"input_tokens":20,"input_tokens_details":{"cached_tokens":0},"output_tokens":3,\
+                "output_tokens_details":{"reasoning_tokens":0},"total_tokens":23}}"""));
+        TestRouter.Reply second = b.send("POST", "/llm/v1/responses",
+                "{\"model\":\"openai/gpt-5\",\"previous_response_id\":\"resp_node_a\",\"input\":\"Still there?\",\"stream\":false,"
+                        + "\"tools\":[{\"type\":\"web_search\"}]}", auth);
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+        assertThat(fake.last().path()).isEqualTo("/v1/responses");
+        JsonNode input = fake.last().json().get("input");
+        assertThat(input.toString()).contains("Remember me", "Kept on A", "Still there?");
+        assertThat(fake.last().json().has("previous_response_id")).isFalse();
+
+        assertThat(second.json().at("/output/0/content/0/text").asText()).isEqualTo("Continued on B");
+        assertThat(b.get("/llm/v1/responses/resp_node_a", auth).status()).isEqualTo(200);
+        assertThat(a.get("/llm/v1/responses/resp_node_b", auth).status()).as("kept by B, read on A").isEqualTo(200);
+        assertThat(b.send("DELETE", "/llm/v1/responses/resp_node_a", "", auth).status()).isEqualTo(200);
+        assertThat(a.get("/llm/v1/responses/resp_node_a", auth).status()).isEqualTo(404);
+    }
 }
