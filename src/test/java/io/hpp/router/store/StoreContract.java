@@ -241,4 +241,28 @@ abstract class StoreContract {
         assertThat(store.setQuota(c.id(), Money.ofDollars("0.1")).orElseThrow().quota()).isEqualTo(Money.ofDollars("0.1"));
         assertThat(store.consumerByCustomId(c.customId().orElseThrow())).isPresent();
     }
+
+    @Test
+    void keptResponsesAreTheirOwnersUntilTheyExpireAndTheSweeperDeletesTheExpired() {
+        String owner = store.createConsumer(Optional.of("owner"), Optional.empty(), Money.ofDollars("1")).id();
+        String other = store.createConsumer(Optional.of("other"), Optional.empty(), Money.ofDollars("1")).id();
+        long now = 1_800_000_000_000L;
+        store.storeResponse(new StoredResponse("resp_live", owner, now, now + 1_000, "[{\"role\":\"user\",\"content\":\"hi\\u0000\"}]",
+                "{\"id\":\"resp_live\"}"));
+        store.storeResponse(new StoredResponse("resp_old", owner, now - 10_000, now - 1, "[]", "{\"id\":\"resp_old\"}"));
+        store.storeResponse(new StoredResponse("resp_live", other, now, now + 1_000, "[]", "{\"id\":\"taken\"}")); // an id once
+
+        StoredResponse live = store.storedResponse("resp_live", owner, now).orElseThrow();
+        assertThat(live.input()).contains("\\u0000"); // an escaped NUL, which PostgreSQL text takes
+        assertThat(live.response()).isEqualTo("{\"id\":\"resp_live\"}");
+        assertThat(store.storedResponse("resp_live", other, now)).as("another consumer's").isEmpty();
+        assertThat(store.storedResponse("resp_old", owner, now)).as("expired, not yet swept").isEmpty();
+        assertThat(store.storedResponse("resp_live", owner, now + 1_000)).as("expired at its expiry").isEmpty();
+
+        assertThat(store.deleteExpiredResponses(now)).isEqualTo(1);
+        assertThat(store.deleteExpiredResponses(now)).isZero();
+        assertThat(store.deleteStoredResponse("resp_live", other)).isFalse();
+        assertThat(store.deleteStoredResponse("resp_live", owner)).isTrue();
+        assertThat(store.storedResponse("resp_live", owner, now)).isEmpty();
+    }
 }
