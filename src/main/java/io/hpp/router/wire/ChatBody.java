@@ -73,7 +73,12 @@ public final class ChatBody {
      * the walk has read too much of it ({@link JsonElements}), so no tree of it is ever made either.
      */
     public static ChatBody parse(byte[] raw, MemberReader reader) {
-        try (JsonParser p = Json.requestParser(raw, JsonElements.ofChat(raw.length))) {
+        return parse(raw, raw.length, reader);
+    }
+
+    /** As {@link #parse(byte[], MemberReader)}, within the element limits of a body of {@code limitBytes}. */
+    static ChatBody parse(byte[] raw, int limitBytes, MemberReader reader) {
+        try (JsonParser p = Json.requestParser(raw, JsonElements.ofChat(limitBytes))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 // not an object: the whole text decides which error it is
                 Json.requestObject(raw);
@@ -104,14 +109,22 @@ public final class ChatBody {
             if (p.currentToken() != JsonToken.END_OBJECT) {
                 throw ApiException.invalidRequest("Request body is not valid JSON");
             }
-            names = Arrays.copyOf(names, n);
-            bounds = Arrays.copyOf(bounds, 3 * n);
-            // a name given twice: the tree keeps the last value, so the body is written from it
-            boolean copyable = new HashSet<>(Arrays.asList(names)).size() == n && spansLookRight(raw, bounds, n);
-            return new ChatBody(raw, names, bounds, copyable, Map.of(), null);
+            return ofSpans(raw, Arrays.copyOf(names, n), Arrays.copyOf(bounds, 3 * n));
         } catch (IOException e) {
             throw ApiException.invalidRequest("Request body is not valid JSON");
         }
+    }
+
+    /**
+     * The body {@code raw}, one JSON object, whose top-level members are {@code names} with their bytes at
+     * {@code bounds} (as the fields say): known to whoever wrote it, so that it need not be walked again
+     * ({@link ChatRequest#parseSpliced}). Spans that do not look right leave it written from its tree, as a parsed body.
+     */
+    static ChatBody ofSpans(byte[] raw, String[] names, int[] bounds) {
+        int n = names.length;
+        // a name given twice: the tree keeps the last value, so the body is written from it
+        boolean copyable = bounds.length == 3 * n && new HashSet<>(Arrays.asList(names)).size() == n && spansLookRight(raw, bounds, n);
+        return new ChatBody(raw, names, bounds, copyable, Map.of(), null);
     }
 
     /** Each span starts at a name's quote and ends where the next member or the object's end follows. */

@@ -3,11 +3,13 @@ package io.hpp.router.dialect.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.ChatRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -59,6 +61,45 @@ class MessagesParseProperties {
         assertThat(fast.parsed.dropped()).as("dropped").isEqualTo(tree.parsed.dropped());
         assertThat(fast.parsed.body().toString()).as("client body").isEqualTo(new String(s.body(), StandardCharsets.UTF_8));
         assertThat(bytes(fast.parsed.body())).as("client body as sent on").isEqualTo(bytes(tree.parsed.body()));
+    }
+
+    /**
+     * The chat body the splice wrote, with its members' places as the splice knows them ({@link
+     * ChatRequest#parseSpliced}), is the body {@link ChatBody#parse} makes of the same bytes: the same bytes sent
+     * upstream, as they are, with members set or left out, and with a lowered cap; the same value of each member.
+     */
+    @Property(tries = 2_000, shrinking = ShrinkingMode.OFF)
+    void theSplicedBodyIsTheBodyOfItsBytes(@ForAll("requests") MessagesRequests.Sample s) {
+        ChatRequest spliced;
+        try {
+            spliced = MessagesToChat.parse(s.body(), s.counting()).chat();
+        } catch (ApiException e) {
+            return;
+        }
+        ChatBody written = spliced.body();
+        byte[] chat = written.toString().getBytes(StandardCharsets.UTF_8);
+        ChatRequest parsed = ChatRequest.parse(chat);
+        ChatBody walked = parsed.body();
+        Map<String, byte[]> upstream = new java.util.LinkedHashMap<>();
+        upstream.put("model", ChatBody.member("model", TextNode.valueOf("gpt-5")));
+        upstream.put("max_tokens", null);
+        for (Map<String, byte[]> set : java.util.List.of(Map.<String, byte[]>of(), upstream,
+                Map.of("max_tokens", ChatBody.member("max_tokens", IntNode.valueOf(7))))) {
+            assertThat(sent(written, set)).as("sent with %s", set.keySet()).isEqualTo(sent(walked, set));
+        }
+        assertThat(sent(spliced.upstream("max_completion_tokens", Optional.of(5L)).body(), upstream))
+                .isEqualTo(sent(parsed.upstream("max_completion_tokens", Optional.of(5L)).body(), upstream));
+        for (String name : java.util.List.of("model", "messages", "max_tokens", "max_completion_tokens", "stream",
+                "stream_options", "tools", "tool_choice", "temperature", "top_p", "stop", "user", "parallel_tool_calls")) {
+            assertThat(written.value(name)).as(name).isEqualTo(walked.value(name));
+        }
+        assertThat(spliced.boundBytes()).as("byte bound").isEqualTo(parsed.boundBytes());
+        assertThat(spliced.messages()).isEqualTo(parsed.messages());
+        assertThat(spliced.imageParts()).isEqualTo(parsed.imageParts());
+    }
+
+    private static String sent(ChatBody body, Map<String, byte[]> set) {
+        return new String(body.bytesWith(set).toArray(), StandardCharsets.UTF_8);
     }
 
     /**
