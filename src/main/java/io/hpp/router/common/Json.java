@@ -97,6 +97,15 @@ public final class Json {
         return readTree(json, 0, json.length);
     }
 
+    /** {@code json} read as one JSON object; empty when it is not JSON or not an object. */
+    public static java.util.Optional<ObjectNode> readObject(byte[] json) {
+        try {
+            return readTree(json) instanceof ObjectNode o ? java.util.Optional.of(o) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** As {@link #readTree(byte[], int, int)}, of {@code json}. */
     public static JsonNode readTree(String json) throws IOException {
         try {

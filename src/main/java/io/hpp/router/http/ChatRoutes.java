@@ -25,7 +25,7 @@ final class ChatRoutes {
     private void complete(ServerRequest req, ServerResponse res) {
         ApiKeyRecord key = auth.require(req);
         byte[] body = Requests.body(req); // first: a refusal here is logged as a plain request
-        AnswerMemory memory = req.context().get(BodyBudget.Ticket.class).map(AnswerMemory.class::cast).orElse(AnswerMemory.UNBOUNDED);
+        AnswerMemory memory = Requests.answerMemory(req);
         HelidonChannel channel = new HelidonChannel(res);
         chat.handle(key, RequestTag.pipelined(req).id, body, channel, memory);
         if (channel.streamCut()) {

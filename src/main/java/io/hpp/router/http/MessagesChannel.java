@@ -1,13 +1,11 @@
 package io.hpp.router.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.chat.ClientChannel;
 import io.hpp.router.common.Json;
 import io.hpp.router.dialect.messages.ChatToMessages;
 import io.hpp.router.dialect.messages.ChatToMessagesStream;
 import io.hpp.router.dialect.messages.MessagesEvent;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The chat pipeline's answer, written to a Messages client in Anthropic's shape: a {@code chat.completion} becomes a
@@ -27,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * and the pings from the timer's, so every write holds this channel's lock.
  */
 final class MessagesChannel implements ClientChannel {
-    private static final Logger LOG = LoggerFactory.getLogger(MessagesChannel.class);
     private static final byte[] DONE = "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] PING = MessagesEvent.ping().sse();
 
@@ -75,8 +70,8 @@ final class MessagesChannel implements ClientChannel {
 
     @Override
     public synchronized void sendJson(int status, Map<String, String> headers, byte[] body) {
-        logDropped(headers);
-        ObjectNode completion = object(body);
+        Translated.logDropped("Messages", headers, dropped);
+        ObjectNode completion = Translated.chatObject(body);
         ObjectNode answer = ChatToMessages.answer(completion, completion.path("model").asText(""));
         client.sendJson(status, headers, Json.bytes(answer));
     }
@@ -88,7 +83,7 @@ final class MessagesChannel implements ClientChannel {
 
     @Override
     public synchronized void openStream(Map<String, String> headers) {
-        logDropped(headers);
+        Translated.logDropped("Messages", headers, dropped);
         stream = new ChatToMessagesStream(headers.getOrDefault("X-HPP-Router-Resolved-Model", ""), inputTokens.getAsLong());
         client.openStream(headers);
         lastWrite = System.nanoTime();
@@ -98,7 +93,7 @@ final class MessagesChannel implements ClientChannel {
     /** A chat chunk, {@code [DONE]}, or the error envelope of a stream cut short: the events they make. */
     @Override
     public synchronized void event(byte[] data) {
-        List<MessagesEvent> events = java.util.Arrays.equals(data, DONE) ? stream.end() : stream.onChunk(object(data));
+        List<MessagesEvent> events = java.util.Arrays.equals(data, DONE) ? stream.end() : stream.onChunk(Translated.chatObject(data));
         for (MessagesEvent e : events) {
             client.frame(e.sse());
         }
@@ -145,24 +140,5 @@ final class MessagesChannel implements ClientChannel {
         } catch (ClientGoneException e) {
             pinging.cancel(false); // the relay finds the client gone at its next write
         }
-    }
-
-    private void logDropped(Map<String, String> headers) {
-        if (!dropped.isEmpty()) {
-            LOG.info("Messages request translated for {}: not sent (no equivalent in the chat API): {}",
-                    headers.getOrDefault("X-HPP-Router-Resolved-Model", "?"), String.join(", ", dropped));
-        }
-    }
-
-    private static ObjectNode object(byte[] json) {
-        try {
-            JsonNode n = Json.readTree(json);
-            if (n instanceof ObjectNode o) {
-                return o;
-            }
-        } catch (IOException e) {
-            // below
-        }
-        throw new IllegalStateException("the chat pipeline wrote an answer that is not a JSON object");
     }
 }

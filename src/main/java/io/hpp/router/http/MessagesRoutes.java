@@ -8,7 +8,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.chat.ChatService;
 import io.hpp.router.store.ApiKeyRecord;
-import io.hpp.router.upstream.AnswerMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,7 +41,7 @@ final class MessagesRoutes {
         ApiKeyRecord key = auth.require(req);
         byte[] body = Requests.body(req);
         HelidonChannel channel = new HelidonChannel(res);
-        chat.handle(key, RequestTag.pipelined(req).id, new MessagesFront("messages", body, passedOn(req), pings), channel, memory(req));
+        chat.handle(key, RequestTag.pipelined(req).id, new MessagesFront("messages", body, passedOn(req), pings), channel, Requests.answerMemory(req));
         if (channel.streamCut()) {
             throw new CloseConnectionException("the event stream was cut by a failed write");
         }
@@ -52,12 +51,9 @@ final class MessagesRoutes {
         ApiKeyRecord key = auth.require(req);
         byte[] body = Requests.body(req);
         chat.countTokens(key, RequestTag.pipelined(req).id, new MessagesFront("count_tokens", body, passedOn(req), pings),
-                new HelidonChannel(res), memory(req));
+                new HelidonChannel(res), Requests.answerMemory(req));
     }
 
-    private static AnswerMemory memory(ServerRequest req) {
-        return req.context().get(BodyBudget.Ticket.class).map(AnswerMemory.class::cast).orElse(AnswerMemory.UNBOUNDED);
-    }
 
     /** The client's API version and betas: Anthropic reads the body by them. */
     private static Map<String, String> passedOn(ServerRequest req) {

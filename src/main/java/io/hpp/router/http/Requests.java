@@ -31,6 +31,12 @@ final class Requests {
     private Requests() {
     }
 
+    /** Where the request holds a non-streamed answer: its body budget ticket (none in some tests: unbounded). */
+    static io.hpp.router.upstream.AnswerMemory answerMemory(ServerRequest req) {
+        return req.context().get(BodyBudget.Ticket.class).map(io.hpp.router.upstream.AnswerMemory.class::cast)
+                .orElse(io.hpp.router.upstream.AnswerMemory.UNBOUNDED);
+    }
+
     /** The whole body; 408 when it stopped arriving, 429 or 503 when it does not fit the budget. */
     static byte[] body(ServerRequest req) {
         if (!req.content().hasEntity()) {

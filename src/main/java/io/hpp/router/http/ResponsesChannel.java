@@ -8,13 +8,10 @@ import io.hpp.router.dialect.responses.ChatToResponses;
 import io.hpp.router.dialect.responses.ChatToResponsesStream;
 import io.hpp.router.dialect.responses.ResponsesErrors;
 import io.hpp.router.dialect.responses.ResponsesEvent;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The chat pipeline's answer, written to a Responses client in OpenAI's Responses shape: a {@code chat.completion}
@@ -23,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * {@code previous_response_id}) before the client sees it, so a client that continues at once finds it.
  */
 final class ResponsesChannel implements ClientChannel {
-    private static final Logger LOG = LoggerFactory.getLogger(ResponsesChannel.class);
     private static final byte[] DONE = "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final ClientChannel client;
@@ -42,8 +38,8 @@ final class ResponsesChannel implements ClientChannel {
 
     @Override
     public void sendJson(int status, Map<String, String> headers, byte[] body) {
-        logDropped(headers);
-        ObjectNode response = ChatToResponses.answer(object(body), request);
+        Translated.logDropped("Responses", headers, dropped);
+        ObjectNode response = ChatToResponses.answer(Translated.chatObject(body), request);
         finished.accept(response);
         client.sendJson(status, headers, Json.bytes(response));
     }
@@ -55,7 +51,7 @@ final class ResponsesChannel implements ClientChannel {
 
     @Override
     public void openStream(Map<String, String> headers) {
-        logDropped(headers);
+        Translated.logDropped("Responses", headers, dropped);
         stream = new ChatToResponsesStream(request);
         client.openStream(headers);
     }
@@ -67,7 +63,7 @@ final class ResponsesChannel implements ClientChannel {
             write(stream.end());
             return;
         }
-        ObjectNode chunk = object(data);
+        ObjectNode chunk = Translated.chatObject(data);
         JsonNode failure = chunk.path("error");
         // the pipeline's error envelope of a cut stream: response.failed with the code Codex tells apart
         write(failure.isObject() ? stream.error(ResponsesErrors.streamCode(failure.path("code").asText("server_error")),
@@ -101,24 +97,5 @@ final class ResponsesChannel implements ClientChannel {
             }
             client.frame(e.sse());
         }
-    }
-
-    private void logDropped(Map<String, String> headers) {
-        if (!dropped.isEmpty()) {
-            LOG.info("Responses request translated for {}: not sent (no equivalent in the chat API): {}",
-                    headers.getOrDefault("X-HPP-Router-Resolved-Model", "?"), String.join(", ", dropped));
-        }
-    }
-
-    private static ObjectNode object(byte[] json) {
-        try {
-            JsonNode n = Json.readTree(json);
-            if (n instanceof ObjectNode o) {
-                return o;
-            }
-        } catch (IOException e) {
-            // below
-        }
-        throw new IllegalStateException("the chat pipeline wrote an answer that is not a JSON object");
     }
 }

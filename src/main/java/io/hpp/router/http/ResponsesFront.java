@@ -1,11 +1,9 @@
 package io.hpp.router.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.chat.ClientChannel;
 import io.hpp.router.chat.Front;
-import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.dialect.responses.ResponsesErrors;
 import io.hpp.router.dialect.responses.ResponsesEvent;
@@ -19,7 +17,6 @@ import io.hpp.router.value.Model;
 import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.ChatRequest;
 import io.hpp.router.wire.Completion;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -66,26 +63,16 @@ final class ResponsesFront implements Front {
     /** The body walked (within the element limits), its conversation expanded, translated; 400 when it is not valid. */
     @Override
     public ChatRequest request() {
-        ChatBody sent = ChatBody.parse(raw, (name, p) -> p.skipChildren());
-        ObjectNode tree = sent.tree();
-        given = tree;
-        JsonNode model = tree.get("model");
-        if (model == null || !model.isTextual()) {
-            throw ApiException.invalidRequest("model: a string naming the model is required; GET /llm/v1/models lists them");
-        }
-        storing = ResponsesConversations.storing(tree);
-        ResponsesConversations.Expanded expanded = conversations.expand(tree, consumerId);
+        ResponsesToChat.Read read = ResponsesToChat.read(raw);
+        given = read.tree();
+        storing = ResponsesConversations.storing(given);
+        ResponsesConversations.Expanded expanded = conversations.expand(given, consumerId);
         request = expanded.request();
         input = expanded.input();
-        body = request == tree ? sent : ChatBody.of(request);
-        ResponsesToChat.Translation t = ResponsesToChat.translate(request);
-        dropped = t.dropped();
-        ObjectNode chat = t.request();
-        if (chat.has("max_tokens")) {
-            // in both fields, equal: the pipeline sends the one the provider takes (OpenAI's reasoning models refuse max_tokens)
-            chat.set("max_completion_tokens", chat.get("max_tokens"));
-        }
-        return ChatRequest.parse(Json.bytes(chat));
+        body = request == given ? read.body() : ChatBody.of(request);
+        ResponsesToChat.Parsed parsed = ResponsesToChat.chat(body, request);
+        dropped = parsed.dropped();
+        return parsed.chat();
     }
 
     @Override
@@ -201,14 +188,6 @@ final class ResponsesFront implements Front {
     }
 
     private static ObjectNode object(byte[] json) {
-        try {
-            JsonNode n = Json.readTree(json);
-            if (n instanceof ObjectNode o) {
-                return o;
-            }
-        } catch (IOException e) {
-            // below
-        }
-        return Json.object();
+        return Json.readObject(json).orElseGet(Json::object);
     }
 }

@@ -37,7 +37,7 @@ final class ResponsesRoutes {
     private void create(ServerRequest req, ServerResponse res) {
         ApiKeyRecord key = auth.require(req);
         byte[] body = Requests.body(req);
-        AnswerMemory memory = req.context().get(BodyBudget.Ticket.class).map(AnswerMemory.class::cast).orElse(AnswerMemory.UNBOUNDED);
+        AnswerMemory memory = Requests.answerMemory(req);
         HelidonChannel channel = new HelidonChannel(res);
         chat.handle(key, RequestTag.pipelined(req).id, new ResponsesFront(body, key.consumerId(), conversations), channel, memory);
         if (channel.streamCut()) {

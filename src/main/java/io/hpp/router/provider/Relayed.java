@@ -3,6 +3,10 @@ package io.hpp.router.provider;
 import io.hpp.router.value.TokenUsage;
 import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.Completion;
+import io.hpp.router.upstream.ProviderException;
+import io.hpp.router.upstream.SseReader;
+import io.hpp.router.upstream.Upstream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -68,6 +72,42 @@ public final class Relayed {
                 }
             }
             return false;
+        }
+    }
+
+    /** One named event of a provider's stream, handled by the relay of its API; true when it was the stream's last. */
+    @FunctionalInterface
+    public interface EventHandler {
+        boolean onEvent(String name, byte[] data);
+    }
+
+    /**
+     * Reads a provider's event stream to its last event, each event (blank ones skipped) to {@code handler} by name:
+     * its {@code event:} line, or what {@code unnamed} reads from an event sent without one. A stream that ends
+     * before its last event is a {@code bad_response} naming {@code last}; an I/O failure is the exchange's.
+     */
+    public static void read(Upstream.Exchange ex, int maxEvent, FrameListener listener, String provider, String last,
+                            java.util.function.Function<SseReader.Event, String> unnamed, EventHandler handler) {
+        ex.beforeWait(listener::beforeWait);
+        SseReader reader = new SseReader(ex.body(), maxEvent);
+        while (true) {
+            Optional<SseReader.Event> next;
+            try {
+                next = reader.next();
+            } catch (IOException e) {
+                throw ex.readFailure(e);
+            }
+            if (next.isEmpty()) {
+                throw ProviderException.badResponse(provider, "the stream ended before " + last);
+            }
+            SseReader.Event e = next.get();
+            if (e.dataIs("") || e.dataIs("[DONE]")) {
+                continue;
+            }
+            if (handler.onEvent(e.event().orElseGet(() -> unnamed.apply(e)), e.bytes())) {
+                ex.endOfAnswer();
+                return;
+            }
         }
     }
 

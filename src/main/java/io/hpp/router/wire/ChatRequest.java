@@ -51,6 +51,17 @@ public record ChatRequest(ChatBody body, String model, boolean stream, boolean i
         return bothCaps ? withCap(field, outputCap.orElseThrow()) : this;
     }
 
+    /**
+     * A chat request translated from another API, its output cap put in both fields, equal, as a chat client may give
+     * it: the pipeline then sends the one field the provider takes (in max_tokens alone it went as is, and OpenAI
+     * refuses that for its reasoning models, gpt-5 and o*).
+     */
+    public static void capInBothFields(ObjectNode chat) {
+        if (chat.has(FIELD_MAX_TOKENS)) {
+            chat.set(FIELD_MAX_COMPLETION_TOKENS, chat.get(FIELD_MAX_TOKENS));
+        }
+    }
+
     /** The request's body checked (see {@link RequestCheck}), or a 400 {@code invalid_request} naming the problem. */
     public static ChatRequest parse(byte[] raw) {
         RequestCheck check = new RequestCheck();

@@ -82,7 +82,7 @@ final class MessagesSplice {
         }
         ObjectNode rest = Json.object();
         MessagesToChat.rest(top, rest, dropped);
-        MessagesToChat.bothCaps(rest);
+        ChatRequest.capInBothFields(rest);
         int[] model = walk.span("model").orElseThrow(); // a string: checked above
         byte[] m = Arrays.copyOfRange(raw, model[0], model[1]);
         String text = MessagesToChat.systemText(system);

@@ -67,7 +67,7 @@ public final class MessagesToChat {
         checkModelAndCap(tree, counting);
         Translation t = translate(tree);
         ObjectNode chat = t.request();
-        bothCaps(chat);
+        ChatRequest.capInBothFields(chat);
         return new Parsed(body, ChatRequest.parse(Json.bytes(chat)), t.dropped());
     }
 
@@ -87,15 +87,6 @@ public final class MessagesToChat {
         }
     }
 
-    /**
-     * The cap in both fields, equal, as a chat client may give it: the pipeline then sends the one field the provider
-     * takes; in max_tokens alone it went as is, and OpenAI refuses that for its reasoning models (gpt-5, o*).
-     */
-    static void bothCaps(ObjectNode chat) {
-        if (chat.has("max_tokens")) {
-            chat.set("max_completion_tokens", chat.get("max_tokens"));
-        }
-    }
 
     /** The chat request alone; see {@link #translate} for what was dropped. */
     public static ObjectNode request(ObjectNode messagesRequest) {

@@ -46,21 +46,32 @@ public final class ResponsesToChat {
     public record Parsed(ChatBody body, ChatRequest chat, List<String> dropped) {
     }
 
+    /** The client's body walked once (within the element limits) and as a tree, its model checked. */
+    public record Read(ChatBody body, ObjectNode tree) {
+    }
+
     /** The client's bytes → the chat request the pipeline runs. A body that is not a Responses request is a 400 {@code invalid_request}. */
     public static Parsed parse(byte[] raw) {
+        Read read = read(raw);
+        return chat(read.body(), read.tree());
+    }
+
+    /** The client's body read; a body that is not a JSON object, or that names no model, is a 400. */
+    public static Read read(byte[] raw) {
         ChatBody body = ChatBody.parse(raw, (name, p) -> p.skipChildren());
         ObjectNode tree = body.tree();
         JsonNode model = tree.get("model");
         if (model == null || !model.isTextual()) {
             throw ApiException.invalidRequest("model: a string naming the model is required; GET /llm/v1/models lists them");
         }
-        Translation t = translate(tree);
+        return new Read(body, tree);
+    }
+
+    /** {@code request} (read, or read and its conversation expanded by the caller) as the chat request the pipeline runs. */
+    public static Parsed chat(ChatBody body, ObjectNode request) {
+        Translation t = translate(request);
         ObjectNode chat = t.request();
-        if (chat.has("max_tokens")) {
-            // the cap in both fields, equal, as a chat client may give it: the pipeline then sends the one field the
-            // provider takes; in max_tokens alone it went as is, and OpenAI refuses that for its reasoning models (gpt-5, o*)
-            chat.set("max_completion_tokens", chat.get("max_tokens"));
-        }
+        ChatRequest.capInBothFields(chat);
         return new Parsed(body, ChatRequest.parse(Json.bytes(chat)), t.dropped());
     }
 

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
 import io.hpp.router.provider.Relayed;
-import io.hpp.router.upstream.ProviderException;
-import io.hpp.router.upstream.SseReader;
 import io.hpp.router.upstream.Upstream;
 import io.hpp.router.value.TokenUsage;
 import io.hpp.router.wire.UsageReader;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -34,28 +31,8 @@ final class AnthropicRelay {
 
     /** Reads the stream to its {@code message_stop}. */
     void run(Upstream.Exchange ex, int maxEvent) {
-        ex.beforeWait(listener::beforeWait);
-        SseReader reader = new SseReader(ex.body(), maxEvent);
-        while (true) {
-            Optional<SseReader.Event> next;
-            try {
-                next = reader.next();
-            } catch (IOException e) {
-                throw ex.readFailure(e);
-            }
-            if (next.isEmpty()) {
-                throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "the stream ended before message_stop");
-            }
-            SseReader.Event e = next.get();
-            if (e.dataIs("")) {
-                continue;
-            }
-            String name = e.event().orElseGet(() -> AnthropicMapper.parse(e.data()).path("type").asText("message"));
-            if (onEvent(name, e.bytes())) {
-                ex.endOfAnswer();
-                return;
-            }
-        }
+        Relayed.read(ex, maxEvent, listener, AnthropicMapper.PROVIDER, "message_stop",
+                e -> AnthropicMapper.parse(e.data()).path("type").asText("message"), this::onEvent);
     }
 
     /** One event; true when it was the last. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hpp.router.common.Json;
 import io.hpp.router.provider.Relayed;
 import io.hpp.router.upstream.ProviderException;
-import io.hpp.router.upstream.SseReader;
 import io.hpp.router.upstream.Upstream;
 import io.hpp.router.value.TokenUsage;
 import io.hpp.router.wire.UsageReader;
@@ -32,28 +31,8 @@ final class ResponsesRelay {
 
     /** Reads the stream to its last event. */
     void run(Upstream.Exchange ex, int maxEvent) {
-        ex.beforeWait(listener::beforeWait);
-        SseReader reader = new SseReader(ex.body(), maxEvent);
-        while (true) {
-            Optional<SseReader.Event> next;
-            try {
-                next = reader.next();
-            } catch (IOException e) {
-                throw ex.readFailure(e);
-            }
-            if (next.isEmpty()) {
-                throw ProviderException.badResponse(provider, "the stream ended before response.completed");
-            }
-            SseReader.Event e = next.get();
-            if (e.dataIs("") || e.dataIs("[DONE]")) {
-                continue;
-            }
-            String name = e.event().orElseGet(() -> object(e.bytes()).path("type").asText("message"));
-            if (onEvent(name, e.bytes())) {
-                ex.endOfAnswer();
-                return;
-            }
-        }
+        Relayed.read(ex, maxEvent, listener, provider, "response.completed",
+                e -> object(e.bytes()).path("type").asText("message"), this::onEvent);
     }
 
     /** One event; true when it was the last. */
