@@ -2,6 +2,7 @@ package io.hpp.router.billing;
 
 import io.hpp.router.common.ApiException;
 import io.hpp.router.config.RouterConfig.OverflowPolicy;
+import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.store.Reservation;
 import io.hpp.router.store.Settlement;
@@ -19,6 +20,8 @@ import java.util.function.LongSupplier;
  * is one conditional hold (PostgreSQL: one statement; SQLite: in memory against the stored balance) priced from the
  * cheap input bound; only when that fails does it read the balance, run
  * the tokenizer for a tighter input estimate and, by policy, lower the output cap to what the consumer can afford.
+ * A key with a budget is held against in the same step: the hold must fit both its consumer's balance and what is
+ * left of the key's budget in its period, and {@code cap_output} lowers the cap to what both allow.
  * Every input token is held at the model's dearest input rate, and every one of the request's answers at its cap;
  * the hold's ceiling is also the most the request is ever charged (a provider that reports more is an anomaly).
  */
@@ -30,8 +33,8 @@ public final class QuotaLedger {
     private final Duration holdLifetime;
     private final SettlementWriter writer;
     private final java.util.function.Consumer<String> onOverHold;
+    private final java.time.Clock clock;
 
-    /** @param holdLifetime how long a hold outlives a node that never settles it (the sweeper releases it then) */
     /**
      * @param holdLifetime how long a hold outlives a node that never settles it (the sweeper releases it then)
      * @param writer       settles requests off the response path, in batches (the store's mechanism)
@@ -39,6 +42,13 @@ public final class QuotaLedger {
      */
     public QuotaLedger(Store store, OverflowPolicy policy, Duration holdLifetime, SettlementWriter writer,
                        java.util.function.Consumer<String> onOverHold) {
+        this(store, policy, holdLifetime, writer, onOverHold, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the time budget periods are read in (tests turn a period without sleeping) */
+    public QuotaLedger(Store store, OverflowPolicy policy, Duration holdLifetime, SettlementWriter writer,
+                       java.util.function.Consumer<String> onOverHold, java.time.Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.policy = policy;
         this.holdLifetime = holdLifetime;
@@ -108,12 +118,16 @@ public final class QuotaLedger {
      * @param capAdjustable false when the output is fixed (image generation: by size and quality): the cap is then
      *                      never lowered and a balance that cannot cover it is refused
      */
-    public Hold reserve(String consumerId, Price price, long inputBound, LongSupplier tightInput, long outputCap, int answers,
+    public Hold reserve(ApiKeyRecord key, Price price, long inputBound, LongSupplier tightInput, long outputCap, int answers,
                         boolean capAdjustable) {
+        String consumerId = key.consumerId();
+        Instant now = clock.instant();
+        Optional<String> budgetKey = key.budgeted() ? Optional.of(key.id()) : Optional.empty();
+        long periodStart = key.settings().periodStart(now);
         Price held = price.withDearestInput();
         TokenUsage bound = new TokenUsage(inputBound, Math.multiplyExact(outputCap, answers), 0, 0);
         Money worst = CostCalculator.costOrMax(held, bound);
-        Reservation first = reservation(consumerId, worst);
+        Reservation first = reservation(consumerId, worst, budgetKey, periodStart);
         // a worst case beyond 64 bits cannot be held as it is: the balance decides below
         if (worst.nanos() < Long.MAX_VALUE && store.reserve(first, worst)) {
             return new Hold(first, Optional.empty(), worst, bound);
@@ -121,9 +135,14 @@ public final class QuotaLedger {
         long input = tightInput.getAsLong();
         for (int attempt = 0; attempt < RACE_RETRIES; attempt++) {
             ConsumerRecord c = store.consumer(consumerId).orElseThrow(() -> exhausted());
-            Money available = c.available();
+            Money consumerAvailable = c.available();
+            Optional<Money> keyAvailable = budgetKey.flatMap(store::keySpend).map(k -> key.settings().budget().orElseThrow()
+                    .minus(k.spentIn(periodStart)).minus(k.reserved()));
+            boolean keyBinds = keyAvailable.isPresent() && keyAvailable.get().compareTo(consumerAvailable) < 0;
+            Money available = keyBinds ? keyAvailable.get() : consumerAvailable;
+            java.util.function.Supplier<ApiException> refusal = keyBinds ? () -> keyBudgetSpent(key, now) : QuotaLedger::exhausted;
             if (!available.isPositive()) {
-                throw exhausted();
+                throw refusal.get();
             }
             TokenUsage covered = new TokenUsage(input, Math.multiplyExact(outputCap, answers), 0, 0);
             Money tight = CostCalculator.costOrMax(held, covered);
@@ -134,12 +153,12 @@ public final class QuotaLedger {
             if (available.compareTo(tight) < 0) {
                 OverflowPolicy effective = !capAdjustable && policy == OverflowPolicy.CAP_OUTPUT ? OverflowPolicy.REJECT : policy;
                 switch (effective) {
-                    case REJECT -> throw exhausted();
+                    case REJECT -> throw refusal.get();
                     case CAP_OUTPUT -> {
                         Money inputCost = CostCalculator.cost(held, new TokenUsage(input, 0, 0, 0));
                         long affordable = CostCalculator.affordableOutputTokens(held, available, inputCost) / answers;
                         if (affordable < 1) {
-                            throw exhausted();
+                            throw refusal.get();
                         }
                         lowered = Optional.of(Math.min(affordable, outputCap));
                         covered = new TokenUsage(input, lowered.get() * answers, 0, 0);
@@ -153,7 +172,7 @@ public final class QuotaLedger {
                     }
                 }
             }
-            Reservation r = reservation(consumerId, amount);
+            Reservation r = reservation(consumerId, amount, budgetKey, periodStart);
             if (store.reserve(r, mustRemain)) {
                 return new Hold(r, lowered, ceiling, covered);
             }
@@ -161,8 +180,17 @@ public final class QuotaLedger {
         throw exhausted();
     }
 
-    private Reservation reservation(String consumerId, Money amount) {
-        return new Reservation(io.hpp.router.common.Ids.uuid(), consumerId, amount, Instant.now().plus(holdLifetime));
+    private Reservation reservation(String consumerId, Money amount, Optional<String> keyId, long periodStart) {
+        return new Reservation(io.hpp.router.common.Ids.uuid(), consumerId, amount, clock.instant().plus(holdLifetime), keyId, periodStart);
+    }
+
+    /** 429 {@code key_budget_exceeded}: the key's budget, not its consumer's balance, is what ran out; when it resets. */
+    private static ApiException keyBudgetSpent(ApiKeyRecord key, Instant now) {
+        io.hpp.router.store.KeySettings s = key.settings();
+        String budget = "$" + s.budget().orElseThrow().dollars().toPlainString() + s.budgetPeriod().map(p -> " " + p.wire()).orElse("");
+        String reset = s.resetsAt(now).map(t -> "; it resets at " + t).orElse("; the operator can raise it");
+        return new ApiException(429, "key_budget_exceeded", "This API key's budget (" + budget + ") is spent, or held by its requests in flight"
+                + reset + ". The consumer's balance is not what ran out");
     }
 
     private static ApiException exhausted() {

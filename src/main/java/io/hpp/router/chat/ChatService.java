@@ -68,18 +68,21 @@ public final class ChatService {
         ledger.opened();
         Runnable lastWrite = null;
         try {
-            a.admitted(limiter.admit(key.consumerId()));
+            a.admitted(limiter.admit(key));
             ChatRequest req = front.request();
             a.requested(req.model(), req.stream());
-            Optional<RouteDecision> route = req.model().equals(AUTO) ? Optional.of(smartRouter.decide(req)) : Optional.empty();
+            Optional<RouteDecision> route = req.model().equals(AUTO) ? Optional.of(decide(key, req)) : Optional.empty();
             a.routed(route);
-            Model model = route.map(RouteDecision::model).orElseGet(() -> resolve(req.model()));
+            Model model = route.map(RouteDecision::model).orElseGet(() -> allowed(key, resolve(req.model())));
             a.resolved(model);
+            // a fallback the key may not use is no fallback for this request
             List<Dispatcher.Target> targets = dispatcher.targets(model, provider(model), route,
-                    p -> route.isEmpty() || smartRouter.allows(route.get(), p));
+                    p -> route.isEmpty() || smartRouter.allows(route.get(), p)).stream()
+                    .filter(t -> route.isPresent() ? key.settings().autoMayUse(t.model().id()) : key.settings().allows(t.model().id()))
+                    .toList();
             // the hold covers the dearest target and every one of the n answers, so a fallback can never cost more than was held
             long cap = targets.stream().mapToLong(t -> outputCap(req, t.model())).max().orElseThrow();
-            QuotaLedger.Hold hold = ledger.reserve(key.consumerId(), Price.ceiling(targets.stream().map(t -> t.model().price()).toList()),
+            QuotaLedger.Hold hold = ledger.reserve(key, Price.ceiling(targets.stream().map(t -> t.model().price()).toList()),
                     estimator.bound(req), () -> estimator.estimate(req), cap, req.answers(), true);
             a.held(hold);
             // the client's channel for a relayed answer, else one that gives the chat answer the client's shape
@@ -127,10 +130,10 @@ public final class ChatService {
         ledger.opened();
         Runnable lastWrite = null;
         try {
-            a.admitted(limiter.admit(key.consumerId()));
+            a.admitted(limiter.admit(key));
             ChatRequest req = front.request();
             a.requested(req.model(), false);
-            Model model = req.model().equals(AUTO) ? smartRouter.decide(req).model() : resolve(req.model());
+            Model model = req.model().equals(AUTO) ? decide(key, req).model() : allowed(key, resolve(req.model()));
             a.resolved(model);
             long t0 = System.nanoTime();
             Optional<byte[]> counted = front.upstreamCount(provider(model), model, memory);
@@ -145,6 +148,27 @@ public final class ChatService {
             ledger.settle(a.settlement(), false);
         }
         lastWrite.run();
+    }
+
+    /** hpprouter/auto's decision among the models the key may use; 403 when the key may not use auto itself. */
+    private RouteDecision decide(ApiKeyRecord key, ChatRequest req) {
+        if (!key.settings().allows(AUTO)) {
+            throw notAllowed(key, AUTO);
+        }
+        return smartRouter.decide(req, key.settings()::autoMayUse);
+    }
+
+    /** {@code model} if the key may use it, else 403 {@code model_not_allowed}. */
+    public static Model allowed(ApiKeyRecord key, Model model) {
+        if (!key.settings().allows(model.id())) {
+            throw notAllowed(key, model.id());
+        }
+        return model;
+    }
+
+    private static ApiException notAllowed(ApiKeyRecord key, String modelId) {
+        return new ApiException(403, "model_not_allowed", "This API key may not use model '" + modelId + "'; it allows only: "
+                + String.join(", ", key.settings().allowedModels()));
     }
 
     private Provider provider(Model model) {
@@ -238,6 +262,7 @@ public final class ChatService {
             h.put("X-HPP-Router-Rule-Id", d.ruleId());
             h.put("X-HPP-Router-Rules-Version", Long.toString(d.rulesVersion()));
             d.tier().ifPresent(t -> h.put("X-HPP-Router-Tier", t));
+            d.reroutedFrom().ifPresent(m -> h.put("X-HPP-Router-Rerouted-From", m));
         });
         return h;
     }

@@ -2,6 +2,7 @@ package io.hpp.router.chat;
 
 import io.hpp.router.billing.CostCalculator;
 import io.hpp.router.billing.QuotaLedger;
+import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.routing.RouteDecision;
 import io.hpp.router.store.ApiKeyRecord;
@@ -27,7 +28,7 @@ public final class RequestRecord {
     final String endpoint;
     final long startNanos = System.nanoTime();
     long upstreamNanos;
-    Optional<Long> rateWindow = Optional.empty();
+    RateLimiter.Admission admission = RateLimiter.Admission.UNLIMITED;
     Optional<Money> baseline = Optional.empty();
     String requestedModel = "";
     Optional<Model> model = Optional.empty();
@@ -47,9 +48,9 @@ public final class RequestRecord {
         this.endpoint = endpoint;
     }
 
-    /** The rate-limit window the request was admitted in. */
-    public void admitted(Optional<Long> window) {
-        this.rateWindow = window;
+    /** The rate-limit windows the request was admitted in. */
+    public void admitted(RateLimiter.Admission admission) {
+        this.admission = admission;
     }
 
     /** Time spent on the provider, counted apart so that the router's own latency can be told from it. */
@@ -142,12 +143,15 @@ public final class RequestRecord {
     }
 
     public Settlement settlement() {
+        Instant now = Instant.now();
         RequestLogEntry entry = new RequestLogEntry(io.hpp.router.common.Ids.timeOrderedUuid(), key.consumerId(), key.id(), requestedModel,
                 model.map(Model::id), route.map(d -> d.basket().wire()), route.map(RouteDecision::ruleId),
                 route.map(RouteDecision::rulesVersion), route.flatMap(RouteDecision::tier), usage, cost,
-                status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, Instant.now(),
+                status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, now,
                 new RequestLogEntry.Meta(requestId, endpoint,
-                        upstreamNanos > 0 ? Optional.of(upstreamNanos / 1_000_000) : Optional.empty(), baseline));
-        return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry, rateWindow);
+                        upstreamNanos > 0 ? Optional.of(upstreamNanos / 1_000_000) : Optional.empty(), baseline,
+                        route.flatMap(RouteDecision::reroutedFrom)));
+        return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry, admission.consumerWindow(), admission.keyWindow(),
+                key.settings().periodStart(now));
     }
 }

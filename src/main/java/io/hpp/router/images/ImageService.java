@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.catalog.ModelCatalog;
+import io.hpp.router.chat.ChatService;
 import io.hpp.router.chat.ClientChannel;
 import io.hpp.router.chat.RequestRecord;
 import io.hpp.router.common.ApiException;
@@ -46,17 +47,17 @@ public final class ImageService {
         RequestRecord a = new RequestRecord(key, requestId, "images");
         ledger.opened();
         try {
-            a.admitted(limiter.admit(key.consumerId()));
+            a.admitted(limiter.admit(key));
             ImageRequest req = ImageRequest.parse(body);
             a.requested(req.model());
             Model model = catalog.find(req.model()).filter(Model::enabled).filter(m -> m.kind() == Model.Kind.IMAGE)
                     .orElseThrow(() -> new ApiException(400, "model_not_found",
                             "Model '" + req.model() + "' is not an enabled image model; GET /llm/v1/models lists the available ones"));
-            a.resolved(model);
+            a.resolved(ChatService.allowed(key, model));
             ImageProvider provider = providers.images(model.provider()).orElseThrow(() -> new ApiException(400, "model_not_found",
                     "Model '" + model.id() + "' is not available: provider '" + model.provider() + "' is not configured on this gateway"));
             long promptBound = req.prompt().getBytes(StandardCharsets.UTF_8).length + FRAMING_TOKENS;
-            a.held(ledger.reserve(key.consumerId(), model.price(), promptBound, () -> promptBound,
+            a.held(ledger.reserve(key, model.price(), promptBound, () -> promptBound,
                     req.outputTokensPerImage(), req.n(), false));
             long t0 = System.nanoTime();
             Optional<JsonNode> reported = provider.generate(model, req.body(), length -> {

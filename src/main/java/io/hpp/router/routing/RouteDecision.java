@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param estimateCapped counting stopped early: the request has more than {@code estimate} tokens
  * @param baseline       prices of the ruleset's most expensive tier, against which routing's savings are counted
  * @param fallbacks      the rule's fallback models, in order
+ * @param reroutedFrom   the model the rules chose, when the calling key may not use it and another tier serves instead
  */
 public record RouteDecision(Model model, Basket basket, String ruleId, long rulesVersion, Optional<String> tier,
                             long estimate, boolean estimateCapped, String reason, Optional<Price> baseline,
-                            java.util.List<String> fallbacks) {
+                            java.util.List<String> fallbacks, Optional<String> reroutedFrom) {
 }

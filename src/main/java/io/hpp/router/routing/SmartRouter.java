@@ -6,6 +6,7 @@ import io.hpp.router.common.ApiException;
 import io.hpp.router.value.Model;
 import io.hpp.router.wire.ChatRequest;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -34,17 +35,63 @@ public final class SmartRouter {
     }
 
     public RouteDecision decide(ChatRequest req) {
+        return decide(req, id -> true);
+    }
+
+    /**
+     * The decision for a caller that may use only the models {@code keyAllows}: when the rules choose a model the key
+     * may not use, the nearest tier of the complex rule above it (dearer) whose model the key may use serves, else the
+     * nearest below it; none → 403 {@code model_not_allowed}. The decision then names the model the rules chose.
+     */
+    public RouteDecision decide(ChatRequest req, Predicate<String> keyAllows) {
         RuleSet rs = rules.active().orElseThrow(() -> failed("no routing ruleset is active"));
+        Choice c = choose(rs, req);
+        if (keyAllows.test(c.model)) {
+            return decision(rs, c.model, c.basket, c.ruleId, c.tier, c.estimate, c.capped, c.reason, Optional.empty());
+        }
+        List<RuleSet.Tier> ladder = rs.complex().map(RuleSet.ComplexRule::tiers).orElse(List.of());
+        int at = -1;
+        for (int i = 0; i < ladder.size(); i++) {
+            boolean same = c.tier.isPresent() ? ladder.get(i).tier().equals(c.tier.get()) : ladder.get(i).model().equals(c.model);
+            if (same) {
+                at = i;
+                break;
+            }
+        }
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int i = at + 1; i < ladder.size(); i++) {
+            order.add(i);
+        }
+        for (int i = at - 1; i >= 0; i--) {
+            order.add(i);
+        }
+        for (int i : order) {
+            RuleSet.Tier t = ladder.get(i);
+            if (keyAllows.test(t.model()) && usable(rs, t.model())) {
+                String why = c.reason + "; this key may not use " + c.model + ", so the nearest tier it may use serves: '" + t.tier()
+                        + "' (" + (i > at ? "above" : "below") + ")";
+                return decision(rs, t.model(), c.basket, t.ruleId(), Optional.of(t.tier()), c.estimate, c.capped, why, Optional.of(c.model));
+            }
+        }
+        throw new ApiException(403, "model_not_allowed", "hpprouter/auto chose " + c.model + " (" + c.reason
+                + "), which this API key may not use, and no tier of the active ruleset has a model the key may use");
+    }
+
+    /** What the rules chose, before the key is asked. */
+    private record Choice(String model, Basket basket, String ruleId, Optional<String> tier, long estimate, boolean capped, String reason) {
+    }
+
+    private Choice choose(RuleSet rs, ChatRequest req) {
         Optional<RuleSet.StreamingRule> streaming = rs.streaming();
         if (req.stream() && !streaming.map(RuleSet.StreamingRule::classify).orElse(false)) {
             RuleSet.StreamingRule s = streaming.orElseThrow(() -> failed("the active ruleset has no streaming rule"));
-            return decision(rs, s.model().orElseThrow(), Basket.STREAMING, s.ruleId(), Optional.empty(), 0, false,
+            return new Choice(s.model().orElseThrow(), Basket.STREAMING, s.ruleId(), Optional.empty(), 0, false,
                     "stream: classification skipped, the streaming rule applies");
         }
         // members read alone, and not kept: a tree of the whole body would stay with the request to its end
         if (hasTools(req.body().value("tools"), req.body().value("tool_choice"))) {
             RuleSet.Rule t = rs.tool().orElseThrow(() -> failed("the request uses tools and the active ruleset has no tool rule"));
-            return decision(rs, t.model(), Basket.TOOL, t.ruleId(), Optional.empty(), 0, false, "the request has tools or tool_choice");
+            return new Choice(t.model(), Basket.TOOL, t.ruleId(), Optional.empty(), 0, false, "the request has tools or tool_choice");
         }
         JsonNode messages = req.body().value("messages");
         PromptTokens.Estimate est = estimator.estimate(messages, stopAbove(rs));
@@ -56,11 +103,11 @@ public final class SmartRouter {
                 return m.find() ? Optional.of(m.group(1)) : Optional.empty();
             });
             if (keyword.isPresent()) {
-                return decision(rs, s.model(), Basket.SIMPLE, s.ruleId(), Optional.empty(), est.tokens(), est.capped(),
+                return new Choice(s.model(), Basket.SIMPLE, s.ruleId(), Optional.empty(), est.tokens(), est.capped(),
                         "keyword '" + keyword.get() + "' in the last user message");
             }
             if (s.maxInputTokens().isPresent() && !est.capped() && est.tokens() <= s.maxInputTokens().get()) {
-                return decision(rs, s.model(), Basket.SIMPLE, s.ruleId(), Optional.empty(), est.tokens(), false,
+                return new Choice(s.model(), Basket.SIMPLE, s.ruleId(), Optional.empty(), est.tokens(), false,
                         "estimated " + est.tokens() + " input tokens <= " + s.maxInputTokens().get());
             }
         }
@@ -72,7 +119,7 @@ public final class SmartRouter {
                 String why = "estimated " + (est.capped() ? "more than " : "") + est.tokens() + " input tokens × (1 + "
                         + c.margin().toPlainString() + ") = " + withMargin.stripTrailingZeros().toPlainString()
                         + t.maxInputTokens().map(m -> " <= " + m).orElse(", beyond every bounded tier");
-                return decision(rs, t.model(), Basket.COMPLEX, t.ruleId(), Optional.of(t.tier()), est.tokens(), est.capped(), why);
+                return new Choice(t.model(), Basket.COMPLEX, t.ruleId(), Optional.of(t.tier()), est.tokens(), est.capped(), why);
             }
         }
         throw failed("no complex tier matched");
@@ -98,8 +145,14 @@ public final class SmartRouter {
         return stop;
     }
 
+    /** Whether a tier's model could serve: known, enabled, a chat model, of a provider allowed and configured. */
+    private boolean usable(RuleSet rs, String modelId) {
+        return catalog.find(modelId).filter(m -> m.enabled() && m.kind() == Model.Kind.CHAT && rs.allows(m.provider())
+                && providerConfigured.test(m.provider())).isPresent();
+    }
+
     private RouteDecision decision(RuleSet rs, String modelId, Basket basket, String ruleId, Optional<String> tier, long estimate,
-                                   boolean capped, String reason) {
+                                   boolean capped, String reason, Optional<String> reroutedFrom) {
         Model model = catalog.find(modelId).orElseThrow(() -> new ApiException(400, "unsupported_model",
                 "Rule '" + ruleId + "' routes to '" + modelId + "', which has no registered pricing"));
         if (!model.enabled() || model.kind() != Model.Kind.CHAT) {
@@ -111,7 +164,8 @@ public final class SmartRouter {
         if (!providerConfigured.test(model.provider())) {
             throw failed("rule '" + ruleId + "' routes to provider '" + model.provider() + "', which is not configured on this gateway");
         }
-        return new RouteDecision(model, basket, ruleId, rs.version(), tier, estimate, capped, reason, baseline(rs), rs.fallbacksOf(ruleId));
+        return new RouteDecision(model, basket, ruleId, rs.version(), tier, estimate, capped, reason, baseline(rs), rs.fallbacksOf(ruleId),
+                reroutedFrom);
     }
 
     /** The price of the ruleset's most expensive complex tier (by input + output rate), if it is priced. */

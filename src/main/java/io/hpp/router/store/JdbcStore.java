@@ -79,24 +79,142 @@ public final class JdbcStore implements Store {
         return consumer(consumerId);
     }
 
+    private static final String KEY_COLUMNS = "id, consumer_id, secret_hash, name, created_at, revoked_at, expires_at, budget_nanos, "
+            + "budget_period, allowed_models, rate_rpm, rate_tpm, disabled, metadata, previous_secret_hash, previous_secret_until";
+    private static final String SPEND_COLUMNS = "id, period_start, spent_nanos, reserved_nanos, spent_total_nanos, requests, "
+            + "total_tokens, last_used_at";
+
     @Override
     public void createKey(ApiKeyRecord key) {
-        jdbc.update("INSERT INTO api_keys (id, consumer_id, secret_hash, name, created_at) VALUES (?, ?, ?, ?, ?)",
-                key.id(), key.consumerId(), key.secretHash(), key.name(), key.createdAt().toEpochMilli());
+        KeySettings s = key.settings();
+        long now = key.createdAt().toEpochMilli();
+        jdbc.update("INSERT INTO api_keys (id, consumer_id, secret_hash, name, created_at, expires_at, budget_nanos, budget_period, "
+                        + "allowed_models, rate_rpm, rate_tpm, disabled, metadata, period_start, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                key.id(), key.consumerId(), key.secretHash(), key.name(), now, s.expiresAt().map(Instant::toEpochMilli),
+                s.budget().map(Money::nanos), s.budgetPeriod().map(BudgetPeriod::wire), KeyRows.models(s.allowedModels()),
+                s.limits().requestsPerMinute(), s.limits().tokensPerMinute(), s.disabled(), s.metadata(),
+                s.periodStart(key.createdAt()), now);
     }
 
     @Override
     public Optional<ApiKeyRecord> key(String keyId) {
-        return jdbc.queryOne("SELECT id, consumer_id, secret_hash, name, created_at, revoked_at FROM api_keys WHERE id = ?",
-                rs -> new ApiKeyRecord(rs.getString("id"), rs.getString("consumer_id"), rs.getBytes("secret_hash"),
-                        Optional.ofNullable(rs.getString("name")), Instant.ofEpochMilli(rs.getLong("created_at")),
-                        Jdbc.optLong(rs, "revoked_at").map(Instant::ofEpochMilli)),
-                keyId);
+        return jdbc.queryOne("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE id = ?", KeyRows::key, keyId);
     }
 
     @Override
     public boolean revokeKey(String keyId, Instant at) {
-        return jdbc.update("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at.toEpochMilli(), keyId) == 1;
+        return jdbc.update("UPDATE api_keys SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL", at.toEpochMilli(),
+                at.toEpochMilli(), keyId) == 1;
+    }
+
+    @Override
+    public List<ApiKeyRecord> keys(String consumerId) {
+        return jdbc.query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE consumer_id = ? ORDER BY created_at, id", KeyRows::key, consumerId);
+    }
+
+    @Override
+    public Optional<ApiKeyRecord> updateKey(String keyId, Optional<String> name, KeySettings s, Instant now) {
+        boolean changed = jdbc.inTransaction(tx -> {
+            List<Optional<BudgetPeriod>> before = tx.query("SELECT budget_period FROM api_keys WHERE id = ?",
+                    rs -> Optional.ofNullable(rs.getString(1)).flatMap(BudgetPeriod::of), keyId);
+            if (before.isEmpty()) {
+                return false;
+            }
+            tx.update("UPDATE api_keys SET name = ?, expires_at = ?, budget_nanos = ?, budget_period = ?, allowed_models = ?, rate_rpm = ?, "
+                            + "rate_tpm = ?, disabled = ?, metadata = ?, updated_at = ? WHERE id = ?",
+                    name, s.expiresAt().map(Instant::toEpochMilli), s.budget().map(Money::nanos), s.budgetPeriod().map(BudgetPeriod::wire),
+                    KeyRows.models(s.allowedModels()), s.limits().requestsPerMinute(), s.limits().tokensPerMinute(), s.disabled(),
+                    s.metadata(), now.toEpochMilli(), keyId);
+            if (!before.getFirst().equals(s.budgetPeriod())) {
+                // the spend of the new period so far is what the log holds for it; requests still in flight add theirs when they settle
+                long start = s.periodStart(now);
+                tx.update("UPDATE api_keys SET period_start = ?, spent_nanos = (SELECT COALESCE(SUM(cost_nanos), 0) FROM request_log "
+                        + "WHERE key_id = ? AND created_at >= ?) WHERE id = ?", start, keyId, start, keyId);
+            }
+            return true;
+        });
+        localHolds.ifPresent(h -> h.forgetKey(keyId));
+        return changed ? key(keyId) : Optional.empty();
+    }
+
+    @Override
+    public boolean rotateKey(String keyId, byte[] newSecretHash, Optional<Instant> previousUntil) {
+        long now = System.currentTimeMillis();
+        String sql = previousUntil.isPresent()
+                ? "UPDATE api_keys SET previous_secret_hash = secret_hash, previous_secret_until = ?, secret_hash = ?, updated_at = ? "
+                + "WHERE id = ? AND revoked_at IS NULL"
+                : "UPDATE api_keys SET previous_secret_hash = NULL, previous_secret_until = ?, secret_hash = ?, updated_at = ? "
+                + "WHERE id = ? AND revoked_at IS NULL";
+        return jdbc.update(sql, previousUntil.map(Instant::toEpochMilli), newSecretHash, now, keyId) == 1;
+    }
+
+    @Override
+    public Optional<KeySpend> keySpend(String keyId) {
+        return jdbc.queryOne("SELECT " + SPEND_COLUMNS + " FROM api_keys WHERE id = ?", KeyRows::spend, keyId).map(this::withKeyHolds);
+    }
+
+    @Override
+    public java.util.Map<String, KeySpend> keySpends(String consumerId) {
+        java.util.Map<String, KeySpend> out = new java.util.LinkedHashMap<>();
+        jdbc.query("SELECT " + SPEND_COLUMNS + " FROM api_keys WHERE consumer_id = ? ORDER BY created_at, id", KeyRows::spend, consumerId)
+                .forEach(k -> out.put(k.keyId(), withKeyHolds(k)));
+        return out;
+    }
+
+    /** SQLite: the holds of a key's requests in flight live in memory, not in the row. */
+    private KeySpend withKeyHolds(KeySpend k) {
+        return localHolds.map(h -> new KeySpend(k.keyId(), k.periodStart(), k.spent(), k.reserved().plus(h.keyReserved(k.keyId())),
+                k.totalSpent(), k.requests(), k.totalTokens(), k.lastUsedAt())).orElse(k);
+    }
+
+    @Override
+    public List<ConsumerRecord> consumers(Optional<String> query, Optional<ConsumerCursor> after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE 1 = 1");
+        List<Object> params = new java.util.ArrayList<>();
+        query.filter(q -> !q.isEmpty()).ifPresent(q -> {
+            String like = "%" + q.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            sql.append(" AND (LOWER(id) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(username, '')) LIKE ? ESCAPE '\\' "
+                    + "OR LOWER(COALESCE(custom_id, '')) LIKE ? ESCAPE '\\')");
+            params.add(like);
+            params.add(like);
+            params.add(like);
+        });
+        after.ifPresent(c -> {
+            sql.append(" AND (created_at > ? OR (created_at = ? AND id > ?))");
+            params.add(c.createdAt().toEpochMilli());
+            params.add(c.createdAt().toEpochMilli());
+            params.add(c.id());
+        });
+        sql.append(" ORDER BY created_at, id LIMIT ?");
+        params.add(limit);
+        return jdbc.query(sql.toString(), JdbcStore::consumerRow, params.toArray()).stream().map(this::withHolds).toList();
+    }
+
+    @Override
+    public void audit(AuditEntry e) {
+        jdbc.update("INSERT INTO admin_audit (id, created_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                e.id(), e.at().toEpochMilli(), e.actor(), e.action(), e.target(), e.detail());
+    }
+
+    @Override
+    public List<AuditEntry> auditPage(Optional<String> target, Optional<LogCursor> before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT id, created_at, actor, action, target, detail FROM admin_audit WHERE 1 = 1");
+        List<Object> params = new java.util.ArrayList<>();
+        target.ifPresent(t -> {
+            sql.append(" AND target = ?");
+            params.add(t);
+        });
+        before.ifPresent(cur -> {
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            params.add(cur.createdAt().toEpochMilli());
+            params.add(cur.createdAt().toEpochMilli());
+            params.add(cur.id());
+        });
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        params.add(limit);
+        return jdbc.query(sql.toString(), rs -> new AuditEntry(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_at")),
+                rs.getString("actor"), rs.getString("action"), rs.getString("target"), rs.getString("detail")), params.toArray());
     }
 
     @Override
@@ -128,9 +246,14 @@ public final class JdbcStore implements Store {
             return localHolds.get().tryHold(r, mustRemain);
         }
         if (holdPool.isPresent()) {
-            // PostgreSQL: one statement, one round trip; the hold row is written only if the balance covered it
+            // PostgreSQL: one statement, one round trip; the hold row is written only if the balance (and the key's budget) covered it
             try (java.sql.Connection c = holdPool.get().getConnection()) {
-                return Jdbc.Tx.of(c).update("WITH held AS (UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
+                Jdbc.Tx tx = Jdbc.Tx.of(c);
+                if (r.keyId().isPresent()) {
+                    return tx.query("SELECT hpp_hold_with_key(?, ?, ?, ?, ?, ?, ?)", rs -> rs.getBoolean(1), r.id(), r.consumerId(),
+                            r.keyId().get(), r.amount().nanos(), mustRemain.nanos(), r.expiresAt().toEpochMilli(), r.periodStart()).getFirst();
+                }
+                return tx.update("WITH held AS (UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
                                 + "WHERE id = ? AND quota_nanos - used_nanos - reserved_nanos >= ? RETURNING id) "
                                 + "INSERT INTO reservations (id, consumer_id, amount_nanos, expires_at) SELECT ?, id, ?, ? FROM held",
                         r.amount().nanos(), r.consumerId(), mustRemain.nanos(), r.id(), r.amount().nanos(), r.expiresAt().toEpochMilli()) == 1;
@@ -142,9 +265,20 @@ public final class JdbcStore implements Store {
             int held = tx.update("UPDATE consumers SET reserved_nanos = reserved_nanos + ? "
                     + "WHERE id = ? AND quota_nanos - used_nanos - reserved_nanos >= ?",
                     r.amount().nanos(), r.consumerId(), mustRemain.nanos());
+            if (held == 1 && r.keyId().isPresent()) {
+                held = tx.update("UPDATE api_keys SET reserved_nanos = reserved_nanos + ?, "
+                                + "spent_nanos = CASE WHEN period_start < ? THEN 0 ELSE spent_nanos END, "
+                                + "period_start = CASE WHEN period_start < ? THEN ? ELSE period_start END "
+                                + "WHERE id = ? AND (budget_nanos IS NULL OR budget_nanos - (CASE WHEN period_start < ? THEN 0 ELSE spent_nanos END) "
+                                + "- reserved_nanos >= ?)", r.amount().nanos(), r.periodStart(), r.periodStart(), r.periodStart(),
+                        r.keyId().get(), r.periodStart(), mustRemain.nanos());
+                if (held == 0) {
+                    tx.update("UPDATE consumers SET reserved_nanos = reserved_nanos - ? WHERE id = ?", r.amount().nanos(), r.consumerId());
+                }
+            }
             if (held == 1) {
-                tx.update("INSERT INTO reservations (id, consumer_id, amount_nanos, expires_at) VALUES (?, ?, ?, ?)",
-                        r.id(), r.consumerId(), r.amount().nanos(), r.expiresAt().toEpochMilli());
+                tx.update("INSERT INTO reservations (id, consumer_id, key_id, amount_nanos, expires_at) VALUES (?, ?, ?, ?, ?)",
+                        r.id(), r.consumerId(), r.keyId(), r.amount().nanos(), r.expiresAt().toEpochMilli());
             }
             return held == 1;
         });
@@ -157,7 +291,7 @@ public final class JdbcStore implements Store {
         }
         SettleBatch done = jdbc.inTransaction(tx -> SettleBatch.write(tx, batch, localHolds.isPresent()));
         // after the commit, so a hold never stops counting before its charge does
-        localHolds.ifPresent(h -> h.release(done.heldInMemory, done.chargedConsumers));
+        localHolds.ifPresent(h -> h.release(done.heldInMemory, done.chargedConsumers, done.chargedKeys));
     }
 
     @Override
@@ -169,10 +303,19 @@ public final class JdbcStore implements Store {
 
     @Override
     public boolean admit(String consumerId, long windowStart, ConsumerRecord.RateLimits limits) {
-        String sql = "INSERT INTO rate_windows (consumer_id, window_start, requests, tokens) VALUES (?, ?, 1, 0) "
-                + "ON CONFLICT (consumer_id, window_start) DO UPDATE SET requests = rate_windows.requests + 1 "
-                + "WHERE rate_windows.requests < ? AND rate_windows.tokens < ?";
-        Object[] params = {consumerId, windowStart, limits.requestsPerMinute().orElse(Long.MAX_VALUE),
+        return admitIn("rate_windows", "consumer_id", consumerId, windowStart, limits);
+    }
+
+    @Override
+    public boolean admitKey(String keyId, long windowStart, ConsumerRecord.RateLimits limits) {
+        return admitIn("key_rate_windows", "key_id", keyId, windowStart, limits);
+    }
+
+    private boolean admitIn(String table, String column, String id, long windowStart, ConsumerRecord.RateLimits limits) {
+        String sql = "INSERT INTO " + table + " (" + column + ", window_start, requests, tokens) VALUES (?, ?, 1, 0) "
+                + "ON CONFLICT (" + column + ", window_start) DO UPDATE SET requests = " + table + ".requests + 1 "
+                + "WHERE " + table + ".requests < ? AND " + table + ".tokens < ?";
+        Object[] params = {id, windowStart, limits.requestsPerMinute().orElse(Long.MAX_VALUE),
                 limits.tokensPerMinute().orElse(Long.MAX_VALUE)};
         if (holdPool.isPresent()) {
             try (java.sql.Connection c = holdPool.get().getConnection()) {
@@ -187,15 +330,22 @@ public final class JdbcStore implements Store {
     @Override
     public int releaseExpired(Instant now) {
         jdbc.update("DELETE FROM rate_windows WHERE window_start < ?", now.toEpochMilli() / 60_000 - 10);
+        jdbc.update("DELETE FROM key_rate_windows WHERE window_start < ?", now.toEpochMilli() / 60_000 - 10);
         int local = localHolds.map(h -> h.releaseExpired(now)).orElse(0);
         // the table is also swept on SQLite: holds written there by an older version or another process
         return local + jdbc.inTransaction(tx -> {
-            List<Reservation> expired = tx.query("SELECT id, consumer_id, amount_nanos, expires_at FROM reservations WHERE expires_at < ?",
-                    rs -> new Reservation(rs.getString(1), rs.getString(2), new Money(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))),
+            // in consumer order, each consumer's row before its key's: the order settlement batches lock them in
+            List<Reservation> expired = tx.query("SELECT id, consumer_id, amount_nanos, expires_at, key_id FROM reservations "
+                            + "WHERE expires_at < ? ORDER BY consumer_id, id",
+                    rs -> new Reservation(rs.getString(1), rs.getString(2), new Money(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
+                            Optional.ofNullable(rs.getString(5)), 0),
                     now.toEpochMilli());
             for (Reservation r : expired) {
                 if (tx.update("DELETE FROM reservations WHERE id = ?", r.id()) == 1) {
                     tx.update("UPDATE consumers SET reserved_nanos = reserved_nanos - ? WHERE id = ?", r.amount().nanos(), r.consumerId());
+                    if (r.keyId().isPresent()) {
+                        tx.update("UPDATE api_keys SET reserved_nanos = reserved_nanos - ? WHERE id = ?", r.amount().nanos(), r.keyId().get());
+                    }
                 }
             }
             return expired.size();

@@ -18,8 +18,15 @@ public record RequestLogEntry(String id, String consumerId, String keyId, String
      * @param upstreamMs   time spent waiting for and reading the provider
      * @param baselineCost for {@code hpprouter/auto}: what the same tokens would have cost on the ruleset's most
      *                     expensive tier
+     * @param reroutedFrom for {@code hpprouter/auto}: the model the rules chose, when the key does not allow it and the
+     *                     request went to another tier
      */
-    public record Meta(String requestId, String endpoint, Optional<Long> upstreamMs, Optional<Money> baselineCost) {
+    public record Meta(String requestId, String endpoint, Optional<Long> upstreamMs, Optional<Money> baselineCost,
+                       Optional<String> reroutedFrom) {
+        public Meta(String requestId, String endpoint, Optional<Long> upstreamMs, Optional<Money> baselineCost) {
+            this(requestId, endpoint, upstreamMs, baselineCost, Optional.empty());
+        }
+
         public static Meta of(String requestId, String endpoint) {
             return new Meta(requestId, endpoint, Optional.empty(), Optional.empty());
         }

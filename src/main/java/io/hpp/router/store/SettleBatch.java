@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * The writes of one batch of settlements, in the caller's transaction: the log rows first, then one update per
- * consumer, window and key, each in id order (concurrent batches on other nodes take the row locks in the same order
+ * consumer, window and key (per budget period), each in id order (concurrent batches on other nodes take the row locks in the same order
  * and cannot deadlock). Every sum is checked: a batch whose totals, or a consumer's totals after it, would pass the
  * range of a 64-bit column fails with {@link StoreException} instead of wrapping around (Java) or turning into a
  * floating-point value (SQLite).
@@ -35,11 +35,29 @@ final class SettleBatch {
         long autoBaseline;
     }
 
+    /** What the batch adds to one key's row, for the requests of one budget period. */
+    private static final class KeyTotals {
+        long cost;
+        long released;
+        long requests;
+        long tokens;
+        long lastUsed;
+    }
+
+    private static final String KEY_CHARGE = "UPDATE api_keys SET "
+            + "spent_nanos = CASE WHEN period_start = ? THEN spent_nanos + ? WHEN period_start < ? THEN ? ELSE spent_nanos END, "
+            + "period_start = CASE WHEN period_start < ? THEN ? ELSE period_start END, reserved_nanos = reserved_nanos - ?, "
+            + "spent_total_nanos = spent_total_nanos + ?, requests = requests + ?, total_tokens = total_tokens + ?, "
+            + "last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < ? THEN ? ELSE last_used_at END WHERE id = ?";
+
     /** SQLite: the ids of holds kept in memory, released only after the commit. */
     final List<String> heldInMemory = new ArrayList<>();
     final Set<String> chargedConsumers = new HashSet<>();
+    final Set<String> chargedKeys = new HashSet<>();
     private final Map<String, Totals> consumers = new TreeMap<>();
-    private final Map<String, Long> keysUsed = new TreeMap<>();
+    /** Per key, per budget period (oldest first): a batch at a period's turn has requests of both. */
+    private final Map<String, TreeMap<Long, KeyTotals>> keys = new TreeMap<>();
+    private final Map<String, Map<Long, Long>> keyWindows = new TreeMap<>();
     private final Map<String, Map<Long, Long>> windows = new TreeMap<>();
 
     /** Writes {@code batch} in {@code tx}; what the caller must do after the commit is in the result. */
@@ -55,9 +73,21 @@ final class SettleBatch {
                         tokens.getValue(), w.getKey(), tokens.getKey());
             }
         }
-        for (Map.Entry<String, Long> k : b.keysUsed.entrySet()) {
-            tx.update("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-                    k.getValue(), k.getKey(), k.getValue());
+        // a key's spend counts in the period its request ended in: added to the row's period, starting a later one, or
+        // (a request of a period the row has left behind) in the totals only
+        for (Map.Entry<String, TreeMap<Long, KeyTotals>> k : b.keys.entrySet()) {
+            for (Map.Entry<Long, KeyTotals> period : k.getValue().entrySet()) {
+                long start = period.getKey();
+                KeyTotals t = period.getValue();
+                tx.update(KEY_CHARGE, start, t.cost, start, t.cost, start, start, t.released, t.cost, t.requests, t.tokens, t.lastUsed,
+                        t.lastUsed, k.getKey());
+            }
+        }
+        for (Map.Entry<String, Map<Long, Long>> w : b.keyWindows.entrySet()) {
+            for (Map.Entry<Long, Long> tokens : w.getValue().entrySet()) {
+                tx.update("UPDATE key_rate_windows SET tokens = tokens + ? WHERE key_id = ? AND window_start = ?",
+                        tokens.getValue(), w.getKey(), tokens.getKey());
+            }
         }
         return b;
     }
@@ -67,6 +97,9 @@ final class SettleBatch {
         String consumer = e.consumerId();
         chargedConsumers.add(consumer);
         Totals t = consumers.computeIfAbsent(consumer, id -> new Totals());
+        String keyId = e.keyId();
+        chargedKeys.add(keyId);
+        KeyTotals k = keys.computeIfAbsent(keyId, id -> new TreeMap<>()).computeIfAbsent(s.keyPeriodStart(), p -> new KeyTotals());
         if (s.reservation().isPresent()) {
             Reservation r = s.reservation().get();
             if (holdsInMemory) {
@@ -74,6 +107,10 @@ final class SettleBatch {
             } else if (tx.update("DELETE FROM reservations WHERE id = ?", r.id()) == 1) {
                 // released only if the row is still there: the sweeper may have released it already
                 t.released = sum(t.released, r.amount().nanos(), consumer, "holds released");
+                if (r.keyId().isPresent()) {
+                    keys.computeIfAbsent(r.keyId().get(), id -> new TreeMap<>()).computeIfAbsent(s.keyPeriodStart(), p -> new KeyTotals())
+                            .released += r.amount().nanos();
+                }
             }
         }
         long tokens = tokens(e.usage(), consumer);
@@ -90,7 +127,14 @@ final class SettleBatch {
             windows.computeIfAbsent(consumer, id -> new TreeMap<>())
                     .merge(s.rateWindow().get(), tokens, (a, b) -> sum(a, b, consumer, "window tokens"));
         }
-        keysUsed.merge(e.keyId(), e.createdAt().toEpochMilli(), Math::max);
+        k.cost = sum(k.cost, e.cost().nanos(), consumer, "key cost");
+        k.requests++;
+        k.tokens = sum(k.tokens, tokens, consumer, "key tokens");
+        k.lastUsed = Math.max(k.lastUsed, e.createdAt().toEpochMilli());
+        if (s.keyRateWindow().isPresent() && tokens > 0) {
+            keyWindows.computeIfAbsent(keyId, id -> new TreeMap<>())
+                    .merge(s.keyRateWindow().get(), tokens, (a, b) -> sum(a, b, consumer, "key window tokens"));
+        }
     }
 
     /** One update per consumer, applied only where no column would leave the 64-bit range. */

@@ -5,11 +5,18 @@ import java.util.Optional;
 /**
  * The end of one request: charge {@code entry.cost()}, drop the reservation (if any) and append the log row, all in
  * one transaction so that {@code used} always equals the sum of logged costs; and add the tokens to the rate-limit
- * window the request was admitted in, if it was limited.
+ * window the request was admitted in, if it was limited (and to its key's window, if the key was). The cost also counts
+ * in its key's spend for the budget period that starts at {@code keyPeriodStart} (epoch millis; 0 for a key whose
+ * budget has no period): the period the request ended in.
  */
-public record Settlement(Optional<Reservation> reservation, RequestLogEntry entry, Optional<Long> rateWindow) {
+public record Settlement(Optional<Reservation> reservation, RequestLogEntry entry, Optional<Long> rateWindow,
+                         Optional<Long> keyRateWindow, long keyPeriodStart) {
     public Settlement(Optional<Reservation> reservation, RequestLogEntry entry) {
         this(reservation, entry, Optional.empty());
+    }
+
+    public Settlement(Optional<Reservation> reservation, RequestLogEntry entry, Optional<Long> rateWindow) {
+        this(reservation, entry, rateWindow, Optional.empty(), 0);
     }
 
     /**
@@ -24,7 +31,8 @@ public record Settlement(Optional<Reservation> reservation, RequestLogEntry entr
                 e.resolvedModel().map(SafeText::of), e.basket().map(SafeText::of), e.ruleId().map(SafeText::of), e.rulesVersion(),
                 e.tier().map(SafeText::of), e.usage(), e.cost(), e.status(), e.errorCode().map(SafeText::of), e.streamed(),
                 e.latencyMs(), e.ttftMs(), e.createdAt(),
-                new RequestLogEntry.Meta(SafeText.of(m.requestId()), SafeText.of(m.endpoint()), m.upstreamMs(), m.baselineCost()));
-        return new Settlement(reservation, clean, rateWindow);
+                new RequestLogEntry.Meta(SafeText.of(m.requestId()), SafeText.of(m.endpoint()), m.upstreamMs(), m.baselineCost(),
+                        m.reroutedFrom().map(SafeText::of)));
+        return new Settlement(reservation, clean, rateWindow, keyRateWindow, keyPeriodStart);
     }
 }

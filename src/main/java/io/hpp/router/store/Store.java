@@ -38,6 +38,46 @@ public interface Store extends AutoCloseable {
     /** Marks the key revoked; false when there is no such key or it was revoked already. */
     boolean revokeKey(String keyId, Instant at);
 
+    /** The consumer's keys (revoked ones too), oldest first. */
+    List<ApiKeyRecord> keys(String consumerId);
+
+    /**
+     * Replaces the key's name and settings. When the budget period changed, the key's spend is counted again from the
+     * log for the period {@code now} falls in, in the same transaction. Empty when there is no such key.
+     */
+    Optional<ApiKeyRecord> updateKey(String keyId, Optional<String> name, KeySettings settings, Instant now);
+
+    /**
+     * Gives the key a new secret; the current one keeps working until {@code previousUntil} (none: at once). Settings
+     * and spend stay. False when there is no such unrevoked key.
+     */
+    boolean rotateKey(String keyId, byte[] newSecretHash, Optional<Instant> previousUntil);
+
+    /** The key's spend, holds and totals (the holds of requests in flight included). */
+    Optional<KeySpend> keySpend(String keyId);
+
+    /** The spend of each of the consumer's keys, by key id. */
+    java.util.Map<String, KeySpend> keySpends(String consumerId);
+
+    /** {@link #admit} for a key's own limits, in its own windows. */
+    boolean admitKey(String keyId, long windowStart, ConsumerRecord.RateLimits limits);
+
+    /** Where a page of consumers ended: the next page starts after this one. */
+    record ConsumerCursor(Instant createdAt, String id) {
+    }
+
+    /**
+     * Consumers oldest first, after {@code after}: those whose id, username or custom id contains {@code query}
+     * (ignoring case), or all.
+     */
+    List<ConsumerRecord> consumers(Optional<String> query, Optional<ConsumerCursor> after, int limit);
+
+    /** Appends one administrative change to the audit. */
+    void audit(AuditEntry entry);
+
+    /** Audit entries newest first, before {@code before} (an entry's time and id), about {@code target} or all. */
+    List<AuditEntry> auditPage(Optional<String> target, Optional<LogCursor> before, int limit);
+
     List<Model> models();
 
     void upsertModel(Model model);
@@ -47,7 +87,8 @@ public interface Store extends AutoCloseable {
 
     /**
      * Holds {@code r.amount()} against the consumer's balance if at least {@code mustRemain} is still available
-     * (quota − used − reserved), atomically; false otherwise.
+     * (quota − used − reserved), atomically; false otherwise. A hold that names a key also needs its key's budget to
+     * have {@code mustRemain} left (budget − spent in the period − reserved) and holds it there too, in the same step.
      */
     boolean reserve(Reservation r, Money mustRemain);
 
