@@ -265,4 +265,143 @@ abstract class StoreContract {
         assertThat(store.deleteStoredResponse("resp_live", owner)).isTrue();
         assertThat(store.storedResponse("resp_live", owner, now)).isEmpty();
     }
+
+    private static final long DAY = 86_400_000L;
+
+    private ApiKeyRecord budgetedKey(ConsumerRecord c, String budget, Optional<BudgetPeriod> period) {
+        ApiKeyRecord k = new ApiKeyRecord("kb-" + UUID.randomUUID(), c.id(), new byte[32], Optional.of("agent"), Instant.now(), Optional.empty(),
+                new KeySettings(Optional.empty(), Optional.of(Money.ofDollars(budget)), period, List.of(), ConsumerRecord.RateLimits.NONE, false,
+                        Optional.empty()), Optional.empty(), Optional.empty());
+        store.createKey(k);
+        return k;
+    }
+
+    private static Reservation keyHold(ApiKeyRecord k, String dollars, long periodStart) {
+        return new Reservation(UUID.randomUUID().toString(), k.consumerId(), Money.ofDollars(dollars), Instant.now().plusSeconds(60),
+                Optional.of(k.id()), periodStart);
+    }
+
+    /** A settlement of the key's request that ended at {@code endedAt}, counted in the key's period starting at {@code periodStart}. */
+    private static Settlement keySettle(ApiKeyRecord k, Optional<Reservation> r, String cost, long endedAt, long periodStart) {
+        RequestLogEntry e = new RequestLogEntry(UUID.randomUUID().toString(), k.consumerId(), k.id(), "openai/gpt-5",
+                Optional.of("openai/gpt-5"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                new TokenUsage(10, 5, 0, 0), Money.ofDollars(cost), 200, Optional.empty(), false, 12, Optional.empty(),
+                Instant.ofEpochMilli(endedAt), RequestLogEntry.Meta.of("req-" + UUID.randomUUID(), "chat"));
+        return new Settlement(r, e, Optional.empty(), Optional.empty(), periodStart);
+    }
+
+    @Test
+    void aKeyHoldNeedsBothTheKeysBudgetAndTheBalanceAtTheirBoundaries() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("10"));
+        ApiKeyRecord k = budgetedKey(c, "1", Optional.empty());
+        Reservation above = keyHold(k, "1.000000001", 0);
+        assertThat(store.reserve(above, above.amount())).as("a nano-dollar above the budget").isFalse();
+        assertThat(store.consumer(c.id()).orElseThrow().reserved()).as("the refused key hold left the balance untouched").isEqualTo(Money.ZERO);
+        Reservation at = keyHold(k, "1", 0);
+        assertThat(store.reserve(at, at.amount())).as("exactly the budget").isTrue();
+        Reservation more = keyHold(k, "0.000000001", 0);
+        assertThat(store.reserve(more, more.amount())).as("nothing left once the budget is held").isFalse();
+        assertThat(store.keySpend(k.id()).orElseThrow().reserved()).isEqualTo(Money.ofDollars("1"));
+        assertThat(store.consumer(c.id()).orElseThrow().reserved()).isEqualTo(Money.ofDollars("1"));
+        // a hold without the key still has the consumer's balance: the key's budget binds only its own requests
+        Reservation plain = hold(c.id(), "9", Instant.now().plusSeconds(60));
+        assertThat(store.reserve(plain, plain.amount())).isTrue();
+        store.settle(List.of(keySettle(k, Optional.of(at), "0.4", System.currentTimeMillis(), 0)));
+        KeySpend spend = store.keySpend(k.id()).orElseThrow();
+        assertThat(spend.spent()).isEqualTo(Money.ofDollars("0.4"));
+        assertThat(spend.reserved()).isEqualTo(Money.ZERO);
+        assertThat(spend.requests()).isEqualTo(1);
+        Reservation over = keyHold(k, "0.6", 0);
+        assertThat(store.reserve(over, Money.ofDollars("0.600000001"))).as("a nano-dollar more than the $0.6 left").isFalse();
+        Reservation below = keyHold(k, "0.599999999", 0);
+        assertThat(store.reserve(below, below.amount())).as("a nano-dollar less than what is left").isTrue();
+        assertThat(store.keySpend(k.id()).orElseThrow().reserved()).isEqualTo(Money.ofDollars("0.599999999"));
+    }
+
+    @Test
+    void aKeysBalanceRefusalHoldsNothingOnTheKey() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("0.5"));
+        ApiKeyRecord k = budgetedKey(c, "1", Optional.empty());
+        Reservation r = keyHold(k, "0.6", 0);
+        assertThat(store.reserve(r, r.amount())).as("the balance, not the budget, refuses").isFalse();
+        assertThat(store.keySpend(k.id()).orElseThrow().reserved()).isEqualTo(Money.ZERO);
+        assertThat(store.consumer(c.id()).orElseThrow().reserved()).isEqualTo(Money.ZERO);
+    }
+
+    @Test
+    void aKeysSpendResetsWhenItsPeriodTurnsAndLateSettlementsStayInTheirPeriod() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("10"));
+        ApiKeyRecord k = budgetedKey(c, "1", Optional.of(BudgetPeriod.DAILY));
+        long day1 = BudgetPeriod.DAILY.start(Instant.now()).toEpochMilli();
+        long day2 = day1 + DAY;
+        Reservation r1 = keyHold(k, "1", day1);
+        assertThat(store.reserve(r1, r1.amount())).isTrue();
+        store.settle(List.of(keySettle(k, Optional.of(r1), "0.9", day1 + 1_000, day1)));
+        Reservation tooMuch = keyHold(k, "0.2", day1);
+        assertThat(store.reserve(tooMuch, tooMuch.amount())).as("day 1: $0.1 left").isFalse();
+        // the next day (an injected time: no sleeping) the day's spend starts from nothing
+        Reservation r2 = keyHold(k, "1", day2);
+        assertThat(store.reserve(r2, r2.amount())).as("day 2: the whole budget again").isTrue();
+        store.settle(List.of(keySettle(k, Optional.of(r2), "0.3", day2 + 5_000, day2),
+                keySettle(k, Optional.empty(), "0.05", day1 + 2_000, day1)));
+        KeySpend spend = store.keySpend(k.id()).orElseThrow();
+        assertThat(spend.periodStart()).isEqualTo(day2);
+        assertThat(spend.spent()).as("day 2's spend only; a late day-1 settlement stays in day 1").isEqualTo(Money.ofDollars("0.3"));
+        assertThat(spend.spentIn(day2 + DAY)).as("a later period has spent nothing yet").isEqualTo(Money.ZERO);
+        assertThat(spend.totalSpent()).isEqualTo(Money.ofDollars("1.25"));
+        assertThat(spend.requests()).isEqualTo(3);
+        assertThat(spend.reserved()).isEqualTo(Money.ZERO);
+        assertThat(store.consumer(c.id()).orElseThrow().used()).isEqualTo(Money.ofDollars("1.25"));
+    }
+
+    @Test
+    void changingABudgetPeriodCountsTheNewPeriodsSpendFromTheLog() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("10"));
+        ApiKeyRecord k = budgetedKey(c, "5", Optional.empty());
+        Instant now = Instant.now();
+        long today = BudgetPeriod.DAILY.start(now).toEpochMilli();
+        store.settle(List.of(keySettle(k, Optional.empty(), "2", today - 1_000, 0), keySettle(k, Optional.empty(), "0.5", today + 1, 0)));
+        assertThat(store.keySpend(k.id()).orElseThrow().spent()).isEqualTo(Money.ofDollars("2.5"));
+        KeySettings daily = new KeySettings(Optional.empty(), Optional.of(Money.ofDollars("5")), Optional.of(BudgetPeriod.DAILY), List.of("openai/*"),
+                new ConsumerRecord.RateLimits(Optional.of(5L), Optional.empty()), false, Optional.of("{\"team\":\"ci\"}"));
+        ApiKeyRecord updated = store.updateKey(k.id(), Optional.of("renamed"), daily, now).orElseThrow();
+        assertThat(updated.settings()).isEqualTo(daily);
+        assertThat(updated.name()).contains("renamed");
+        KeySpend spend = store.keySpend(k.id()).orElseThrow();
+        assertThat(spend.periodStart()).isEqualTo(today);
+        assertThat(spend.spent()).as("only today's request counts in today's period").isEqualTo(Money.ofDollars("0.5"));
+        assertThat(spend.totalSpent()).isEqualTo(Money.ofDollars("2.5"));
+        assertThat(store.updateKey("no-such-key", Optional.empty(), daily, now)).isEmpty();
+        assertThat(store.keys(c.id())).extracting(ApiKeyRecord::id).containsExactly(k.id());
+        assertThat(store.keySpends(c.id())).containsOnlyKeys(k.id());
+    }
+
+    @Test
+    void aRotatedKeyKeepsItsPreviousSecretOnlyForItsGrace() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("1"));
+        ApiKeyRecord k = budgetedKey(c, "1", Optional.empty());
+        Instant until = Instant.now().plusSeconds(30);
+        assertThat(store.rotateKey(k.id(), new byte[] {1, 2, 3}, Optional.of(until))).isTrue();
+        ApiKeyRecord rotated = store.key(k.id()).orElseThrow();
+        assertThat(rotated.secretHash()).containsExactly(1, 2, 3);
+        assertThat(rotated.previousHash().orElseThrow()).containsExactly(new byte[32]);
+        assertThat(rotated.previousUntil()).contains(Instant.ofEpochMilli(until.toEpochMilli()));
+        assertThat(rotated.settings()).isEqualTo(k.settings());
+        assertThat(store.rotateKey(k.id(), new byte[] {4}, Optional.empty())).isTrue();
+        assertThat(store.key(k.id()).orElseThrow().previousHash()).as("no grace: the old secret stops at once").isEmpty();
+        store.revokeKey(k.id(), Instant.now());
+        assertThat(store.rotateKey(k.id(), new byte[] {5}, Optional.empty())).as("a revoked key stays revoked").isFalse();
+    }
+
+    @Test
+    void anExpiredKeyHoldReleasesTheKeyToo() {
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("1"));
+        ApiKeyRecord k = budgetedKey(c, "1", Optional.empty());
+        Reservation r = new Reservation(UUID.randomUUID().toString(), c.id(), Money.ofDollars("0.7"), Instant.now().minusSeconds(1),
+                Optional.of(k.id()), 0);
+        assertThat(store.reserve(r, r.amount())).isTrue();
+        assertThat(store.releaseExpired(Instant.now())).isEqualTo(1);
+        assertThat(store.keySpend(k.id()).orElseThrow().reserved()).isEqualTo(Money.ZERO);
+        assertThat(store.consumer(c.id()).orElseThrow().reserved()).isEqualTo(Money.ZERO);
+    }
 }

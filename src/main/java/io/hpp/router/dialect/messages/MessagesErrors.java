@@ -27,7 +27,8 @@ public final class MessagesErrors {
      * {@code status} and {@code code} (ours, as in {@code ApiException} and the provider errors' envelopes) → Anthropic's.
      * An exhausted balance is Anthropic's billing error, 402 {@code billing_error} worded "credit balance is too low":
      * Claude Code then stops at once and says so, where our 429 would make it retry ten times over ~3 minutes
-     * (docs/research/claude-code-offline.md §7). An unknown model is a 404 {@code not_found_error}, as at Anthropic.
+     * (docs/research/claude-code-offline.md §7); a key's spent budget (our 429 {@code key_budget_exceeded}) likewise,
+     * its message saying that the key's budget, not the balance, ran out. An unknown model is a 404 {@code not_found_error}, as at Anthropic.
      * Our 503 and every {@code overloaded} (the router, or a provider that said 503 or 529) is Anthropic's 529
      * {@code overloaded_error}, which clients retry.
      */
@@ -35,7 +36,7 @@ public final class MessagesErrors {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");
         return switch (code) {
-            case "quota_exceeded" -> render(402, "billing_error", BALANCE_TOO_LOW + message);
+            case "quota_exceeded", "key_budget_exceeded" -> render(402, "billing_error", BALANCE_TOO_LOW + message);
             case "model_not_found" -> render(404, "not_found_error", message);
             case "overloaded" -> render(529, "overloaded_error", message); // ours (503) or a provider's (503, 529)
             default -> render(status == 503 ? 529 : status, type(status), message);

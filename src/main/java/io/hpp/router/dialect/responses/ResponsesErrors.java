@@ -25,7 +25,8 @@ public final class ResponsesErrors {
      * {@code status} and {@code code} (ours, as in {@code ApiException} and the provider errors' envelopes) → OpenAI's.
      * An exhausted balance is OpenAI's 429 {@code insufficient_quota}: Codex then stops at once with "Quota exceeded.
      * Check your plan and billing details.", where a plain 429 would be a rate limit it retries
-     * (docs/research/codex-offline.md §6). A rate limit is {@code rate_limit_exceeded}, as OpenAI's; a bad key is
+     * (docs/research/codex-offline.md §6). A key's spent budget is a 429 of the same type with our code
+     * {@code key_budget_exceeded}, without {@code Retry-After}: Codex tries such a 429 once. A rate limit is {@code rate_limit_exceeded}, as OpenAI's; a bad key is
      * {@code invalid_api_key} (OpenAI types a 401 as {@code invalid_request_error}); an unknown model is a 404
      * {@code model_not_found}, as at OpenAI; every overload (ours, or a provider's 503 or 529 that reached us as 500)
      * is a 503 {@code server_error}, which clients retry.
@@ -35,6 +36,7 @@ public final class ResponsesErrors {
         Objects.requireNonNull(message, "message");
         return switch (code) {
             case "quota_exceeded" -> render(429, "insufficient_quota", "insufficient_quota", message);
+            case "key_budget_exceeded" -> render(429, "insufficient_quota", "key_budget_exceeded", message);
             case "rate_limited" -> render(429, "requests", "rate_limit_exceeded", message);
             case "unauthorized" -> render(401, "invalid_request_error", "invalid_api_key", message);
             case "model_not_found" -> render(404, "invalid_request_error", "model_not_found", message);
