@@ -40,8 +40,9 @@ public final class SmartRouter {
 
     /**
      * The decision for a caller that may use only the models {@code keyAllows}: when the rules choose a model the key
-     * may not use, the nearest tier of the complex rule above it (dearer) whose model the key may use serves, else the
-     * nearest below it; none → 403 {@code model_not_allowed}. The decision then names the model the rules chose.
+     * may not use, the nearest rung above it (dearer) whose model the key may use serves, else the nearest below it;
+     * none → 403 {@code model_not_allowed}. The rungs, cheapest first, are the simple rule's model then the complex
+     * rule's tiers. The decision then names the model the rules chose ({@link RouteDecision#reroutedFrom()}).
      */
     public RouteDecision decide(ChatRequest req, Predicate<String> keyAllows) {
         RuleSet rs = rules.active().orElseThrow(() -> failed("no routing ruleset is active"));
@@ -49,14 +50,15 @@ public final class SmartRouter {
         if (keyAllows.test(c.model)) {
             return decision(rs, c.model, c.basket, c.ruleId, c.tier, c.estimate, c.capped, c.reason, Optional.empty());
         }
-        List<RuleSet.Tier> ladder = rs.complex().map(RuleSet.ComplexRule::tiers).orElse(List.of());
+        // the rungs from cheapest up: the simple rule's model, then the complex tiers
+        List<Choice> ladder = new java.util.ArrayList<>();
+        rs.simple().ifPresent(x -> ladder.add(new Choice(x.model(), c.basket, x.ruleId(), Optional.empty(), 0, false, "simple")));
+        rs.complex().ifPresent(x -> x.tiers().forEach(t -> ladder.add(new Choice(t.model(), c.basket, t.ruleId(), Optional.of(t.tier()), 0,
+                false, "tier '" + t.tier() + "'"))));
         int at = -1;
-        for (int i = 0; i < ladder.size(); i++) {
-            boolean same = c.tier.isPresent() ? ladder.get(i).tier().equals(c.tier.get()) : ladder.get(i).model().equals(c.model);
-            if (same) {
-                at = i;
-                break;
-            }
+        for (int i = 0; i < ladder.size() && at < 0; i++) {
+            Choice rung = ladder.get(i);
+            at = (c.tier.isPresent() ? rung.tier.equals(c.tier) : rung.ruleId.equals(c.ruleId) || rung.model.equals(c.model)) ? i : -1;
         }
         List<Integer> order = new java.util.ArrayList<>();
         for (int i = at + 1; i < ladder.size(); i++) {
@@ -66,11 +68,11 @@ public final class SmartRouter {
             order.add(i);
         }
         for (int i : order) {
-            RuleSet.Tier t = ladder.get(i);
-            if (keyAllows.test(t.model()) && usable(rs, t.model())) {
-                String why = c.reason + "; this key may not use " + c.model + ", so the nearest tier it may use serves: '" + t.tier()
-                        + "' (" + (i > at ? "above" : "below") + ")";
-                return decision(rs, t.model(), c.basket, t.ruleId(), Optional.of(t.tier()), c.estimate, c.capped, why, Optional.of(c.model));
+            Choice rung = ladder.get(i);
+            if (keyAllows.test(rung.model) && usable(rs, rung.model)) {
+                String why = c.reason + "; this key may not use " + c.model + ", so the nearest rung it may use serves: " + rung.reason
+                        + " (" + (i > at ? "above" : "below") + ")";
+                return decision(rs, rung.model, c.basket, rung.ruleId, rung.tier, c.estimate, c.capped, why, Optional.of(c.model));
             }
         }
         throw new ApiException(403, "model_not_allowed", "hpprouter/auto chose " + c.model + " (" + c.reason
