@@ -101,6 +101,49 @@ class MultiNodeTest {
     }
 
     @Test
+    void aKeysBudgetHoldsExactlyOverTwoNodesUnder200ConcurrentRequests() throws Exception {
+        fake.always(HONOURS_CAP);
+        TestRouter.Customer c = a.customer("1");
+        TestRouter.Customer sibling = a.customer("1");
+        // the key may spend $0.01 of its consumer's $1: about 19 requests of $0.000525
+        a.app().store().updateKey(c.keyId(), java.util.Optional.of("agent"), new io.hpp.router.store.KeySettings(java.util.Optional.empty(),
+                java.util.Optional.of(Money.ofDollars("0.01")), java.util.Optional.empty(), List.of(), ConsumerRecord.RateLimits.NONE, false,
+                java.util.Optional.empty()), java.time.Instant.now()).orElseThrow();
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            TestRouter node = i % 2 == 0 ? a : b;
+            calls.add(() -> chat(node, c.key()).status());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(100)) {
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+        }
+        assertThat(a.app().flushRequestLog(20_000)).isTrue();
+        assertThat(b.app().flushRequestLog(20_000)).isTrue();
+        long ok = statuses.stream().filter(s -> s == 200).count();
+        assertThat(statuses).containsOnly(200, 429);
+        assertThat(ok).isPositive().isLessThan(200);
+        assertThat(fake.received()).as("refused requests never reached the provider").hasSize((int) ok);
+
+        List<RequestLogEntry> log = a.app().store().requestLog(c.id(), 1_000);
+        assertThat(log).as("no request-log row lost").hasSize(200);
+        assertThat(log.stream().filter(e -> e.status() == 429)).allSatisfy(e -> assertThat(e.errorCode()).contains("key_budget_exceeded"));
+        io.hpp.router.store.KeySpend spend = a.app().store().keySpend(c.keyId()).orElseThrow();
+        Money logged = log.stream().map(RequestLogEntry::cost).reduce(Money.ZERO, Money::plus);
+        assertThat(spend.spent()).as("key_spent == Σ cost of its requests").isEqualTo(logged);
+        assertThat(spend.spent()).as("≤ its budget").isLessThanOrEqualTo(Money.ofDollars("0.01"));
+        assertThat(spend.reserved()).isEqualTo(Money.ZERO);
+        assertThat(spend.requests()).isEqualTo(200);
+        ConsumerRecord after = a.app().store().consumer(c.id()).orElseThrow();
+        assertThat(after.used()).isEqualTo(logged);
+        assertThat(after.reserved()).isEqualTo(Money.ZERO);
+        assertThat(after.available()).as("the consumer's balance was not what ran out").isGreaterThan(Money.ofDollars("0.98"));
+        assertThat(chat(b, sibling.key()).status()).as("another consumer's key is untouched").isEqualTo(200);
+    }
+
+    @Test
     void aQuotaTopUpOnOneNodeIsSeenAtOnceByTheOther() throws Exception {
         TestRouter.Customer c = a.customer("1");
         Map<String, String> auth = Map.of("apikey", c.key());
