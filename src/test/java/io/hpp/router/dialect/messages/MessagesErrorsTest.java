@@ -21,6 +21,9 @@ class MessagesErrorsTest {
             413 | payload_too_large  | Too large        | 413 | request_too_large     | Too large
             429 | rate_limited       | Slow down        | 429 | rate_limit_error      | Slow down
             429 | quota_exceeded     | Top up.          | 402 | billing_error         | Your credit balance is too low to access this model. Top up.
+            429 | key_budget_exceeded | Key spent.      | 402 | billing_error         | Your credit balance is too low to access this model. Key spent.
+            403 | model_not_allowed  | Not this model   | 403 | permission_error      | Not this model
+            401 | key_expired        | Expired          | 401 | authentication_error  | Expired
             500 | internal_error     | Unexpected       | 500 | api_error             | Unexpected
             502 | upstream_error     | Provider failed  | 502 | api_error             | Provider failed
             503 | overloaded         | Busy             | 529 | overloaded_error      | Busy

@@ -20,6 +20,9 @@ class ResponsesErrorsTest {
             413 | payload_too_large  | Too large        | 413 | invalid_request_error | payload_too_large
             429 | rate_limited       | Slow down        | 429 | requests              | rate_limit_exceeded
             429 | quota_exceeded     | Top up.          | 429 | insufficient_quota    | insufficient_quota
+            429 | key_budget_exceeded | Key spent       | 429 | insufficient_quota    | key_budget_exceeded
+            403 | model_not_allowed  | Not this model   | 403 | invalid_request_error | model_not_allowed
+            401 | key_expired        | Expired          | 401 | invalid_request_error | key_expired
             500 | internal_error     | Unexpected       | 500 | server_error          | internal_error
             500 | server_error       | Provider failed  | 500 | server_error          | server_error
             500 | overloaded         | Provider busy    | 503 | server_error          | overloaded
