@@ -27,7 +27,7 @@ class LocalHoldsTest {
                 // the CLI spends the rest behind the router's back: the remembered balance still admits $0.5 ...
                 st.execute("UPDATE consumers SET used_nanos = 500000000 WHERE id = 'c1'");
                 assertThat(holds.tryHold(hold("h2", "0.5"), Money.ofDollars("0.5"))).isTrue();
-                holds.release(java.util.List.of("h2"), java.util.List.of());
+                holds.release(java.util.List.of("h2"), java.util.List.of(), java.util.List.of());
                 // ... until it is older than the maximum age; then the hold reads again and sees the change
                 Thread.sleep(maxAge / 1_000_000 + 50);
                 assertThat(holds.tryHold(hold("h3", "0.01"), Money.ofDollars("0.01"))).isFalse();
