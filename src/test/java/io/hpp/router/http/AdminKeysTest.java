@@ -3,6 +3,7 @@ package io.hpp.router.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.testing.OpenApi;
 import io.hpp.router.testing.TestRouter;
 import io.hpp.router.testing.TestRouter.Customer;
 import io.hpp.router.testing.TestRouter.Reply;
@@ -50,6 +51,7 @@ class AdminKeysTest {
                  "metadata":{"team":"search","cost_center":42}}""");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonNode k = created.json();
+        assertThat(OpenApi.errors("KeyCreatedResponse", k)).isEmpty();
         String keyId = k.get("key_id").asText();
         assertThat(k.get("key").asText()).startsWith("hpp_" + keyId + ".");
         assertThat(k.get("name").asText()).isEqualTo("agent-1");
@@ -67,6 +69,7 @@ class AdminKeysTest {
         assertThat(list.status()).isEqualTo(200);
         JsonNode data = list.json().get("data");
         assertThat(data).hasSize(2);
+        data.forEach(listedKey -> assertThat(OpenApi.errors("KeyResponse", listedKey)).isEmpty());
         JsonNode listed = data.get(1);
         assertThat(data.get(0).get("key_id").asText()).isEqualTo(c.keyId());
         assertThat(listed.get("key_id").asText()).isEqualTo(keyId);
@@ -238,6 +241,7 @@ class AdminKeysTest {
             Reply page = router.admin("GET", "/admin/v1/consumers?limit=2&query=" + tag.toUpperCase()
                     + (cursor == null ? "" : "&cursor=" + cursor), null);
             assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(OpenApi.errors("AdminConsumerPage", page.json())).isEmpty();
             page.json().get("data").forEach(c -> seen.add(c.get("consumer_id").asText()));
             sizes.add(page.json().get("data").size());
             cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
@@ -272,6 +276,7 @@ class AdminKeysTest {
             Reply page = router.admin("GET", "/admin/v1/audit?target=key:" + keyId + "&limit=3" + (cursor == null ? "" : "&cursor=" + cursor), null);
             assertThat(page.status()).as(page.body()).isEqualTo(200);
             assertThat(page.body()).doesNotContain(secretOf(key.get("key").asText())).doesNotContain(secretOf(rotated));
+            assertThat(OpenApi.errors("AuditPage", page.json())).isEmpty();
             page.json().get("data").forEach(entries::add);
             cursor = page.json().get("next_cursor").isNull() ? null : page.json().get("next_cursor").asText();
             pages++;
