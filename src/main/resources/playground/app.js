@@ -37,9 +37,28 @@ function explain(status, body) {
 
 function money(n) { return n === null || n === undefined ? "–" : "$" + Number(n).toFixed(6).replace(/0+$/, "").replace(/\.$/, ".0"); }
 
+const PERIODS = { daily: "per day", weekly: "per week", monthly: "per month" };
+
+/** The key's own limits and what is left of its budget (GET /api/key), so a person sees what the key may still do. */
+function showKey(k) {
+  $("k-name").textContent = k.name || "–";
+  $("k-budget").textContent = k.budget === null ? "none (the consumer's balance applies)"
+    : money(k.budget) + (k.budget_period ? " " + PERIODS[k.budget_period] : " in total");
+  $("k-spent").textContent = money(k.spent_this_period) + (Number(k.reserved) > 0 ? ` (+ ${money(k.reserved)} held)` : "");
+  $("k-remaining").textContent = k.remaining_budget === null ? "–" : money(k.remaining_budget);
+  $("k-resets").textContent = k.period_resets_at ? new Date(k.period_resets_at).toISOString().replace(".000Z", "Z") : "–";
+  const limits = [];
+  if (k.requests_per_minute !== null) limits.push(`${k.requests_per_minute} requests/min`);
+  if (k.tokens_per_minute !== null) limits.push(`${k.tokens_per_minute} tokens/min`);
+  $("k-limits").textContent = limits.length ? limits.join(", ") : "none of its own";
+  $("k-models").textContent = k.allowed_models ? k.allowed_models.join(", ") : "all";
+  $("k-expires").textContent = k.expires_at || "never";
+}
+
 async function refreshQuota() {
   if (!key()) return;
-  const [check, usage] = await Promise.all([api("/api/quota-check"), api("/api/usage")]);
+  const [check, usage, own] = await Promise.all([api("/api/quota-check"), api("/api/usage"), api("/api/key")]);
+  if (own.ok) showKey(await own.json());
   if (check.ok) {
     const q = await check.json();
     $("q-quota").textContent = money(q.quota);

@@ -15,11 +15,14 @@ public final class RoutingAdmin {
     private final Store store;
     private final Function<String, Optional<Model>> catalog;
     private final Runnable rulesChanged;
+    private final AuditTrail audit;
 
-    public RoutingAdmin(Store store, Function<String, Optional<Model>> catalog, Runnable rulesChanged) {
+    /** @param actor who makes the changes, as the audit records it: {@code admin-api} or {@code cli} */
+    public RoutingAdmin(Store store, Function<String, Optional<Model>> catalog, Runnable rulesChanged, String actor) {
         this.store = store;
         this.catalog = catalog;
         this.rulesChanged = rulesChanged;
+        this.audit = new AuditTrail(store, actor);
     }
 
     public List<RulesetRecord> rulesets() {
@@ -40,18 +43,32 @@ public final class RoutingAdmin {
                         + "', which allowed_providers excludes");
             }
         }
+        Optional<Long> before = activeVersion();
         RulesetRecord saved = store.publishRuleset(body.toString(), createdBy);
         rulesChanged.run();
         store.notifyNodes("rules");
+        audit.record("ruleset.publish", "ruleset:" + saved.version(), activeChange(before, saved.version()));
         return saved;
     }
 
     public RulesetRecord activate(long version) {
+        Optional<Long> before = activeVersion();
         if (!store.activateRuleset(version)) {
             throw ApiException.notFound("No routing ruleset version " + version);
         }
         rulesChanged.run();
         store.notifyNodes("rules");
+        audit.record("ruleset.activate", "ruleset:" + version, activeChange(before, version));
         return store.activeRuleset().orElseThrow();
+    }
+
+    private Optional<Long> activeVersion() {
+        return store.activeRuleset().map(RulesetRecord::version);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode activeChange(Optional<Long> before, long after) {
+        var was = io.hpp.router.common.Json.object();
+        before.ifPresentOrElse(v -> was.put("active_version", v), () -> was.putNull("active_version"));
+        return AuditTrail.changes(was, io.hpp.router.common.Json.object().put("active_version", after));
     }
 }

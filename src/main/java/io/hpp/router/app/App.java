@@ -85,11 +85,11 @@ public final class App implements AutoCloseable {
         ApiKeys keys = new ApiKeys(store);
         RateLimiter limiter = new RateLimiter(store);
         AutoCloseable listener = store.listen(event -> onNodeEvent(event, catalog, rules, quotaCache, keys, limiter));
-        Admin admin = new Admin(store, keys, id -> {
+        Admin admin = new Admin(store, keys, "admin-api", id -> {
             quotaCache.invalidate(id);
             limiter.invalidate(id);
         }, catalog::refresh);
-        RoutingAdmin routingAdmin = new RoutingAdmin(store, catalog::find, rules::refresh);
+        RoutingAdmin routingAdmin = new RoutingAdmin(store, catalog::find, rules::refresh, "admin-api");
         int released = store.releaseExpired(Instant.now());
         if (released > 0) {
             LOG.info("released {} expired quota reservations", released);

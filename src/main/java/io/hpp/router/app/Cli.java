@@ -29,7 +29,7 @@ final class Cli {
     }
 
     static void exec(Main main, Function<Admin, Object> op) {
-        withStore(main, store -> op.apply(new Admin(store, new ApiKeys(store), id -> { }, () -> { })));
+        withStore(main, store -> op.apply(new Admin(store, new ApiKeys(store), "cli", id -> { }, () -> { })));
     }
 
     /** Opens the configured database, runs {@code op} on it and prints what it returns (JSON pretty-printed). */
@@ -51,7 +51,8 @@ final class Cli {
         return n;
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "consumer", description = "Create or show consumers.", subcommands = {ConsumerCmd.Create.class, ConsumerCmd.Show.class})
+    @Command(mixinStandardHelpOptions = true, name = "consumer", description = "Create, list or show consumers.",
+            subcommands = {ConsumerCmd.Create.class, ConsumerCmd.ListCmd.class, ConsumerCmd.Show.class})
     static final class ConsumerCmd {
         @ParentCommand
         Main main;
@@ -74,6 +75,30 @@ final class Cli {
             }
         }
 
+        @Command(mixinStandardHelpOptions = true, name = "list", description = "Consumers oldest first, a page at a time.")
+        static final class ListCmd implements Runnable {
+            @ParentCommand
+            ConsumerCmd parent;
+            @Option(names = "--query", description = "Only consumers whose id, username or custom id contains this (ignoring case)")
+            String query;
+            @Option(names = "--limit", description = "How many consumers (1 to 500)", defaultValue = "100")
+            int limit;
+            @Option(names = "--cursor", description = "The next_cursor of the previous page")
+            String cursor;
+
+            @Override
+            public void run() {
+                exec(parent.main, a -> {
+                    Admin.Page<ConsumerRecord> page = a.consumers(Optional.ofNullable(query), Optional.ofNullable(cursor), limit);
+                    ObjectNode n = Json.object();
+                    ArrayNode data = n.putArray("data");
+                    page.items().forEach(c -> data.add(consumerJson(c)));
+                    n.put("next_cursor", page.nextCursor().orElse(null));
+                    return n;
+                });
+            }
+        }
+
         @Command(mixinStandardHelpOptions = true, name = "show", description = "Show a consumer's balances.")
         static final class Show implements Runnable {
             @ParentCommand
@@ -84,49 +109,6 @@ final class Cli {
             @Override
             public void run() {
                 exec(parent.main, a -> consumerJson(a.consumer(id)));
-            }
-        }
-    }
-
-    @Command(mixinStandardHelpOptions = true, name = "key", description = "Issue or revoke API keys.", subcommands = {KeyCmd.Create.class, KeyCmd.Revoke.class})
-    static final class KeyCmd {
-        @ParentCommand
-        Main main;
-
-        @Command(mixinStandardHelpOptions = true, name = "create", description = "Issue a key; it is printed once and stored only as a hash.")
-        static final class Create implements Runnable {
-            @ParentCommand
-            KeyCmd parent;
-            @Parameters(paramLabel = "CONSUMER_ID")
-            String consumerId;
-            @Option(names = "--name")
-            String name;
-
-            @Override
-            public void run() {
-                exec(parent.main, a -> {
-                    ApiKeys.Issued k = a.createKey(consumerId, Optional.ofNullable(name));
-                    ObjectNode n = Json.object();
-                    n.put("key_id", k.keyId());
-                    n.put("key", k.key());
-                    return n;
-                });
-            }
-        }
-
-        @Command(mixinStandardHelpOptions = true, name = "revoke", description = "Revoke a key.")
-        static final class Revoke implements Runnable {
-            @ParentCommand
-            KeyCmd parent;
-            @Parameters(paramLabel = "KEY_ID")
-            String keyId;
-
-            @Override
-            public void run() {
-                exec(parent.main, a -> {
-                    a.revokeKey(keyId);
-                    return "revoked " + keyId;
-                });
             }
         }
     }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 /** The command line: {@code serve} and the administrative commands, all against the configured database. */
 @Command(name = "hpp-router", mixinStandardHelpOptions = true, version = "hpp-router 0.1.0",
         description = "OpenAI-compatible LLM gateway with smart routing, prepaid quota and usage accounting.",
-        subcommands = {Main.Serve.class, Cli.ConsumerCmd.class, Cli.KeyCmd.class, Cli.QuotaCmd.class, Cli.ModelCmd.class,
-                RulesCli.class, SettlementsCli.class})
+        subcommands = {Main.Serve.class, Cli.ConsumerCmd.class, KeysCli.class, Cli.QuotaCmd.class, Cli.ModelCmd.class,
+                RulesCli.class, SettlementsCli.class, AuditCli.class})
 public final class Main {
     @Option(names = "--config", description = "YAML configuration file (optional; default: ${DEFAULT-VALUE})",
             defaultValue = "${env:HPP_ROUTER_CONFIG:-hpp-router.yaml}", scope = CommandLine.ScopeType.INHERIT)

@@ -24,7 +24,7 @@ final class RulesCli {
     static void exec(Main main, Function<RoutingAdmin, Object> op) {
         Cli.withStore(main, store -> {
             new io.hpp.router.routing.ActiveRules(store);
-            return op.apply(new RoutingAdmin(store, new ModelCatalog(store)::find, () -> { }));
+            return op.apply(new RoutingAdmin(store, new ModelCatalog(store)::find, () -> { }, "cli"));
         });
     }
 

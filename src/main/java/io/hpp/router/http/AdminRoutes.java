@@ -7,13 +7,19 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.admin.Admin;
-import io.hpp.router.auth.ApiKeys;
+import io.hpp.router.admin.AdminViews;
+import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
+import io.hpp.router.store.AuditEntry;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.value.Model;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /** The admin API under {@code /admin/v1}, guarded by the admin bearer token; disabled when none is configured. */
 final class AdminRoutes {
+    private static final int DEFAULT_PAGE = 100;
     private final AdminGuard guard;
     private final Admin admin;
 
@@ -24,11 +30,16 @@ final class AdminRoutes {
 
     void register(RouteTable routes) {
         routes.add(Method.POST, "/admin/v1/consumers", this::createConsumer)
+                .add(Method.GET, "/admin/v1/consumers", this::consumers)
                 .add(Method.GET, "/admin/v1/consumers/{id}", this::consumer)
                 .add(Method.POST, "/admin/v1/consumers/{id}/quota", this::quota)
                 .add(Method.POST, "/admin/v1/consumers/{id}/keys", this::createKey)
+                .add(Method.GET, "/admin/v1/consumers/{id}/keys", this::keys)
                 .add(Method.POST, "/admin/v1/consumers/{id}/limits", this::limits)
                 .add(Method.DELETE, "/admin/v1/keys/{id}", this::revokeKey)
+                .add(Method.PATCH, "/admin/v1/keys/{id}", this::updateKey)
+                .add(Method.POST, "/admin/v1/keys/{id}/rotate", this::rotateKey)
+                .add(Method.GET, "/admin/v1/audit", this::audit)
                 .add(Method.GET, "/admin/v1/models", this::models)
                 .add(Method.POST, "/admin/v1/models", this::upsertModel);
     }
@@ -66,14 +77,85 @@ final class AdminRoutes {
         Responses.json(res, Views.adminConsumer(c));
     }
 
+    private void consumers(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        var q = req.query();
+        Admin.Page<ConsumerRecord> page = admin.consumers(q.first("query").asOptional(), q.first("cursor").asOptional(), limit(req));
+        ObjectNode body = Json.object();
+        ArrayNode data = body.putArray("data");
+        page.items().forEach(c -> data.add(Views.adminConsumer(c)));
+        body.put("next_cursor", page.nextCursor().orElse(null));
+        Responses.json(res, body);
+    }
+
+    private static int limit(ServerRequest req) {
+        Optional<String> raw = req.query().first("limit").asOptional();
+        try {
+            return raw.map(Integer::parseInt).orElse(DEFAULT_PAGE);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalidRequest("Query 'limit' must be an integer from 1 to 500, got '" + raw.orElseThrow() + "'");
+        }
+    }
+
     private void createKey(ServerRequest req, ServerResponse res) {
         requireAdmin(req);
         AdminRequest body = AdminRequest.parseOrEmpty(req);
-        ApiKeys.Issued issued = admin.createKey(req.path().pathParameters().get("id"), body.optionalText("name"));
+        Admin.NewKey created = admin.createKey(req.path().pathParameters().get("id"), body.node());
         ObjectNode n = Json.object();
-        n.put("key_id", issued.keyId());
-        n.put("key", issued.key());
+        n.put("key_id", created.issued().keyId());
+        n.put("key", created.issued().key());
+        n.setAll(AdminViews.key(created.key(), Optional.empty(), Instant.now()));
         Responses.json(res, 201, n);
+    }
+
+    private void keys(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        Instant now = Instant.now();
+        ObjectNode body = Json.object();
+        ArrayNode data = body.putArray("data");
+        admin.keys(req.path().pathParameters().get("id")).forEach(k -> data.add(AdminViews.key(k.key(), k.spend(), now)));
+        Responses.json(res, body);
+    }
+
+    private void updateKey(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        AdminRequest body = AdminRequest.parse(req);
+        String id = req.path().pathParameters().get("id");
+        admin.updateKey(id, body.node());
+        Admin.KeyState k = admin.keyState(id);
+        Responses.json(res, AdminViews.key(k.key(), k.spend(), Instant.now()));
+    }
+
+    private void rotateKey(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        JsonNode body = AdminRequest.parseOrEmpty(req).node();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("grace_seconds")) {
+                throw ApiException.invalidRequest("Unknown field '" + f + "'; a rotation takes only grace_seconds");
+            }
+        });
+        JsonNode grace = body.path("grace_seconds");
+        if (!grace.isMissingNode() && !grace.isNull() && (!grace.canConvertToExactIntegral() || !grace.canConvertToLong())) {
+            throw ApiException.invalidRequest("Field 'grace_seconds' must be a whole number of seconds from 0 to "
+                    + Admin.MAX_GRACE.toSeconds() + " (30 days)");
+        }
+        Admin.Rotated r = admin.rotateKey(req.path().pathParameters().get("id"), Duration.ofSeconds(grace.asLong(0)));
+        ObjectNode n = Json.object();
+        n.put("key_id", r.issued().keyId());
+        n.put("key", r.issued().key());
+        r.previousValidUntil().ifPresent(u -> n.put("previous_valid_until", u.toString()));
+        Responses.json(res, 201, n);
+    }
+
+    private void audit(ServerRequest req, ServerResponse res) {
+        requireAdmin(req);
+        var q = req.query();
+        Admin.Page<AuditEntry> page = admin.audit(q.first("target").asOptional(), q.first("cursor").asOptional(), limit(req));
+        ObjectNode body = Json.object();
+        ArrayNode data = body.putArray("data");
+        page.items().forEach(e -> data.add(AdminViews.audit(e)));
+        body.put("next_cursor", page.nextCursor().orElse(null));
+        Responses.json(res, body);
     }
 
     private void revokeKey(ServerRequest req, ServerResponse res) {

@@ -11,6 +11,7 @@ import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.routing.RouteDecision;
 import io.hpp.router.routing.SmartRouter;
+import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.RulesetRecord;
 import io.hpp.router.wire.ChatRequest;
 import java.io.IOException;
@@ -37,12 +38,15 @@ final class RoutingRoutes {
     }
 
     private void preview(ServerRequest req, ServerResponse res) {
-        auth.require(req);
+        ApiKeyRecord key = auth.require(req);
         ChatRequest chat = ChatRequest.parse(Requests.body(req));
         if (!chat.model().equals("hpprouter/auto")) {
             throw ApiException.invalidRequest("Route preview is for model hpprouter/auto, got '" + chat.model() + "'");
         }
-        Responses.json(res, decisionJson(router.decide(chat)));
+        if (!key.settings().allows("hpprouter/auto")) {
+            throw new ApiException(403, "model_not_allowed", "This API key may not use model 'hpprouter/auto'");
+        }
+        Responses.json(res, decisionJson(router.decide(chat, key.settings()::autoMayUse)));
     }
 
     static ObjectNode decisionJson(RouteDecision d) {
@@ -56,6 +60,7 @@ final class RoutingRoutes {
         n.put("estimate_is_lower_bound", d.estimateCapped());
         n.put("reason", d.reason());
         n.set("pricing", Views.pricing(d.model().price()));
+        d.reroutedFrom().ifPresent(from -> n.put("rerouted_from", from));
         return n;
     }
 

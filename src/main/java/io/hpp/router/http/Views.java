@@ -5,7 +5,6 @@ import io.hpp.router.common.Json;
 import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.value.Model;
 import io.hpp.router.value.Price;
-import java.util.Locale;
 
 /** JSON shapes of our records; money in dollars as exact decimal numbers. */
 final class Views {
@@ -51,12 +50,7 @@ final class Views {
     }
 
     static ObjectNode pricing(Price p) {
-        ObjectNode n = Json.object();
-        n.put("input", p.input());
-        n.put("output", p.output());
-        n.put("cache_write", p.cacheWrite().orElse(null));
-        n.put("cache_read", p.cacheRead().orElse(null));
-        return n;
+        return io.hpp.router.admin.AdminViews.pricing(p);
     }
 
     static ObjectNode publicModel(Model m) {
@@ -80,20 +74,6 @@ final class Views {
     }
 
     static ObjectNode adminModel(Model m) {
-        ObjectNode n = Json.object();
-        n.put("id", m.id());
-        n.put("provider", m.provider());
-        n.put("upstream_model", m.upstreamModel());
-        n.put("owned_by", m.ownedBy());
-        n.set("pricing", pricing(m.price()));
-        if (m.maxOutputTokens().isPresent()) {
-            n.put("max_output_tokens", m.maxOutputTokens().get());
-        } else {
-            n.putNull("max_output_tokens");
-        }
-        n.put("enabled", m.enabled());
-        n.put("kind", m.kind().name().toLowerCase(Locale.ROOT));
-        n.set("fallbacks", io.hpp.router.common.Json.MAPPER.valueToTree(m.fallbacks()));
-        return n;
+        return io.hpp.router.admin.AdminViews.model(m);
     }
 }

@@ -74,6 +74,71 @@ class CliTest {
     }
 
     @Test
+    void keySettingsListUpdateRotateConsumerSearchAndAuditFromTheCommandLine() throws Exception {
+        Path config = dir.resolve("hpp-router.yaml");
+        Files.writeString(config, "database:\n  url: jdbc:sqlite:" + dir.resolve("keys.db") + "\n");
+        String id = json(run(config, "consumer", "create", "--username", "Dora-CLI", "--quota", "5")).get("consumer_id").asText();
+        json(run(config, "consumer", "create", "--username", "someone-else"));
+
+        JsonNode key = json(run(config, "key", "create", id, "--name", "agent", "--budget", "1.5", "--budget-period", "weekly",
+                "--allow-model", "openai/*", "--allow-model", "hpprouter/auto", "--rpm", "20", "--tpm", "9000",
+                "--expires-at", "2031-05-01T00:00:00Z", "--disabled", "--metadata", "{\"team\":\"ops\"}"));
+        String keyId = key.get("key_id").asText();
+        assertThat(key.get("key").asText()).startsWith("hpp_" + keyId + ".");
+        assertThat(key.get("budget").decimalValue()).isEqualByComparingTo("1.5");
+        assertThat(key.get("budget_period").asText()).isEqualTo("weekly");
+        assertThat(key.get("allowed_models").toString()).isEqualTo("[\"openai/*\",\"hpprouter/auto\"]");
+        assertThat(key.get("requests_per_minute").asLong()).isEqualTo(20);
+        assertThat(key.get("tokens_per_minute").asLong()).isEqualTo(9000);
+        assertThat(key.get("expires_at").asText()).isEqualTo("2031-05-01T00:00:00Z");
+        assertThat(key.get("disabled").asBoolean()).isTrue();
+        assertThat(key.at("/metadata/team").asText()).isEqualTo("ops");
+
+        JsonNode updated = json(run(config, "key", "update", keyId, "--no-budget", "--allow-all-models", "--no-rpm", "--enabled",
+                "--no-expiry", "--tpm", "100"));
+        assertThat(updated.get("budget").isNull()).isTrue();
+        assertThat(updated.get("budget_period").isNull()).isTrue();
+        assertThat(updated.get("allowed_models").isNull()).isTrue();
+        assertThat(updated.get("requests_per_minute").isNull()).isTrue();
+        assertThat(updated.get("tokens_per_minute").asLong()).isEqualTo(100);
+        assertThat(updated.get("expires_at").isNull()).isTrue();
+        assertThat(updated.get("disabled").asBoolean()).isFalse();
+        assertThat(updated.get("name").asText()).as("not named, so kept").isEqualTo("agent");
+
+        String listed = run(config, "key", "list", id);
+        assertThat(json(listed)).hasSize(1);
+        assertThat(json(listed).get(0).get("tokens_per_minute").asLong()).isEqualTo(100);
+        String secret = key.get("key").asText().substring(key.get("key").asText().indexOf('.') + 1);
+        assertThat(listed).doesNotContain(secret);
+
+        JsonNode rotated = json(run(config, "key", "rotate", keyId, "--grace-seconds", "60"));
+        assertThat(rotated.get("key").asText()).startsWith("hpp_" + keyId + ".").isNotEqualTo(key.get("key").asText());
+        assertThat(rotated.get("previous_valid_until").asText()).isNotBlank();
+
+        JsonNode found = json(run(config, "consumer", "list", "--query", "dora", "--limit", "5"));
+        assertThat(found.get("data")).hasSize(1);
+        assertThat(found.at("/data/0/consumer_id").asText()).isEqualTo(id);
+        assertThat(found.get("next_cursor").isNull()).isTrue();
+        JsonNode firstOfAll = json(run(config, "consumer", "list", "--limit", "1"));
+        assertThat(firstOfAll.get("data")).hasSize(1);
+        assertThat(json(run(config, "consumer", "list", "--limit", "1", "--cursor", firstOfAll.get("next_cursor").asText()))
+                .at("/data/0/username").asText()).isEqualTo("someone-else");
+
+        JsonNode audit = json(run(config, "audit", "--target", "key:" + keyId, "--limit", "2"));
+        assertThat(audit.get("data")).extracting(e -> e.get("action").asText()).containsExactly("key.rotate", "key.update");
+        assertThat(audit.at("/data/0/actor").asText()).isEqualTo("cli");
+        assertThat(audit.get("next_cursor").isNull()).isFalse();
+        assertThat(audit.toString()).doesNotContain(secret).doesNotContain(rotated.get("key").asText());
+        assertThat(json(run(config, "audit")).get("data")).extracting(e -> e.get("action").asText())
+                .containsExactly("key.rotate", "key.update", "key.create", "consumer.create", "consumer.create");
+
+        assertThat(Main.commandLine().execute("--config=" + config, "key", "update", keyId, "--budget", "1", "--no-budget")).isEqualTo(2);
+        assertThat(Main.commandLine().execute("--config=" + config, "key", "create", id, "--budget-period", "hourly", "--budget", "1"))
+                .isEqualTo(2);
+        assertThat(json(run(config, "key", "list", id))).as("no key was made by the refused create").hasSize(1);
+    }
+
+    @Test
     void badInputPrintsOneLineAndExitsWithTwo() throws Exception {
         Path config = dir.resolve("hpp-router.yaml");
         Files.writeString(config, "database:\n  url: jdbc:sqlite:" + dir.resolve("cli.db") + "\n");
@@ -109,6 +174,7 @@ class CliTest {
             assertThat(usage).as(String.join(" ", args)).startsWith("Usage: hpp-router" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
             seen.add(String.join(" ", path));
         }
-        assertThat(seen).contains("consumer", "consumer create", "key revoke", "quota limits", "model upsert", "rules publish", "serve");
+        assertThat(seen).contains("consumer", "consumer create", "consumer list", "key revoke", "key list", "key update", "key rotate", "audit",
+                "quota limits", "model upsert", "rules publish", "serve");
     }
 }

@@ -146,6 +146,36 @@ class PlaygroundBrowserTest {
     }
 
     @Test
+    void theKeysLimitsAndBudgetLeftAreShownAndFollowItsSpend() throws IOException {
+        TestRouter.Customer c = router.customer("5");
+        String key = router.admin("POST", "/admin/v1/consumers/" + c.id() + "/keys", """
+                {"name":"browser-agent","budget":2,"budget_period":"daily","requests_per_minute":30,"tokens_per_minute":5000,
+                 "allowed_models":["openai/*","hpprouter/auto"]}""").json().get("key").asText();
+        browser.get(router.baseUrl() + "/playground");
+        useKey(key);
+        waiting().until(d -> text("k-remaining").equals("$2.0"));
+        assertThat(text("k-name")).isEqualTo("browser-agent");
+        assertThat(text("k-budget")).isEqualTo("$2.0 per day");
+        assertThat(text("k-limits")).isEqualTo("30 requests/min, 5000 tokens/min");
+        assertThat(text("k-models")).isEqualTo("openai/*, hpprouter/auto");
+        assertThat(text("k-resets")).endsWith("T00:00:00Z");
+        Select model = new Select(browser.findElement(By.id("model")));
+        assertThat(model.getOptions()).allSatisfy(o -> assertThat(o.getAttribute("value")).matches("openai/.*|hpprouter/auto"));
+
+        fake.enqueue(fake.sse(0, OpenAiWire.textStream("gpt-4o-mini", List.of("ok"), 14, 4)));
+        model.selectByValue("hpprouter/auto");
+        browser.findElement(By.id("prompt")).sendKeys("Say ok");
+        browser.findElement(By.id("send")).click();
+        waiting().until(d -> text("answer").equals("ok"));
+        // 14 × $0.15/M + 4 × $0.60/M = $0.0000045 spent: the budget left follows once the request settles
+        router.app().flushRequestLog(5000);
+        browser.findElement(By.id("key-save")).click();
+        waiting().until(d -> text("k-remaining").equals("$1.999996"));
+        assertThat(text("k-spent")).isEqualTo("$0.000005");
+        shot("7-key-limits");
+    }
+
+    @Test
     void apiDocsRenderTheRoutersOwnContract() throws IOException {
         browser.get(router.baseUrl() + "/docs");
         waiting().until(d -> !d.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
