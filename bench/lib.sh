@@ -27,11 +27,13 @@ CONF
 # Creates a consumer with QUOTA dollars and an API key for it through the admin API of the router on 127.0.0.1:PORT;
 # prints the key.
 # usage: KEY=$(bench_key PORT ADMIN_TOKEN [QUOTA=1000000])
+# BENCH_KEY_SETTINGS='{"budget":100000,"budget_period":"monthly","allowed_models":["openai/*","moonshotai/*","anthropic/*"]}'
+# gives the key settings of its own (the key-controls row of bench/RESULTS.md); default none
 bench_key() {
   local cid
   cid=$(curl -sf -XPOST "http://127.0.0.1:$1/admin/v1/consumers" -H "Authorization: Bearer $2" \
     -d "{\"quota\":${3:-1000000}}" | sed -E 's/.*"consumer_id":"([^"]+)".*/\1/')
-  curl -sf -XPOST "http://127.0.0.1:$1/admin/v1/consumers/$cid/keys" -H "Authorization: Bearer $2" -d '{}' \
+  curl -sf -XPOST "http://127.0.0.1:$1/admin/v1/consumers/$cid/keys" -H "Authorization: Bearer $2" -d "${BENCH_KEY_SETTINGS:-{\}}" \
     | sed -E 's/.*"key":"([^"]+)".*/\1/'
 }
 
