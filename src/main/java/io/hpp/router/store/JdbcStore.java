@@ -129,8 +129,9 @@ public final class JdbcStore implements Store {
             if (!before.getFirst().equals(s.budgetPeriod())) {
                 // the spend of the new period so far is what the log holds for it; requests still in flight add theirs when they settle
                 long start = s.periodStart(now);
-                tx.update("UPDATE api_keys SET period_start = ?, spent_nanos = (SELECT COALESCE(SUM(cost_nanos), 0) FROM request_log "
-                        + "WHERE key_id = ? AND created_at >= ?) WHERE id = ?", start, keyId, start, keyId);
+                tx.update("UPDATE api_keys SET period_start = ?, spent_nanos = (SELECT COALESCE(SUM(cost_nanos), 0) FROM request_log r "
+                        + "WHERE r.consumer_id = api_keys.consumer_id AND r.key_id = ? AND r.created_at >= ?) WHERE id = ?",
+                        start, keyId, start, keyId);
             }
             return true;
         });
@@ -285,13 +286,23 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public void settle(List<Settlement> batch) {
+    public int settle(List<Settlement> batch) {
         if (batch.isEmpty()) {
-            return;
+            return 0;
         }
         SettleBatch done = jdbc.inTransaction(tx -> SettleBatch.write(tx, batch, localHolds.isPresent()));
         // after the commit, so a hold never stops counting before its charge does
         localHolds.ifPresent(h -> h.release(done.heldInMemory, done.chargedConsumers, done.chargedKeys));
+        return done.applied;
+    }
+
+    @Override
+    public String databaseId() {
+        return jdbc.inTransaction(tx -> {
+            tx.update("INSERT INTO router_meta (name, value) VALUES ('database_id', ?) ON CONFLICT (name) DO NOTHING",
+                    io.hpp.router.common.Ids.uuid());
+            return tx.query("SELECT value FROM router_meta WHERE name = 'database_id'", rs -> rs.getString(1)).getFirst();
+        });
     }
 
     @Override
