@@ -8,6 +8,7 @@ import io.hpp.router.billing.QuotaCache;
 import io.hpp.router.billing.QuotaLedger;
 import io.hpp.router.billing.RateLimiter;
 import io.hpp.router.billing.SetAsideFile;
+import io.hpp.router.billing.SettlementJournal;
 import io.hpp.router.billing.SettlementWriter;
 import io.hpp.router.catalog.DefaultCatalog;
 import io.hpp.router.catalog.ModelCatalog;
@@ -48,11 +49,13 @@ public final class App implements AutoCloseable {
 
     private final Providers providers;
     private final SettlementWriter log;
+    private final SettlementJournal journal;
     private final AutoCloseable listener;
     private final Optional<ServeLock> serveLock;
 
     private App(Store store, WebServer server, ScheduledExecutorService background, Providers providers, SettlementWriter log,
-                AutoCloseable listener, Optional<ServeLock> serveLock) {
+                SettlementJournal journal, AutoCloseable listener, Optional<ServeLock> serveLock) {
+        this.journal = journal;
         this.store = store;
         this.server = server;
         this.background = background;
@@ -110,8 +113,19 @@ public final class App implements AutoCloseable {
         Metrics metrics = new Metrics(config.edge().metricsConsumerLabels());
         providers.upstreams().forEach(u -> metrics.upstreamConnections(u.provider(), u::openConnections, u::idleConnections));
         SetAsideFile setAside = new SetAsideFile(config.setAsideFile());
+        // before serving: what this node's earlier life (or a dead peer) journaled but never committed is settled first
+        SettlementJournal journal = SettlementJournal.open(config.journalDir(), store.databaseId());
+        int replayed = journal.replayOrphans(store);
+        if (replayed > 0) {
+            LOG.warn("settled {} requests from the journal of a node that stopped before committing them", replayed);
+        }
+        background.scheduleWithFixedDelay(Background.guarded("journal housekeeping", () -> {
+            journal.tidy();
+            journal.replayOrphans(store);
+        }), 5, 5, TimeUnit.SECONDS);
         SettlementWriter log = new SettlementWriter(store, batch -> batch.forEach(s -> quotaCache.invalidate(s.entry().consumerId())),
-                metrics, model -> catalog.find(model).map(io.hpp.router.value.Model::provider).orElse("none"), setAside);
+                metrics, model -> catalog.find(model).map(io.hpp.router.value.Model::provider).orElse("none"), setAside,
+                Optional.of(journal));
         QuotaLedger ledger = new QuotaLedger(store, config.overflowPolicy(), config.reservationTtl(), log, metrics::settlementOverHold);
         RouterConfig.Resilience resilience = config.resilience();
         CircuitBreakers[] breakers = new CircuitBreakers[1];
@@ -125,10 +139,10 @@ public final class App implements AutoCloseable {
                 metrics::fallback, limiter);
         ImageService images = new ImageService(catalog, providers, ledger, limiter);
         WebServer server = RouterServer.start(config, new RouterServer.Services(store, keys, catalog, quotaCache, admin, chat,
-                smartRouter, routingAdmin, images, metrics, config.providers().keySet(), setAside));
+                smartRouter, routingAdmin, images, metrics, config.providers().keySet(), setAside, journal::failure));
         HelidonPatch.problem().ifPresent(problem -> LOG.error("{}", problem));
         Tokenizer.warmUp();
-        return new App(store, server, background, providers, log, listener, serveLock);
+        return new App(store, server, background, providers, log, journal, listener, serveLock);
     }
 
     /** Another node (or the CLI) changed something this node caches. */
@@ -180,6 +194,7 @@ public final class App implements AutoCloseable {
         server.stop();
         background.shutdownNow();
         log.close();
+        journal.close();
         providers.close();
         try {
             listener.close();

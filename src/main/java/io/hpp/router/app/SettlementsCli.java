@@ -27,7 +27,7 @@ final class SettlementsCli {
             Cli.withStore(parent.main, store -> {
                 SetAsideFile setAside = new SetAsideFile(file != null ? file : parent.main.config().setAsideFile());
                 SetAsideFile.Replay r = setAside.replay(store);
-                return Json.object().put("settled", r.settled()).put("kept", r.kept()).put("file", setAside.path().toString());
+                return Json.object().put("settled", r.settled()).put("already_settled", r.alreadySettled()).put("kept", r.kept()).put("file", setAside.path().toString());
             });
         }
     }

@@ -63,13 +63,32 @@ public final class QuotaLedger {
 
     /**
      * The end of a request's money: its charge (never more than its hold: {@link Hold#charge}), the rest of the hold
-     * released and its log row, committed together off the response path by the writer.
+     * released and its log row, committed together off the response path by the writer. True when the settlement
+     * survives the death of this process (it is in the journal): only then may the request's answer be finished.
      */
-    public void settle(Settlement settlement, boolean overHold) {
+    public boolean settle(Settlement settlement, boolean overHold) {
         if (overHold) {
             onOverHold.accept(settlement.entry().meta().endpoint());
         }
-        writer.submit(settlement);
+        return writer.submit(settlement);
+    }
+
+    /**
+     * 503 {@code journal_unavailable} before any provider call while settlements cannot be recorded: the router does not
+     * serve answers it could not account for after a crash.
+     */
+    public void requireRecordable() {
+        if (writer != null) {
+            writer.unrecordable().ifPresent(why -> {
+                throw unrecordable();
+            });
+        }
+    }
+
+    /** The refusal of a request whose settlement could not be recorded: its answer is withheld. */
+    public static ApiException unrecordable() {
+        return new ApiException(503, "journal_unavailable",
+                "The router cannot record requests' settlements durably right now (its journal cannot be written); retry later");
     }
 
     /**
@@ -120,6 +139,7 @@ public final class QuotaLedger {
      */
     public Hold reserve(ApiKeyRecord key, Price price, long inputBound, LongSupplier tightInput, long outputCap, int answers,
                         boolean capAdjustable) {
+        requireRecordable();
         String consumerId = key.consumerId();
         Instant now = clock.instant();
         Optional<String> budgetKey = key.budgeted() ? Optional.of(key.id()) : Optional.empty();

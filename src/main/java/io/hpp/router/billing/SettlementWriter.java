@@ -48,6 +48,7 @@ public final class SettlementWriter implements AutoCloseable {
     private final Metrics metrics;
     private final Function<String, String> providerOfModel;
     private final SetAsideFile setAside;
+    private final java.util.Optional<SettlementJournal> journal;
     private final PendingSettlements pending;
     private long commits;
     private volatile boolean closing;
@@ -59,6 +60,13 @@ public final class SettlementWriter implements AutoCloseable {
      */
     public SettlementWriter(Store store, Consumer<List<Settlement>> afterCommit, Metrics metrics, Function<String, String> providerOfModel,
                             SetAsideFile setAside) {
+        this(store, afterCommit, metrics, providerOfModel, setAside, Optional.empty());
+    }
+
+    /** @param journal where each settlement is recorded before its request's answer is finished (see {@link #submit}) */
+    public SettlementWriter(Store store, Consumer<List<Settlement>> afterCommit, Metrics metrics, Function<String, String> providerOfModel,
+                            SetAsideFile setAside, Optional<SettlementJournal> journal) {
+        this.journal = journal;
         this.store = store;
         this.afterCommit = afterCommit;
         this.metrics = metrics;
@@ -74,12 +82,23 @@ public final class SettlementWriter implements AutoCloseable {
         begun.incrementAndGet();
     }
 
-    /** Queues a settlement; one per request, whether or not it called {@link #begin}. */
-    public void submit(Settlement s) {
+    /**
+     * Records the settlement in the journal, then queues it; one per request, whether or not it called {@link #begin}.
+     * True when the settlement survives the death of this process from now on (it is in the journal, or there is no
+     * journal to keep): only then may the request's answer be finished. It is queued either way.
+     */
+    public boolean submit(Settlement s) {
+        boolean recorded = journal.map(j -> j.append(s)).orElse(true);
         enqueued.incrementAndGet();
         AccessLog.pipeline(s.entry());   // before the queue: the batch that settles it flushes its line
         queue.add(s);
         metrics.settled(s.entry(), s.entry().resolvedModel().map(providerOfModel).orElse("none"));
+        return recorded;
+    }
+
+    /** Why settlements cannot be recorded now (the journal cannot be written), if they cannot. */
+    public Optional<String> unrecordable() {
+        return journal.flatMap(SettlementJournal::failure);
     }
 
     /** Waits until every request begun or submitted so far is written or set aside (tests and shutdown). */
@@ -158,8 +177,10 @@ public final class SettlementWriter implements AutoCloseable {
         }
         long nanos = System.nanoTime() - t0;
         commits++;
-        written.addAndGet(rows.size());
         // after the commit nothing may fail the batch: retrying committed rows would charge them twice
+        Background.guarded("finishing the journal lines of " + rows.size() + " requests",
+                () -> journal.ifPresent(j -> rows.forEach(j::finished))).run();
+        written.addAndGet(rows.size());   // after the journal: a flush() that returns finds their lines finished
         Background.guarded("after settling " + rows.size() + " requests", () -> {
             metrics.logWrite(nanos, rows.size());
             StderrAppender.flushAll();
@@ -202,6 +223,7 @@ public final class SettlementWriter implements AutoCloseable {
         public void setAside(Settlement original, String reason) {
             Background.guarded("setting a settlement aside", () -> {
                 setAside.append(original, reason);
+                journal.ifPresent(j -> j.finished(original));
                 metrics.settlementSetAside();
                 StderrAppender.flushAll();
                 // its hold is left to expire (the sweeper releases it), as for a request whose node crashed

@@ -66,7 +66,8 @@ public final class ChatService {
     public void handle(ApiKeyRecord key, String requestId, Front front, ClientChannel out, AnswerMemory memory) {
         RequestRecord a = new RequestRecord(key, requestId, front.endpoint());
         ledger.opened();
-        Runnable lastWrite = null;
+        LastWrite lastWrite = null;
+        boolean recorded = false;
         try {
             a.admitted(limiter.admit(key));
             ChatRequest req = front.request();
@@ -97,18 +98,37 @@ public final class ChatService {
                 throw e;
             }
         } finally {
-            ledger.settle(a.settlement(), a.overHold());
+            recorded = ledger.settle(a.settlement(), a.overHold());
         }
         if (lastWrite != null) {
-            lastWrite.run();
+            lastWrite.finish(recorded);
         }
+    }
+
+    /**
+     * What remains for the client once the request is settled: the answer's last write, made only once the settlement
+     * is recorded (it then survives a crash of this process); else the answer is withheld, with the refusal in its place.
+     */
+    @FunctionalInterface
+    private interface LastWrite {
+        void finish(boolean recorded);
+    }
+
+    /** The last write of an answer sent whole: the JSON body, or 503 {@code journal_unavailable} (nothing was sent yet). */
+    private static LastWrite whole(Runnable send) {
+        return recorded -> {
+            if (!recorded) {
+                throw QuotaLedger.unrecordable();
+            }
+            send.run();
+        };
     }
 
     /**
      * Calls one target: a relay to {@code out} when it speaks the client's API (the output cap lowered by the hold, if it
      * was), else the chat request with the cap the hold priced, its answer to {@code chatOut}. Returns the write of what remains for the client, made once settled.
      */
-    private Runnable call(RequestRecord a, Front front, ChatRequest req, Dispatcher.Target t, Optional<Long> lowered,
+    private LastWrite call(RequestRecord a, Front front, ChatRequest req, Dispatcher.Target t, Optional<Long> lowered,
                           Map<String, String> headers, ClientChannel out, ClientChannel chatOut, AnswerMemory memory) {
         Model model = t.model();
         Optional<Front.Relay> relay = front.relayTo(t.provider());
@@ -128,7 +148,8 @@ public final class ChatService {
     public void countTokens(ApiKeyRecord key, String requestId, Front front, ClientChannel out, AnswerMemory memory) {
         RequestRecord a = new RequestRecord(key, requestId, "count_tokens");
         ledger.opened();
-        Runnable lastWrite = null;
+        LastWrite lastWrite = null;
+        boolean recorded = false;
         try {
             a.admitted(limiter.admit(key));
             ChatRequest req = front.request();
@@ -140,14 +161,14 @@ public final class ChatService {
             a.upstream(System.nanoTime() - t0);
             byte[] answer = counted.orElseGet(() -> front.tokenCount(estimator.estimate(req)));
             a.answered();
-            lastWrite = () -> out.sendJson(200, Map.of("X-HPP-Router-Resolved-Model", model.id()), answer);
+            lastWrite = whole(() -> out.sendJson(200, Map.of("X-HPP-Router-Resolved-Model", model.id()), answer));
         } catch (RuntimeException e) {
             a.failed(e);
             throw e;
         } finally {
-            ledger.settle(a.settlement(), false);
+            recorded = ledger.settle(a.settlement(), false);
         }
-        lastWrite.run();
+        lastWrite.finish(recorded);
     }
 
     /** hpprouter/auto's decision among the models the key may use; 403 when the key may not use auto itself. */
@@ -183,7 +204,7 @@ public final class ChatService {
     }
 
     /** Calls the provider; returns the write of the answer, made once the request is settled. */
-    private Runnable completeOnce(RequestRecord a, ChatRequest req, Model model, Provider provider, ClientChannel out,
+    private LastWrite completeOnce(RequestRecord a, ChatRequest req, Model model, Provider provider, ClientChannel out,
                                   Map<String, String> headers, AnswerMemory memory) {
         long t0 = System.nanoTime();
         Completion answer = provider.complete(model, req.body(), memory);
@@ -192,11 +213,11 @@ public final class ChatService {
         TokenUsage usage = UsageReader.read(answer.usage()).orElseGet(() -> estimatedUsage(req, answer.text()));
         a.charged(usage, model.price());
         byte[] bytes = answer.withModel(model.id());
-        return () -> out.sendJson(200, headers, bytes);
+        return whole(() -> out.sendJson(200, headers, bytes));
     }
 
     /** An answer relayed as the provider sent it but for its model; returns its write, made once settled. */
-    private Runnable relayOnce(RequestRecord a, ChatRequest req, Front.Relay relay, Optional<Long> lowered, Model model,
+    private LastWrite relayOnce(RequestRecord a, ChatRequest req, Front.Relay relay, Optional<Long> lowered, Model model,
                                ClientChannel out, Map<String, String> headers, AnswerMemory memory) {
         long t0 = System.nanoTime();
         Relayed.Answer answer = relay.complete(model, lowered, memory);
@@ -204,7 +225,7 @@ public final class ChatService {
         a.answered();
         a.charged(answer.usage().orElseGet(() -> estimatedUsage(req, answer.message().text())), model.price());
         byte[] bytes = answer.message().withModel(model.id());
-        return () -> out.sendJson(200, headers, bytes);
+        return whole(() -> out.sendJson(200, headers, bytes));
     }
 
     /**
@@ -212,7 +233,7 @@ public final class ChatService {
      * stream), written once settled. A client that hangs up pays the provider's usage, read after it left (see
      * {@link StreamRelay}), or the hold without it.
      */
-    private Runnable relayStream(RequestRecord a, ChatRequest req, Model model, ClientChannel out, Map<String, String> headers,
+    private LastWrite relayStream(RequestRecord a, ChatRequest req, Model model, ClientChannel out, Map<String, String> headers,
                                  StreamRelay.Ending ending, Function<StreamRelay, Optional<ProviderException>> run) {
         StreamRelay relay = new StreamRelay(out, model.id(), req.includeUsage(), headers, disconnectDrain, ending);
         long t0 = System.nanoTime();
@@ -222,7 +243,9 @@ public final class ChatService {
                 throw relay.clientGone().get();
             }
             cut.ifPresent(e -> a.fail(e.clientStatus(), e.code()));
-            return () -> relay.finish(cut);
+            // the stream's last event ([DONE], message_stop, response.completed) only once the settlement is recorded
+            return recorded -> relay.finish(recorded ? cut : Optional.of(new ProviderException("hpp-router", "gateway_error",
+                    "journal_unavailable", Optional.empty(), true, 503, QuotaLedger.unrecordable().getMessage())));
         } finally {
             a.upstream(System.nanoTime() - t0);
             if (relay.started()) {

@@ -145,7 +145,22 @@ public final class ConfigLoader {
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
                 reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins(), setAsideFile(dbUrl),
                 edge(host, port, resilience),
-                Duration.ofDays(number("responses.retention_days", "HPP_ROUTER_RESPONSES_RETENTION_DAYS", 30, 1, 3650)));
+                Duration.ofDays(number("responses.retention_days", "HPP_ROUTER_RESPONSES_RETENTION_DAYS", 30, 1, 3650)),
+                journalDir(setAsideFile(dbUrl)));
+    }
+
+    /** Next to the set-aside file by default (the router's data folder). */
+    private Path journalDir(Path setAsideFile) {
+        Optional<String> v = raw("settlements.journal_dir", "HPP_ROUTER_JOURNAL_DIR");
+        if (v.isEmpty()) {
+            Path parent = setAsideFile.toAbsolutePath().getParent();
+            return (parent == null ? Path.of("data") : parent).resolve("journal");
+        }
+        try {
+            return Path.of(v.get());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad("settlements.journal_dir", "HPP_ROUTER_JOURNAL_DIR", "a folder path", v.get());
+        }
     }
 
     /** Next to the SQLite file by default (its folder holds the router's data); ./data with PostgreSQL. */

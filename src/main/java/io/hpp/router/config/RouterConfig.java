@@ -26,6 +26,8 @@ import java.util.OptionalInt;
  * @param resilience     retries, circuit breaking, drain on shutdown
  * @param corsOrigins    browser origins allowed on the consumer API ({@code *}: any); never the admin API
  * @param setAsideFile   where settlements the database refuses (even with their text cleaned) are kept for an operator
+ * @param journalDir     where each node journals its settlements before it finishes their answers (a folder per node);
+ *                       nodes sharing a database should share it, so that one replays a dead one's journal
  * @param edge           what a client may hold at the router's edge: connection and body deadlines, shares per address
  *                       and per consumer, authentication throttling, and who may see metrics and the admin API
  * @param responsesRetention how long a stored Responses API response is kept for previous_response_id and GET
@@ -35,7 +37,8 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
                            Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
                            Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
                            OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience,
-                           java.util.Set<String> corsOrigins, Path setAsideFile, Edge edge, Duration responsesRetention) {
+                           java.util.Set<String> corsOrigins, Path setAsideFile, Edge edge, Duration responsesRetention,
+                           Path journalDir) {
 
     /**
      * How the router copes with failing providers and with shutting down.

@@ -18,8 +18,11 @@ final class OpsRoutes {
     private final Store store;
     private final Set<String> providers;
     private final SetAsideFile setAside;
+    private final java.util.function.Supplier<java.util.Optional<String>> journalFailure;
 
-    OpsRoutes(Metrics metrics, AdminGuard metricsGuard, Store store, Set<String> providers, SetAsideFile setAside) {
+    OpsRoutes(Metrics metrics, AdminGuard metricsGuard, Store store, Set<String> providers, SetAsideFile setAside,
+              java.util.function.Supplier<java.util.Optional<String>> journalFailure) {
+        this.journalFailure = journalFailure;
         this.metrics = metrics;
         this.metricsGuard = metricsGuard;
         this.store = store;
@@ -44,7 +47,8 @@ final class OpsRoutes {
     }
 
     /**
-     * Ready when the database answers (its schema was migrated before the server started) and a provider is configured.
+     * Ready when the database answers (its schema was migrated before the server started), a provider is configured
+     * and the settlement journal can be written.
      * Settlements set aside are reported, not made a reason to stop serving: the node settles everything else, and a
      * load balancer taking nodes out for them would turn one refused row into an outage.
      */
@@ -65,7 +69,11 @@ final class OpsRoutes {
         long setAsideCount = setAside.count();
         // the count, not the path: /readyz answers anyone, and the file is named by the configuration
         checks.put("settlements", setAsideCount == 0 ? "ok" : setAsideCount + " set aside (see settlements.set_aside_file)");
-        if (providers.isEmpty()) {
+        // a journal that cannot be written makes the node unready: it refuses requests (503) rather than serve answers it
+        // could not account for after a crash
+        boolean journal = journalFailure.get().isEmpty();
+        checks.put("journal", journal ? "ok" : "cannot be written (the disk may be full): requests are refused");
+        if (providers.isEmpty() || !journal) {
             ok = false;
         }
         ObjectNode body = Json.object().put("status", ok ? "ready" : "not_ready");

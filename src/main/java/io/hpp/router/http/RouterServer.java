@@ -46,7 +46,8 @@ public final class RouterServer {
     /** What the routes need. */
     public record Services(Store store, ApiKeys keys, ModelCatalog catalog, QuotaCache quotaCache, Admin admin,
                            ChatService chat, SmartRouter smartRouter, RoutingAdmin routingAdmin, ImageService images,
-                           Metrics metrics, java.util.Set<String> providers, io.hpp.router.billing.SetAsideFile setAside) {
+                           Metrics metrics, java.util.Set<String> providers, io.hpp.router.billing.SetAsideFile setAside,
+                           java.util.function.Supplier<java.util.Optional<String>> journalFailure) {
     }
 
     private RouterServer() {
@@ -151,7 +152,7 @@ public final class RouterServer {
                 new AdminRoutes(adminGuard, s.admin())::register,
                 new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin())::register,
                 new AuditRoutes(auth, adminGuard, s.store())::register,
-                new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), s.setAside())::register,
+                new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), s.setAside(), s.journalFailure())::register,
                 new StaticRoutes()::register,
                 routes -> routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/yaml");

@@ -46,6 +46,7 @@ public final class ImageService {
     public void handle(ApiKeyRecord key, String requestId, byte[] body, ClientChannel out) {
         RequestRecord a = new RequestRecord(key, requestId, "images");
         ledger.opened();
+        HeldBackBody[] held = new HeldBackBody[1];
         try {
             a.admitted(limiter.admit(key));
             ImageRequest req = ImageRequest.parse(body);
@@ -60,9 +61,11 @@ public final class ImageService {
             a.held(ledger.reserve(key, model.price(), promptBound, () -> promptBound,
                     req.outputTokensPerImage(), req.n(), false));
             long t0 = System.nanoTime();
+            // the body's last byte waits for the settlement to be recorded (HeldBackBody)
             Optional<JsonNode> reported = provider.generate(model, req.body(), length -> {
                 a.answered();
-                return out.openBody(200, Map.of("X-HPP-Router-Resolved-Model", model.id()), length);
+                held[0] = new HeldBackBody(out.openBody(200, Map.of("X-HPP-Router-Resolved-Model", model.id()), length));
+                return held[0];
             });
             a.upstream(System.nanoTime() - t0);
             // without a usage report (an answer cut short), bill what the provider charges for generating n images
@@ -75,7 +78,19 @@ public final class ImageService {
                 throw e;
             }
         } finally {
-            ledger.settle(a.settlement(), a.overHold());
+            boolean recorded = ledger.settle(a.settlement(), a.overHold());
+            if (held[0] != null) {
+                finish(held[0], recorded);
+            }
+        }
+    }
+
+    /** Ends the relayed body: whole once the settlement is recorded, else one byte short (the client sees it cut). */
+    private static void finish(HeldBackBody body, boolean recorded) {
+        try {
+            body.finish(recorded);
+        } catch (java.io.IOException | ClientChannel.ClientGoneException e) {
+            // the client left before the last byte; the request is settled
         }
     }
 

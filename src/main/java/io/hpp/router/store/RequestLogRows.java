@@ -11,11 +11,13 @@ final class RequestLogRows {
     private RequestLogRows() {
     }
 
-    static void insert(Jdbc.Tx tx, RequestLogEntry e) throws SQLException {
-        tx.update("INSERT INTO request_log (id, consumer_id, key_id, requested_model, resolved_model, basket, rule_id, "
+    /** Inserts the row unless one with its id is stored already; 1 when it did, 0 when it was there. */
+    static int insert(Jdbc.Tx tx, RequestLogEntry e) throws SQLException {
+        return tx.update("INSERT INTO request_log (id, consumer_id, key_id, requested_model, resolved_model, basket, rule_id, "
                         + "rules_version, tier, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, "
                         + "cost_nanos, status, error_code, streamed, latency_ms, ttft_ms, created_at, request_id, endpoint, upstream_ms, "
-                        + "baseline_cost_nanos, rerouted_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "baseline_cost_nanos, rerouted_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO NOTHING",
                 e.id(), e.consumerId(), e.keyId(), e.requestedModel(), e.resolvedModel(), e.basket(), e.ruleId(),
                 e.rulesVersion(), e.tier(), e.usage().promptTokens(), e.usage().output(), e.usage().cacheRead(),
                 e.usage().cacheWrite(), e.cost().nanos(), e.status(), e.errorCode(), e.streamed(), e.latencyMs(),

@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The writes of one batch of settlements, in the caller's transaction: the log rows first, then one update per
+ * The writes of one batch of settlements, in the caller's transaction: the log rows first (a row already stored
+ * means its settlement was applied before: it is skipped), then one update per
  * consumer, window and key (per budget period), each in id order (concurrent batches on other nodes take the row locks in the same order
  * and cannot deadlock). Every sum is checked: a batch whose totals, or a consumer's totals after it, would pass the
  * range of a 64-bit column fails with {@link StoreException} instead of wrapping around (Java) or turning into a
@@ -54,6 +55,8 @@ final class SettleBatch {
     final List<String> heldInMemory = new ArrayList<>();
     final Set<String> chargedConsumers = new HashSet<>();
     final Set<String> chargedKeys = new HashSet<>();
+    /** How many of the batch's settlements were applied (the others' log rows were stored already). */
+    int applied;
     private final Map<String, Totals> consumers = new TreeMap<>();
     /** Per key, per budget period (oldest first): a batch at a period's turn has requests of both. */
     private final Map<String, TreeMap<Long, KeyTotals>> keys = new TreeMap<>();
@@ -94,6 +97,14 @@ final class SettleBatch {
 
     private void add(Jdbc.Tx tx, Settlement s, boolean holdsInMemory) throws SQLException {
         RequestLogEntry e = s.entry();
+        // the log row first: a settlement applied before (a journal replayed, an acknowledgement lost) is skipped whole
+        if (RequestLogRows.insert(tx, e) == 0) {
+            if (holdsInMemory) {
+                s.reservation().ifPresent(r -> heldInMemory.add(r.id()));
+            }
+            return;
+        }
+        applied++;
         String consumer = e.consumerId();
         chargedConsumers.add(consumer);
         Totals t = consumers.computeIfAbsent(consumer, id -> new Totals());
@@ -122,7 +133,6 @@ final class SettleBatch {
             t.autoCost = sum(t.autoCost, e.cost().nanos(), consumer, "auto cost");
             t.autoBaseline = sum(t.autoBaseline, e.meta().baselineCost().get().nanos(), consumer, "auto baseline");
         }
-        RequestLogRows.insert(tx, e);
         if (s.rateWindow().isPresent() && tokens > 0) {
             windows.computeIfAbsent(consumer, id -> new TreeMap<>())
                     .merge(s.rateWindow().get(), tokens, (a, b) -> sum(a, b, consumer, "window tokens"));

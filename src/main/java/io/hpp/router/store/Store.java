@@ -92,8 +92,15 @@ public interface Store extends AutoCloseable {
      */
     boolean reserve(Reservation r, Money mustRemain);
 
-    /** Applies settlements, each one atomically: charge, drop the reservation, append the log row. */
-    void settle(List<Settlement> batch);
+    /**
+     * Applies settlements, each one atomically: charge, drop the reservation, append the log row. A settlement whose
+     * log row is already stored (its id) was applied before and is skipped whole: applying a batch twice changes
+     * nothing. Returns how many were applied.
+     */
+    int settle(List<Settlement> batch);
+
+    /** This database's identity: made once, the same for every node and process that uses it. */
+    String databaseId();
 
     /** Releases reservations that expired before {@code now}; returns how many. */
     int releaseExpired(Instant now);

@@ -80,8 +80,9 @@ class AdminApiTest {
         assertThat(c.key()).startsWith("hpp_" + c.keyId() + ".");
         router.app().store().ping();
         String secret = c.key().substring(c.key().indexOf('.') + 1);
-        try (Stream<Path> files = Files.list(router.dataDir())) {
-            for (Path f : files.toList()) {
+        // every file the router keeps, its settlement journal included
+        try (Stream<Path> files = Files.walk(router.dataDir())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
                 assertThat(content).as(f.toString()).doesNotContain(secret).doesNotContain(c.key());
             }

@@ -49,6 +49,12 @@ abstract class StoreContract {
         return new Settlement(Optional.of(r), e);
     }
 
+    private static RequestLogEntry withCost(RequestLogEntry e, Money cost) {
+        return new RequestLogEntry(e.id(), e.consumerId(), e.keyId(), e.requestedModel(), e.resolvedModel(), e.basket(), e.ruleId(),
+                e.rulesVersion(), e.tier(), e.usage(), cost, e.status(), e.errorCode(), e.streamed(), e.latencyMs(), e.ttftMs(),
+                e.createdAt(), e.meta());
+    }
+
     @Test
     void seedsTheDefaultCatalogOnceAndUpsertsModels() {
         assertThat(store.models()).extracting(Model::id).contains("openai/gpt-5", "gpt-image-1");
@@ -162,8 +168,13 @@ abstract class StoreContract {
         Reservation r = hold(c.id(), "1", Instant.now().plusSeconds(60));
         store.reserve(r, r.amount());
         Settlement ok = settle(r, "0.25");
-        Settlement duplicate = new Settlement(Optional.empty(), ok.entry());
-        assertThatThrownBy(() -> store.settle(List.of(ok, duplicate))).isInstanceOf(StoreException.class);
+        // another consumer's charge in the same batch that would pass the range of its totals fails the whole batch
+        ConsumerRecord rich = store.createConsumer(Optional.empty(), Optional.empty(), new Money(Long.MAX_VALUE));
+        store.settle(List.of(new Settlement(Optional.empty(), withCost(settle(hold(rich.id(), "0", Instant.now()), "0").entry(),
+                new Money(Long.MAX_VALUE - 10)))));
+        Settlement overflowing = new Settlement(Optional.empty(), withCost(settle(hold(rich.id(), "0", Instant.now()), "0").entry(),
+                new Money(100)));
+        assertThatThrownBy(() -> store.settle(List.of(ok, overflowing))).isInstanceOf(StoreException.class);
         ConsumerRecord after = store.consumer(c.id()).orElseThrow();
         assertThat(after.used()).isEqualTo(Money.ZERO);
         assertThat(after.reserved()).isEqualTo(Money.ofDollars("1"));

@@ -41,7 +41,9 @@ public final class NodeProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hpp.router.app.Main", "serve"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> all = new HashMap<>(env);
+        Map<String, String> all = new HashMap<>();
+        all.put("HPP_ROUTER_JOURNAL_DIR", Files.createTempDirectory("node-journal").toString());
+        all.putAll(env);
         all.put("HPP_ROUTER_HOST", "127.0.0.1");
         all.put("HPP_ROUTER_PORT", String.valueOf(port));
         all.put("HPP_ROUTER_CONFIG", new File("does-not-exist.yaml").getAbsolutePath());

@@ -45,6 +45,8 @@ public final class TestRouter implements AutoCloseable {
             all.put("HPP_ROUTER_PORT", "0");
             all.put("HPP_ROUTER_DB_URL", "jdbc:sqlite:" + dir.resolve("router.db"));
             all.put("HPP_ROUTER_ADMIN_TOKEN", ADMIN_TOKEN);
+            // its own journal folder, also on PostgreSQL (whose default, ./data/journal, every test would share)
+            all.put("HPP_ROUTER_JOURNAL_DIR", dir.resolve("journal").toString());
             all.putAll(env);
             RouterConfig config = ConfigLoader.load(Optional.empty(), all);
             return new TestRouter(App.start(config), dir);
