@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -32,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * holds locked, a {@code database} file naming the database it settles into, and segments of one JSON line per
  * settlement ({@link SettlementLines}).
  *
- * <p>A line is written with one {@code write} and no {@code fsync}: it is in the operating system's hands when the
- * write returns, which survives the death of the process ({@code kill -9}, an OOM kill) but not of the machine.
+ * <p>A line is copied into a memory-mapped segment, without a system call and without {@code fsync}: it is in the
+ * operating system's page cache when the copy ends, which survives the death of the process ({@code kill -9}, an OOM
+ * kill) but not of the machine. A {@code write} per line cost a request 13–33 µs of CPU at 1,000 requests a second
+ * (bench/threads.sh A/B; JMH measured 4 µs alone), an {@code fsync} 150 µs (JournalBench).
  * A segment is deleted once every settlement in it has been committed or set aside, and it is no longer the one
  * being written.
  *
@@ -43,8 +46,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SettlementJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SettlementJournal.class);
-    /** A segment is closed after this many lines, so that committed ones can be deleted while the node runs. */
-    private static final int SEGMENT_LINES = 20_000;
+    /**
+     * A segment's size: about 9,000 settlements (~900 bytes a line), ten seconds at 1,000 requests a second; full, it is
+     * closed, and deleted once its settlements are committed.
+     */
+    static final int SEGMENT_BYTES = 8 << 20;
+    private static final byte[] ZEROS = new byte[1 << 20];
     private static final int REPLAY_BATCH = 256;
 
     /** Opens a segment for appending (tests give one that fails, as a full disk does). */
@@ -53,17 +60,20 @@ public final class SettlementJournal implements AutoCloseable {
         FileChannel open(Path file) throws IOException;
     }
 
-    /** One segment file: lines appended to it, and how many of their settlements are not finished yet. */
+    /**
+     * One segment file, its blocks allocated up front and mapped: a line is appended by copying it into the mapping (no
+     * system call; the kernel writes the pages back, also after the process died). {@code open} counts the settlements
+     * in it not finished yet.
+     */
     private static final class Segment {
         final Path file;
-        final FileChannel channel;
+        final MappedByteBuffer map;
         final AtomicInteger open = new AtomicInteger();
-        int lines;
         volatile boolean closed;
 
-        Segment(Path file, FileChannel channel) {
+        Segment(Path file, MappedByteBuffer map) {
             this.file = file;
-            this.channel = channel;
+            this.map = map;
         }
     }
 
@@ -76,6 +86,8 @@ public final class SettlementJournal implements AutoCloseable {
     private final ReentrantLock appending = new ReentrantLock();
     private final ConcurrentHashMap<String, Segment> bySettlement = new ConcurrentHashMap<>();
     private Segment current;
+    /** The next segment, allocated ahead by {@link #tidy} so that appends rarely wait for one. */
+    private Segment spare;
     private int nextSegment = 1;
     private volatile String failure;
 
@@ -92,7 +104,7 @@ public final class SettlementJournal implements AutoCloseable {
 
     /** This node's journal under {@code root}, for the database {@code databaseId}. */
     public static SettlementJournal open(Path root, String databaseId) {
-        return open(root, databaseId, file -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        return open(root, databaseId, file -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     }
 
     public static SettlementJournal open(Path root, String databaseId, Opener opener) {
@@ -118,15 +130,14 @@ public final class SettlementJournal implements AutoCloseable {
      */
     public boolean append(Settlement s) {
         byte[] line = SettlementLines.line(s);
+        if (line.length > SEGMENT_BYTES) {
+            return false;   // cannot happen: log rows' text is bounded far below
+        }
         appending.lock();
         try {
-            Segment seg = current();
-            ByteBuffer bytes = ByteBuffer.wrap(line);
-            while (bytes.hasRemaining()) {
-                seg.channel.write(bytes);
-            }
+            Segment seg = current(line.length);
+            seg.map.put(line);
             seg.open.incrementAndGet();
-            seg.lines++;
             bySettlement.put(s.entry().id(), seg);
             failure = null;
             return true;
@@ -164,10 +175,12 @@ public final class SettlementJournal implements AutoCloseable {
                 delete(done);
             }
             if (failure != null) {
-                // a new segment and a blank line (replays skip it): the disk may have room again
-                current().channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                current(0);   // allocating a segment proves the disk has room again
                 failure = null;
                 LOG.info("the settlement journal in {} can be written again", dir);
+            }
+            if (spare == null) {
+                spare = allocate();
             }
         } catch (IOException | RuntimeException e) {
             failure = "the settlement journal in " + dir + " cannot be written: " + e.getMessage();
@@ -177,39 +190,54 @@ public final class SettlementJournal implements AutoCloseable {
         }
     }
 
-    /** Under the lock: the segment to append to, a new one when there is none or the current one is full. */
-    private Segment current() throws IOException {
-        if (current != null && current.lines < SEGMENT_LINES) {
+    /** Under the lock: the segment to append {@code bytes} to; the spare, or a new one, when the current one is full. */
+    private Segment current(int bytes) throws IOException {
+        if (current != null && current.map.remaining() >= bytes) {
             return current;
         }
         if (current != null) {
             Segment full = current;
+            current = null;
             full.closed = true;
             if (full.open.get() == 0) {
                 delete(full);
             }
         }
-        Path file = dir.resolve(String.format("%08d.jsonl", nextSegment++));
-        current = new Segment(file, opener.open(file));
+        current = spare != null ? spare : allocate();
+        spare = null;
         return current;
+    }
+
+    /**
+     * A new segment with its blocks allocated (zeros written: a full disk fails here, with an exception, rather than at
+     * a write into the mapping, which would be a fault) and mapped.
+     */
+    private Segment allocate() throws IOException {
+        Path file = dir.resolve(String.format("%08d.jsonl", nextSegment++));
+        try (FileChannel ch = opener.open(file)) {
+            ByteBuffer zeros = ByteBuffer.wrap(ZEROS);
+            for (long at = 0; at < SEGMENT_BYTES; at += ZEROS.length) {
+                zeros.clear();
+                while (zeros.hasRemaining()) {
+                    ch.write(zeros, at + zeros.position());
+                }
+            }
+            ch.force(false);   // the blocks, not the lines: once per segment
+            return new Segment(file, ch.map(FileChannel.MapMode.READ_WRITE, 0, SEGMENT_BYTES));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
     }
 
     /** Under the lock: forgets a segment that failed; its lines stay on disk for a replay. */
     private void dropCurrent() {
-        if (current != null) {
-            try {
-                current.channel.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
-            current = null;
-        }
+        current = null;
     }
 
     private void delete(Segment seg) {
         try {
-            seg.channel.close();
-            Files.deleteIfExists(seg.file);
+            Files.deleteIfExists(seg.file);   // its mapping goes with the buffer's collection
         } catch (IOException e) {
             LOG.warn("cannot delete the finished journal segment {}: {}", seg.file, e.getMessage());
         }
@@ -269,7 +297,14 @@ public final class SettlementJournal implements AutoCloseable {
         for (Path segment : segments) {
             try (BufferedReader r = Files.newBufferedReader(segment, StandardCharsets.UTF_8)) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    int end = line.indexOf('\0');
+                    if (end >= 0) {
+                        line = line.substring(0, end);   // the segment's unwritten rest
+                    }
                     if (line.isBlank()) {
+                        if (end >= 0) {
+                            break;
+                        }
                         continue;
                     }
                     try {
@@ -313,10 +348,12 @@ public final class SettlementJournal implements AutoCloseable {
                 current.closed = true;
                 if (current.open.get() == 0) {
                     delete(current);
-                } else {
-                    current.channel.close();
                 }
                 current = null;
+            }
+            if (spare != null) {
+                delete(spare);
+                spare = null;
             }
             lock.release();
             lockChannel.close();

@@ -70,10 +70,17 @@ class SettlementJournalTest {
         return dead;
     }
 
-    private static long files(Path dir) throws IOException {
+    /** The settlement lines the folder's segments hold (a segment's unwritten rest is zeros). */
+    private static long lines(Path dir) throws IOException {
+        long n = 0;
         try (Stream<Path> f = Files.list(dir)) {
-            return f.filter(p -> p.getFileName().toString().endsWith(".jsonl")).count();
+            for (Path segment : f.filter(p -> p.getFileName().toString().endsWith(".jsonl")).toList()) {
+                String text = Files.readString(segment, StandardCharsets.UTF_8);
+                int end = text.indexOf('\0');
+                n += (end < 0 ? text : text.substring(0, end)).lines().filter(l -> !l.isBlank()).count();
+            }
         }
+        return n;
     }
 
     @Test
@@ -108,7 +115,7 @@ class SettlementJournalTest {
             Path foreign = deadNode(List.of(settlement("0.02")), "");
             Files.writeString(foreign.resolve("database"), "another-database");
             assertThat(other.replayOrphans(store)).isZero();
-            assertThat(files(alive.dir())).as("its node holds its lock").isEqualTo(1);
+            assertThat(lines(alive.dir())).as("its node holds its lock").isEqualTo(1);
             assertThat(foreign).exists();
             assertThat(store.consumer(consumer.id()).orElseThrow().used()).isEqualTo(Money.ZERO);
         }
@@ -121,13 +128,14 @@ class SettlementJournalTest {
         Settlement b = settlement("0.02");
         assertThat(j.append(a)).isTrue();
         assertThat(j.append(b)).isTrue();
-        assertThat(Files.readAllLines(j.dir().resolve("00000001.jsonl"))).hasSize(2);
+        assertThat(lines(j.dir())).isEqualTo(2);
         j.finished(a);
         j.tidy();
-        assertThat(files(j.dir())).as("b is not committed yet").isEqualTo(1);
+        assertThat(lines(j.dir())).as("b is not committed yet").isEqualTo(2);
         j.finished(b);
         j.tidy();
-        assertThat(files(j.dir())).as("an idle node keeps no journal").isZero();
+        assertThat(lines(j.dir())).as("an idle node keeps no journal").isZero();
+        assertThat(j.dir().resolve("00000001.jsonl")).doesNotExist();
         assertThat(j.append(settlement("0.03"))).isTrue();
         assertThat(j.dir().resolve("00000002.jsonl")).exists();
         Path dir = j.dir();
@@ -141,7 +149,7 @@ class SettlementJournalTest {
         AtomicBoolean full = new AtomicBoolean(true);
         // /dev/full: every write fails with ENOSPC, as on a full disk
         SettlementJournal.Opener opener = file -> full.get() ? FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try (SettlementJournal j = SettlementJournal.open(root, store.databaseId(), opener)) {
             assertThat(j.append(settlement("0.01"))).isFalse();
             assertThat(j.failure()).get().asString().contains("cannot be written");
@@ -166,7 +174,7 @@ class SettlementJournalTest {
             assertThat(writer.flush(10_000)).isTrue();
         }
         j.tidy();
-        assertThat(files(j.dir())).isZero();
+        assertThat(lines(j.dir())).isZero();
         assertThat(store.consumer(consumer.id()).orElseThrow().used()).isEqualTo(Money.ofDollars("0.2"));
         j.close();
     }
