@@ -125,6 +125,7 @@ class AnsweredRequestsSurviveKillTest {
         Money logged = log.stream().map(RequestLogEntry::cost).reduce(Money.ZERO, Money::plus);
         assertThat(c.used()).as("used == Σ cost").isEqualTo(logged);
         assertThat(c.requests()).isEqualTo(log.size());
+        System.out.printf("answered whole: %d; logged: %d; used: %s%n", answered.size(), log.size(), c.used());
         assertThat(log.stream().filter(e -> answered.contains(e.meta().requestId())))
                 .allSatisfy(e -> assertThat(e.cost().isPositive()).as("charged").isTrue());
     }
