@@ -81,11 +81,7 @@ final class AdminRoutes {
         requireAdmin(req);
         var q = req.query();
         Admin.Page<ConsumerRecord> page = admin.consumers(q.first("query").asOptional(), q.first("cursor").asOptional(), limit(req));
-        ObjectNode body = Json.object();
-        ArrayNode data = body.putArray("data");
-        page.items().forEach(c -> data.add(Views.adminConsumer(c)));
-        body.put("next_cursor", page.nextCursor().orElse(null));
-        Responses.json(res, body);
+        Responses.json(res, pageJson(page, Views::adminConsumer));
     }
 
     private static int limit(ServerRequest req) {
@@ -151,11 +147,16 @@ final class AdminRoutes {
         requireAdmin(req);
         var q = req.query();
         Admin.Page<AuditEntry> page = admin.audit(q.first("target").asOptional(), q.first("cursor").asOptional(), limit(req));
+        Responses.json(res, pageJson(page, AdminViews::audit));
+    }
+
+    /** A page as {@code {"data": [...], "next_cursor": …}} (null on the last page). */
+    private static <T> ObjectNode pageJson(Admin.Page<T> page, java.util.function.Function<T, ObjectNode> view) {
         ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
-        page.items().forEach(e -> data.add(AdminViews.audit(e)));
+        page.items().forEach(item -> data.add(view.apply(item)));
         body.put("next_cursor", page.nextCursor().orElse(null));
-        Responses.json(res, body);
+        return body;
     }
 
     private void revokeKey(ServerRequest req, ServerResponse res) {

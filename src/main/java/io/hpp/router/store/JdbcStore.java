@@ -181,15 +181,18 @@ public final class JdbcStore implements Store {
             params.add(like);
             params.add(like);
         });
-        after.ifPresent(c -> {
-            sql.append(" AND (created_at > ? OR (created_at = ? AND id > ?))");
-            params.add(c.createdAt().toEpochMilli());
-            params.add(c.createdAt().toEpochMilli());
-            params.add(c.id());
-        });
+        after.ifPresent(c -> pageFrom(sql, params, c.createdAt(), c.id(), ">"));
         sql.append(" ORDER BY created_at, id LIMIT ?");
         params.add(limit);
         return jdbc.query(sql.toString(), JdbcStore::consumerRow, params.toArray()).stream().map(this::withHolds).toList();
+    }
+
+    /** Keyset paging by (created_at, id): the rows after ({@code ">"}) or before ({@code "<"}) a page's last row. */
+    private static void pageFrom(StringBuilder sql, List<Object> params, Instant at, String id, String direction) {
+        sql.append(" AND (created_at ").append(direction).append(" ? OR (created_at = ? AND id ").append(direction).append(" ?))");
+        params.add(at.toEpochMilli());
+        params.add(at.toEpochMilli());
+        params.add(id);
     }
 
     @Override
@@ -206,12 +209,7 @@ public final class JdbcStore implements Store {
             sql.append(" AND target = ?");
             params.add(t);
         });
-        before.ifPresent(cur -> {
-            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-            params.add(cur.createdAt().toEpochMilli());
-            params.add(cur.createdAt().toEpochMilli());
-            params.add(cur.id());
-        });
+        before.ifPresent(cur -> pageFrom(sql, params, cur.createdAt(), cur.id(), "<"));
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         params.add(limit);
         return jdbc.query(sql.toString(), rs -> new AuditEntry(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_at")),
@@ -447,12 +445,7 @@ public final class JdbcStore implements Store {
             sql.append(" AND created_at >= ?");
             params.add(t.toEpochMilli());
         });
-        before.ifPresent(cur -> {
-            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-            params.add(cur.createdAt().toEpochMilli());
-            params.add(cur.createdAt().toEpochMilli());
-            params.add(cur.id());
-        });
+        before.ifPresent(cur -> pageFrom(sql, params, cur.createdAt(), cur.id(), "<"));
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         params.add(limit);
         return jdbc.query(sql.toString(), RequestLogRows::read, params.toArray());
