@@ -1,7 +1,6 @@
 package io.hpp.router.upstream;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
@@ -10,13 +9,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Kept-alive connections to one provider origin (http or https). The most recently used idle connection is handed out
+ * Kept-alive connections to one provider origin (http or https), opened by its {@link Transport} (directly or through
+ * a proxy's tunnel, which is kept alive the same way). The most recently used idle connection is handed out
  * first, so a burst's extra connections age out; one idle longer than {@code keepAlive} is closed instead of reused,
  * since providers close idle connections on their side too.
  */
@@ -28,14 +24,14 @@ final class ConnectionPool implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final long keepAliveNanos;
     private final int maxIdle;
-    private final SSLSocketFactory tlsFactory;
+    private final Transport transport;
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<HttpConnection> idle = new ArrayDeque<>();
     /** Connections opened and not closed yet: idle ones, and those carrying a request. */
     private final AtomicInteger open = new AtomicInteger();
     private boolean closed;
 
-    ConnectionPool(URI origin, Duration connectTimeout, Duration keepAlive, int maxIdle, SSLSocketFactory tlsFactory) {
+    ConnectionPool(URI origin, Duration connectTimeout, Duration keepAlive, int maxIdle, Transport transport) {
         this.tls = "https".equalsIgnoreCase(origin.getScheme());
         if (!tls && !"http".equalsIgnoreCase(origin.getScheme())) {
             throw new IllegalArgumentException("provider URLs must be http or https: " + origin);
@@ -48,7 +44,7 @@ final class ConnectionPool implements AutoCloseable {
         this.connectTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
         this.keepAliveNanos = keepAlive.toNanos();
         this.maxIdle = maxIdle;
-        this.tlsFactory = tlsFactory;
+        this.transport = transport;
     }
 
     /**
@@ -106,23 +102,8 @@ final class ConnectionPool implements AutoCloseable {
 
     /** A new connection, never a pooled one (the retry after a stale keep-alive). */
     HttpConnection open() throws IOException {
-        Socket socket = new Socket();
+        Socket socket = transport.open(host, port, tls, connectTimeoutMillis);
         try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            if (tls) {
-                SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(socket, host, port, true);
-                SSLParameters params = ssl.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                if (!host.contains(":") && !Character.isDigit(host.charAt(host.length() - 1))) {
-                    params.setServerNames(List.of(new SNIHostName(host)));
-                }
-                params.setApplicationProtocols(new String[] {"http/1.1"});
-                ssl.setSSLParameters(params);
-                ssl.startHandshake();
-                socket = ssl;
-            }
             HttpConnection c = new HttpConnection(socket, this, hostHeader);
             open.incrementAndGet();
             return c;

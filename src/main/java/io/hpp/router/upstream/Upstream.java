@@ -17,12 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP to one provider: JSON POSTs over kept-alive connections ({@link ConnectionPool}, {@link HttpConnection}) and
+ * HTTP to one provider: JSON POSTs over kept-alive connections ({@link ConnectionPool}, {@link HttpConnection}, opened
+ * by a {@link Transport}: directly or through a proxy) and
  * the provider's timeouts (connect, first byte, idle between reads). A request that finds its kept-alive connection
  * closed by the provider is sent once more on a new connection, before any answer was read.
  */
@@ -42,19 +42,23 @@ public final class Upstream implements AutoCloseable {
     private final String pathPrefix;
     private final Watchdog watchdog;
 
+    /** A client that reaches the provider as the environment says ({@link Transport#fromEnvironment}). */
     public Upstream(ProviderConfig config, Watchdog watchdog) {
-        this(config, watchdog, (SSLSocketFactory) SSLSocketFactory.getDefault());
+        this(config, watchdog, Transport.fromEnvironment(System.getenv(), config.baseUrl()));
     }
 
-    /** @param tls the TLS sockets for https providers (tests pass one that trusts their own certificate) */
-    Upstream(ProviderConfig config, Watchdog watchdog, SSLSocketFactory tls) {
+    /** A client that opens its connections with {@code transport} (directly, through a proxy, with extra CAs). */
+    public Upstream(ProviderConfig config, Watchdog watchdog, Transport transport) {
         this.provider = config.name();
         this.config = config;
         this.watchdog = watchdog;
         URI base = config.baseUrl();
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         this.pathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.pool = new ConnectionPool(base, config.connectTimeout(), KEEP_ALIVE, MAX_IDLE, tls);
+        this.pool = new ConnectionPool(base, config.connectTimeout(), KEEP_ALIVE, MAX_IDLE, transport);
+        if (transport.proxied()) {
+            LOG.info("{} is reached {}", provider, transport);
+        }
     }
 
     public String provider() {

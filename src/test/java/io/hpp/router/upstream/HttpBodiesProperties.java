@@ -141,7 +141,7 @@ class HttpBodiesProperties {
             }
         };
         try (ConnectionPool pool = new ConnectionPool(URI.create("http://127.0.0.1:9"), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 4, null)) {
+                Duration.ofMinutes(5), 4, Transport.direct())) {
             HttpConnection.Response answer = new HttpConnection(socket, pool, "127.0.0.1:9")
                     .post("/v1/x", Map.of(), BodyParts.of(new byte[] {'{', '}'}));
             assertThat(answer.status()).isEqualTo(200);

@@ -219,7 +219,7 @@ class UpstreamConnectionTest extends RawServerTestBase {
                 n -> fixed("{\"tls\":" + n + "}"), false);
         ProviderConfig pc = new ProviderConfig("openai", URI.create("https://127.0.0.1:" + server.port() + "/v1"), Optional.empty(),
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5));
-        upstream = new Upstream(pc, watchdog, clientCtx.getSocketFactory());
+        upstream = new Upstream(pc, watchdog, Transport.direct(clientCtx.getSocketFactory()));
         for (int i = 1; i <= 2; i++) {
             try (Upstream.Exchange ex = upstream.post("/chat/completions", Map.of(), "{}".getBytes())) {
                 assertThat(ex.status()).isEqualTo(200);
