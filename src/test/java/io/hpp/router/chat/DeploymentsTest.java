@@ -194,6 +194,24 @@ class DeploymentsTest extends ChatTestBase {
     }
 
     @Test
+    void aStreamIsRelayedFromTheDeploymentThatServesIt() {
+        duo(1, 1);
+        answering(FakeProvider.json(503, OpenAiWire.OVERLOADED), eu.sse(0, OpenAiWire.textStream("duo-b", List.of("streamed"), 7, 1)));
+        TestRouter.Customer c = router.customer("100");
+        StreamReply r = stream(c.key(), "{\"model\":\"test/duo\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.data()).contains("[DONE]");
+        assertThat(String.join("", r.data())).contains("streamed").contains("\"model\":\"test/duo\"");
+        assertThat(received(fake, "duo-a")).isEqualTo(1);
+        assertThat(eu.last().json().get("stream").asBoolean()).isTrue();
+        RequestLogEntry row = log(c.id()).getFirst();
+        assertThat(row.meta().deployment()).contains("moonshotai:duo-b");
+        assertThat(row.usage().input()).isEqualTo(7);
+        assertThat(model("test/duo").at("/deployments/1/in_flight").asInt()).as("the stream ended: nothing in flight").isZero();
+    }
+
+    @Test
     void theAdminApiValidatesDeployments() {
         String price = "\"pricing\":{\"input\":1,\"output\":2}";
         assertThat(router.admin("POST", "/admin/v1/models", "{\"id\":\"t/x\"," + price + ",\"deployments\":[]}").status()).isEqualTo(400);
