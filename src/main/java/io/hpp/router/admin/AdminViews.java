@@ -99,7 +99,10 @@ public final class AdminViews {
         return n;
     }
 
-    /** A catalog entry as the admin API shows and takes it. */
+    /**
+     * A catalog entry as the admin API shows and takes it: {@code provider} and {@code upstream_model} are those of its
+     * first deployment; a model served by one provider has that one deployment, of weight 1.
+     */
     public static ObjectNode model(Model m) {
         ObjectNode n = Json.object();
         n.put("id", m.id());
@@ -115,6 +118,9 @@ public final class AdminViews {
         n.put("enabled", m.enabled());
         n.put("kind", m.kind().name().toLowerCase(Locale.ROOT));
         n.set("fallbacks", Json.MAPPER.valueToTree(m.fallbacks()));
+        ArrayNode deployments = n.putArray("deployments");
+        m.deployments().forEach(d -> deployments.addObject().put("provider", d.provider()).put("upstream_model", d.upstreamModel())
+                .put("weight", d.weight()));
         return n;
     }
 

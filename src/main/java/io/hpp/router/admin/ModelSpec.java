@@ -27,10 +27,8 @@ final class ModelSpec {
 
     static Model merge(Optional<Model> current, JsonNode body) {
         String id = id(body);
-        String provider = text(body, "provider").or(() -> current.map(Model::provider)).orElseGet(() -> providerOf(id));
-        String upstream = text(body, "upstream_model").or(() -> current.map(Model::upstreamModel))
-                .orElseThrow(() -> ApiException.invalidRequest("Field 'upstream_model' is required for a new model"));
-        String ownedBy = text(body, "owned_by").or(() -> current.map(Model::ownedBy)).orElse(provider);
+        List<Model.Deployment> deployments = deployments(current, body, id);
+        String ownedBy = text(body, "owned_by").or(() -> current.map(Model::ownedBy)).orElse(deployments.getFirst().provider());
         Price price = price(body.get("pricing"), current.map(Model::price));
         Optional<Long> maxOut = body.has("max_output_tokens")
                 ? positiveLong(body.get("max_output_tokens"), "max_output_tokens") : current.flatMap(Model::maxOutputTokens);
@@ -38,7 +36,37 @@ final class ModelSpec {
         List<String> fallbacks = body.has("fallbacks") ? fallbacks(body.get("fallbacks"), id) : current.map(Model::fallbacks).orElse(List.of());
         Model.Kind kind = text(body, "kind").map(ModelSpec::kind).or(() -> current.map(Model::kind)).orElse(Model.Kind.CHAT);
         try {
-            return new Model(id, provider, upstream, ownedBy, price, maxOut, enabled, kind, fallbacks);
+            return Model.deployed(id, deployments, ownedBy, price, maxOut, enabled, kind, fallbacks);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * The model's deployments: those of {@code deployments} when given (a {@code provider} and {@code upstream_model}
+     * given beside them must be the first's, as the admin API shows them); else the one of {@code provider} and
+     * {@code upstream_model} when either is given (the form of a model served by one provider); else the current ones.
+     */
+    private static List<Model.Deployment> deployments(Optional<Model> current, JsonNode body, String id) {
+        Optional<String> provider = text(body, "provider");
+        Optional<String> upstream = text(body, "upstream_model");
+        if (body.hasNonNull("deployments")) {
+            List<Model.Deployment> ds = Deployments.parse(body.get("deployments"));
+            Model.Deployment first = ds.getFirst();
+            if (!provider.orElse(first.provider()).equals(first.provider()) || !upstream.orElse(first.upstreamModel()).equals(first.upstreamModel())) {
+                throw ApiException.invalidRequest("Fields 'provider' and 'upstream_model', when given with 'deployments', must be those of"
+                        + " the first deployment (" + first.name() + ")");
+            }
+            return ds;
+        }
+        if (provider.isEmpty() && upstream.isEmpty() && current.isPresent()) {
+            return current.get().deployments();
+        }
+        String p = provider.or(() -> current.map(Model::provider)).orElseGet(() -> providerOf(id));
+        String u = upstream.or(() -> current.map(Model::upstreamModel))
+                .orElseThrow(() -> ApiException.invalidRequest("Field 'upstream_model' (or 'deployments') is required for a new model"));
+        try {
+            return List.of(new Model.Deployment(p, u, 1));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest(e.getMessage());
         }

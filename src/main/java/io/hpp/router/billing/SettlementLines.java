@@ -83,6 +83,7 @@ final class SettlementLines {
         number(g, "upstream_ms", m.upstreamMs());
         number(g, "baseline_cost_nanos", m.baselineCost().map(Money::nanos));
         text(g, "rerouted_from", m.reroutedFrom());
+        text(g, "deployment", m.deployment());
         g.writeEndObject();
         g.writeEndObject();
     }
@@ -118,7 +119,7 @@ final class SettlementLines {
                 new Money(e.path("cost_nanos").asLong()), e.path("status").asInt(), text(e, "error_code"), e.path("streamed").asBoolean(),
                 e.path("latency_ms").asLong(), number(e, "ttft_ms"), Instant.parse(e.path("created_at").asText()),
                 new RequestLogEntry.Meta(e.path("request_id").asText(), e.path("endpoint").asText(), number(e, "upstream_ms"),
-                        number(e, "baseline_cost_nanos").map(Money::new), text(e, "rerouted_from")));
+                        number(e, "baseline_cost_nanos").map(Money::new), text(e, "rerouted_from"), text(e, "deployment")));
         return new Settlement(reservation, entry, number(n, "rate_window"), number(n, "key_rate_window"), n.path("key_period_start").asLong(0));
     }
 

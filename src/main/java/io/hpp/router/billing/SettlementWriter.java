@@ -92,7 +92,9 @@ public final class SettlementWriter implements AutoCloseable {
         enqueued.incrementAndGet();
         AccessLog.pipeline(s.entry());   // before the queue: the batch that settles it flushes its line
         queue.add(s);
-        metrics.settled(s.entry(), s.entry().resolvedModel().map(providerOfModel).orElse("none"));
+        // the provider of the deployment that served it, when the request names one (a model may have several)
+        metrics.settled(s.entry(), s.entry().meta().deployment().map(d -> d.substring(0, Math.max(0, d.indexOf(':'))))
+                .filter(p -> !p.isEmpty()).or(() -> s.entry().resolvedModel().map(providerOfModel)).orElse("none"));
         return recorded;
     }
 

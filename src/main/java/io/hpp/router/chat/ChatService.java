@@ -34,6 +34,10 @@ public final class ChatService {
     private static final String AUTO = "hpprouter/auto";
     /** Output bound for models whose catalog entry gives none and requests that set no cap. */
     private static final long DEFAULT_OUTPUT_CAP = 128_000;
+    /** Conversations a node remembers the deployment of (an entry is ~200 bytes: ~20 MB at most). */
+    private static final int AFFINITY_CONVERSATIONS = 100_000;
+    /** A conversation idle this long is forgotten (providers keep a prompt cache for minutes, not hours). */
+    private static final java.time.Duration AFFINITY_IDLE = java.time.Duration.ofHours(1);
 
     private final ModelCatalog catalog;
     private final SmartRouter smartRouter;
@@ -54,7 +58,13 @@ public final class ChatService {
         this.providers = providers;
         this.ledger = ledger;
         this.estimator = estimator;
-        this.dispatcher = new Dispatcher(catalog, providers, breakers, resilience, onFallback);
+        this.dispatcher = new Dispatcher(catalog, providers, breakers, resilience, onFallback,
+                new Affinity(AFFINITY_CONVERSATIONS, AFFINITY_IDLE, System::nanoTime));
+    }
+
+    /** The state of each of {@code model}'s deployments on this node: circuit, requests in flight. */
+    public List<DeploymentHealth> health(Model model) {
+        return dispatcher.health(model);
     }
 
     /** Handles one chat request; a non-streamed answer is held in {@code memory} until the request ends. */
@@ -77,8 +87,9 @@ public final class ChatService {
             Model model = route.map(RouteDecision::model).orElseGet(() -> allowed(key, resolve(req.model())));
             a.resolved(model);
             // a fallback the key may not use is no fallback for this request
-            List<Dispatcher.Target> targets = dispatcher.targets(model, provider(model), route,
-                    p -> route.isEmpty() || smartRouter.allows(route.get(), p)).stream()
+            Dispatcher.Conversation conversation = new Dispatcher.Conversation(key.consumerId(), () -> req.body().openingHash());
+            List<Dispatcher.Target> targets = dispatcher.targets(model, route,
+                    p -> route.isEmpty() || smartRouter.allows(route.get(), p), conversation).stream()
                     .filter(t -> route.isPresent() ? key.settings().autoMayUse(t.model().id()) : key.settings().allows(t.model().id()))
                     .toList();
             // the hold covers the dearest target and every one of the n answers, so a fallback can never cost more than was held
@@ -89,7 +100,7 @@ public final class ChatService {
             // the client's channel for a relayed answer, else one that gives the chat answer the client's shape
             ClientChannel chatOut = front.answers(out, req, () -> estimator.estimate(req));
             lastWrite = dispatcher.dispatch(targets, t -> {
-                a.resolved(t.model());
+                a.sentTo(t.model());
                 return call(a, front, req, t, hold.loweredOutputCap(), headers(t.model(), route), out, chatOut, memory);
             });
         } catch (RuntimeException e) {

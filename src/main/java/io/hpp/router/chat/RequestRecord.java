@@ -32,6 +32,8 @@ public final class RequestRecord {
     Optional<Money> baseline = Optional.empty();
     String requestedModel = "";
     Optional<Model> model = Optional.empty();
+    /** The deployment the request was sent to last: the one that served it, if one did. */
+    Optional<String> deployment = Optional.empty();
     Optional<RouteDecision> route = Optional.empty();
     Optional<QuotaLedger.Hold> hold = Optional.empty();
     boolean streamed;
@@ -73,6 +75,12 @@ public final class RequestRecord {
 
     public void resolved(Model model) {
         this.model = Optional.of(model);
+    }
+
+    /** The request goes to {@code model} as one of its deployments serves it now. */
+    void sentTo(Model model) {
+        resolved(model);
+        this.deployment = Optional.of(model.deployments().getFirst().name());
     }
 
     public void held(QuotaLedger.Hold hold) {
@@ -150,7 +158,7 @@ public final class RequestRecord {
                 status, errorCode, streamed, (System.nanoTime() - startNanos) / 1_000_000, ttftMs, now,
                 new RequestLogEntry.Meta(requestId, endpoint,
                         upstreamNanos > 0 ? Optional.of(upstreamNanos / 1_000_000) : Optional.empty(), baseline,
-                        route.flatMap(RouteDecision::reroutedFrom)));
+                        route.flatMap(RouteDecision::reroutedFrom), deployment));
         return new Settlement(hold.map(QuotaLedger.Hold::reservation), entry, admission.consumerWindow(), admission.keyWindow(),
                 key.settings().periodStart(now));
     }

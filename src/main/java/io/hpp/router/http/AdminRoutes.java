@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.admin.Admin;
 import io.hpp.router.admin.AdminViews;
+import io.hpp.router.chat.DeploymentHealth;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.store.AuditEntry;
@@ -15,7 +16,10 @@ import io.hpp.router.store.ConsumerRecord;
 import io.hpp.router.value.Model;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The admin API under {@code /admin/v1}, guarded by the admin bearer token; disabled when none is configured. */
 final class AdminRoutes {
@@ -23,9 +27,13 @@ final class AdminRoutes {
     private final AdminGuard guard;
     private final Admin admin;
 
-    AdminRoutes(AdminGuard guard, Admin admin) {
+    private final Function<Model, List<DeploymentHealth>> health;
+
+    /** {@code health}: the state of a model's deployments on this node, shown with the models. */
+    AdminRoutes(AdminGuard guard, Admin admin, Function<Model, List<DeploymentHealth>> health) {
         this.guard = guard;
         this.admin = admin;
+        this.health = health;
     }
 
     void register(RouteTable routes) {
@@ -173,8 +181,19 @@ final class AdminRoutes {
         requireAdmin(req);
         ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
-        admin.models().forEach(m -> data.add(Views.adminModel(m)));
+        admin.models().forEach(m -> data.add(withHealth(Views.adminModel(m), health.apply(m))));
         Responses.json(res, body);
+    }
+
+    /** Each deployment of the model's view with its state on this node (no secret: the provider's name only). */
+    private static ObjectNode withHealth(ObjectNode model, List<DeploymentHealth> states) {
+        JsonNode deployments = model.get("deployments");
+        for (int i = 0; i < states.size() && i < deployments.size(); i++) {
+            DeploymentHealth h = states.get(i);
+            ((ObjectNode) deployments.get(i)).put("circuit", h.circuit()).put("state", h.state().name().toLowerCase(Locale.ROOT))
+                    .put("in_flight", h.inFlight()).put("configured", h.configured());
+        }
+        return model;
     }
 
     private void upsertModel(ServerRequest req, ServerResponse res) {

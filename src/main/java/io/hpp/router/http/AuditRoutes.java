@@ -75,6 +75,7 @@ final class AuditRoutes {
         n.put("endpoint", e.meta().endpoint());
         n.put("requested_model", e.requestedModel());
         n.put("resolved_model", e.resolvedModel().orElse(null));
+        n.put("deployment", e.meta().deployment().orElse(null));
         ObjectNode routing = n.putObject("routing");
         routing.put("basket", e.basket().orElse(null));
         routing.put("rule_id", e.ruleId().orElse(null));

@@ -149,7 +149,7 @@ public final class RouterServer {
                 new MessagesRoutes(auth, s.chat(), new MessagesChannel.Pings(config.resilience().streamPing()))::register,
                 new ResponsesRoutes(auth, s.chat(), new ResponsesConversations(s.store(), config.responsesRetention()))::register,
                 new ImageRoutes(auth, s.images())::register,
-                new AdminRoutes(adminGuard, s.admin())::register,
+                new AdminRoutes(adminGuard, s.admin(), s.chat()::health)::register,
                 new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin())::register,
                 new AuditRoutes(auth, adminGuard, s.store())::register,
                 new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), s.setAside(), s.journalFailure())::register,

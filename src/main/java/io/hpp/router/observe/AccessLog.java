@@ -40,6 +40,7 @@ public final class AccessLog {
             optional(g, "basket", e.basket().orElse(null));
             optional(g, "tier", e.tier().orElse(null));
             optional(g, "rule_id", e.ruleId().orElse(null));
+            optional(g, "deployment", e.meta().deployment().orElse(null));
             g.writeNumberField("prompt_tokens", e.usage().promptTokens());
             g.writeNumberField("completion_tokens", e.usage().output());
             g.writeNumberField("cost", e.cost().dollars());

@@ -65,6 +65,8 @@ public final class Metrics {
         String model = e.resolvedModel().orElse("none");
         counter("hpp_requests", REQUESTS, "endpoint", e.meta().endpoint(), "model", model, "provider", provider,
                 "status", Integer.toString(e.status())).increment();
+        e.meta().deployment().ifPresent(d -> counter("hpp_deployment_requests", "Requests by the deployment (provider:upstream_model) that served"
+                + " or last failed them, and status", "model", model, "deployment", d, "status", Integer.toString(e.status())).increment());
         long upstreamMs = e.meta().upstreamMs().orElse(0L);
         timer("hpp_added_latency", "Time the router itself adds to a request", "endpoint", e.meta().endpoint())
                 .record(Duration.ofMillis(Math.max(0, e.latencyMs() - upstreamMs)));

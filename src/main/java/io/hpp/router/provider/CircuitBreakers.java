@@ -58,6 +58,15 @@ public final class CircuitBreakers {
         breaker(target).failure(retryAfter);
     }
 
+    /**
+     * Whether a request to {@code target} would be let through now (closed, or open past its cooldown, or half-open with
+     * its probe not taken), without taking the probe: for ordering a model's deployments, not for admitting a request.
+     */
+    public boolean available(String target) {
+        Breaker b = breakers.get(target);
+        return b == null || b.available();
+    }
+
     public State state(String target) {
         Breaker b = breakers.get(target);
         return b == null ? State.CLOSED : b.state();
@@ -94,6 +103,14 @@ public final class CircuitBreakers {
                 return true;
             }
             return state == State.CLOSED;
+        }
+
+        synchronized boolean available() {
+            return switch (state) {
+                case CLOSED -> true;
+                case OPEN -> clock.getAsLong() - openUntil >= 0;
+                case HALF_OPEN -> !probing;
+            };
         }
 
         synchronized void success() {

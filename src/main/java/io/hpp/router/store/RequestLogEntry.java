@@ -20,11 +20,22 @@ public record RequestLogEntry(String id, String consumerId, String keyId, String
      *                     expensive tier
      * @param reroutedFrom for {@code hpprouter/auto}: the model the rules chose, when the key does not allow it and the
      *                     request went to another tier
+     * @param deployment   the deployment that served (or last failed) it: {@code provider:upstream_model}
      */
     public record Meta(String requestId, String endpoint, Optional<Long> upstreamMs, Optional<Money> baselineCost,
-                       Optional<String> reroutedFrom) {
+                       Optional<String> reroutedFrom, Optional<String> deployment) {
+        public Meta(String requestId, String endpoint, Optional<Long> upstreamMs, Optional<Money> baselineCost,
+                    Optional<String> reroutedFrom) {
+            this(requestId, endpoint, upstreamMs, baselineCost, reroutedFrom, Optional.empty());
+        }
+
         public Meta(String requestId, String endpoint, Optional<Long> upstreamMs, Optional<Money> baselineCost) {
             this(requestId, endpoint, upstreamMs, baselineCost, Optional.empty());
+        }
+
+        /** The same, naming the deployment that served the request. */
+        public Meta withDeployment(Optional<String> d) {
+            return new Meta(requestId, endpoint, upstreamMs, baselineCost, reroutedFrom, d);
         }
 
         public static Meta of(String requestId, String endpoint) {

@@ -16,13 +16,13 @@ final class RequestLogRows {
         return tx.update("INSERT INTO request_log (id, consumer_id, key_id, requested_model, resolved_model, basket, rule_id, "
                         + "rules_version, tier, prompt_tokens, completion_tokens, cache_read_tokens, cache_write_tokens, "
                         + "cost_nanos, status, error_code, streamed, latency_ms, ttft_ms, created_at, request_id, endpoint, upstream_ms, "
-                        + "baseline_cost_nanos, rerouted_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "baseline_cost_nanos, rerouted_from, deployment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (id) DO NOTHING",
                 e.id(), e.consumerId(), e.keyId(), e.requestedModel(), e.resolvedModel(), e.basket(), e.ruleId(),
                 e.rulesVersion(), e.tier(), e.usage().promptTokens(), e.usage().output(), e.usage().cacheRead(),
                 e.usage().cacheWrite(), e.cost().nanos(), e.status(), e.errorCode(), e.streamed(), e.latencyMs(),
                 e.ttftMs(), e.createdAt().toEpochMilli(), e.meta().requestId(), e.meta().endpoint(), e.meta().upstreamMs(),
-                e.meta().baselineCost().map(Money::nanos), e.meta().reroutedFrom());
+                e.meta().baselineCost().map(Money::nanos), e.meta().reroutedFrom(), e.meta().deployment());
     }
 
     static RequestLogEntry read(ResultSet rs) throws SQLException {
@@ -34,6 +34,7 @@ final class RequestLogRows {
                 rs.getInt("streamed") == 1, rs.getLong("latency_ms"), Jdbc.optLong(rs, "ttft_ms"),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 new RequestLogEntry.Meta(rs.getString("request_id"), rs.getString("endpoint"), Jdbc.optLong(rs, "upstream_ms"),
-                        Jdbc.optLong(rs, "baseline_cost_nanos").map(Money::new), Optional.ofNullable(rs.getString("rerouted_from"))));
+                        Jdbc.optLong(rs, "baseline_cost_nanos").map(Money::new), Optional.ofNullable(rs.getString("rerouted_from")),
+                        Optional.ofNullable(rs.getString("deployment"))));
     }
 }

@@ -32,7 +32,7 @@ public record Settlement(Optional<Reservation> reservation, RequestLogEntry entr
                 e.tier().map(SafeText::of), e.usage(), e.cost(), e.status(), e.errorCode().map(SafeText::of), e.streamed(),
                 e.latencyMs(), e.ttftMs(), e.createdAt(),
                 new RequestLogEntry.Meta(SafeText.of(m.requestId()), SafeText.of(m.endpoint()), m.upstreamMs(), m.baselineCost(),
-                        m.reroutedFrom().map(SafeText::of)));
+                        m.reroutedFrom().map(SafeText::of), m.deployment().map(SafeText::of)));
         return new Settlement(reservation, clean, rateWindow, keyRateWindow, keyPeriodStart);
     }
 }

@@ -187,6 +187,22 @@ public final class ChatBody {
         return null;
     }
 
+    /**
+     * A hash of the conversation's opening (its messages up to the first user message, see {@link Opening}): the same
+     * for every turn of one conversation. The client's bytes are walked only that far; no tree is made of them.
+     */
+    public long openingHash() {
+        if (raw == null || overrides.containsKey("messages")) {
+            return Opening.hash(value("messages"));
+        }
+        for (int i = names.length - 1; i >= 0; i--) {
+            if (names[i].equals("messages")) {
+                return Opening.hash(raw, bounds[3 * i + 1], bounds[3 * i + 2]);
+            }
+        }
+        return 0;
+    }
+
     /** The same body with the top-level member {@code field} set to {@code value}. */
     public ChatBody with(String field, long value) {
         return override(field, Json.MAPPER.getNodeFactory().numberNode(value));

@@ -22,7 +22,7 @@ class SettlementJsonTest {
                 Optional.of("simple"), Optional.of("complex-t2"), Optional.of(4L), Optional.of("T2"), new TokenUsage(10, 20, 3, 4),
                 Money.ofDollars("0.000123456"), 200, Optional.empty(), true, 321, Optional.of(45L), Instant.parse("2026-12-07T10:00:01.5Z"),
                 new RequestLogEntry.Meta("req-1", "messages", Optional.of(300L), Optional.of(Money.ofDollars("0.001")),
-                        Optional.of("openai/gpt-4o-mini")));
+                        Optional.of("openai/gpt-4o-mini"), Optional.of("openai-eu:gpt-5")));
         Settlement s = new Settlement(Optional.of(hold), entry, Optional.of(29_000_000L), Optional.of(29_000_001L), 1_796_601_600_000L);
         Settlement back = SetAsideFile.fromJson(Json.readTree(SetAsideFile.toJson(s).toString()));
         assertThat(back).isEqualTo(s);

@@ -70,6 +70,29 @@ abstract class StoreContract {
     }
 
     @Test
+    void modelsKeepTheirDeploymentsAndTheLogNamesTheOneThatServed() {
+        Model m = Model.deployed("test/duo", List.of(new Model.Deployment("openai", "gpt-5", 2), new Model.Deployment("openai-eu", "gpt-5", 1)),
+                "openai", io.hpp.router.value.Price.of("1", "2"), Optional.empty(), true, Model.Kind.CHAT, List.of());
+        store.upsertModel(m);
+        assertThat(store.models().stream().filter(x -> x.id().equals("test/duo")).findFirst()).contains(m);
+        Model single = new Model("test/duo", "openai", "gpt-5", "openai", m.price(), Optional.empty(), true, Model.Kind.CHAT, List.of());
+        store.upsertModel(single);
+        Model back = store.models().stream().filter(x -> x.id().equals("test/duo")).findFirst().orElseThrow();
+        assertThat(back.deployments()).containsExactly(new Model.Deployment("openai", "gpt-5", 1));
+
+        ConsumerRecord c = store.createConsumer(Optional.empty(), Optional.empty(), Money.ofDollars("5"));
+        Reservation r = hold(c.id(), "1", Instant.now().plusSeconds(60));
+        assertThat(store.reserve(r, r.amount())).isTrue();
+        Settlement s = settle(r, "0.25");
+        RequestLogEntry e = s.entry();
+        RequestLogEntry named = new RequestLogEntry(e.id(), e.consumerId(), e.keyId(), e.requestedModel(), e.resolvedModel(), e.basket(),
+                e.ruleId(), e.rulesVersion(), e.tier(), e.usage(), e.cost(), e.status(), e.errorCode(), e.streamed(), e.latencyMs(),
+                e.ttftMs(), e.createdAt(), e.meta().withDeployment(Optional.of("openai-eu:gpt-5")));
+        store.settle(List.of(new Settlement(s.reservation(), named)));
+        assertThat(store.requestLog(c.id(), 10).getFirst().meta().deployment()).contains("openai-eu:gpt-5");
+    }
+
+    @Test
     void reserveHoldsOnlyWhatTheBalanceCoversAtomically() throws Exception {
         ConsumerRecord c = store.createConsumer(Optional.of("u"), Optional.of("cid-" + UUID.randomUUID()), Money.ofDollars("1"));
         List<Callable<Boolean>> tries = new ArrayList<>();
