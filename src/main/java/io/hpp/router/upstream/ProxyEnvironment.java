@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  * itself and its subdomains ({@code example.com}, {@code .example.com} and {@code *.example.com} all match
  * {@code example.com} and {@code api.example.com}), an IP address, an IP range in CIDR form ({@code 10.0.0.0/8}), or any
  * of those with {@code :port} (then only that port). Names are compared as written, never resolved: {@code localhost}
- * does not match {@code 127.0.0.1}. Loopback upstreams are proxied like any other unless listed (unlike Java's
- * {@code http.nonProxyHosts} default), so a gateway whose proxy is mandatory never goes around it unasked.
+ * does not match {@code 127.0.0.1}. Loopback upstreams ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) never take
+ * the environment's proxy, as Java's {@code http.nonProxyHosts} default: a local Ollama or vLLM, and a test's fakes,
+ * stay local on a machine whose environment names a proxy for the internet. A provider's own {@code proxy} still
+ * applies to them.
  */
 final class ProxyEnvironment {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
@@ -36,12 +38,21 @@ final class ProxyEnvironment {
         if (name.isEmpty()) {
             return Optional.empty();
         }
+        if (loopback(upstream.getHost())) {
+            return Optional.empty();
+        }
         int port = upstream.getPort() >= 0 ? upstream.getPort() : https ? 443 : 80;
         Optional<String> noProxy = set(env, "no_proxy").or(() -> set(env, "NO_PROXY"));
         if (noProxy.isPresent() && bypasses(noProxy.get(), upstream.getHost(), port)) {
             return Optional.empty();
         }
         return Optional.of(HttpProxy.parse(env.get(name.get()), name.get()));
+    }
+
+    /** {@code localhost}, {@code 127.0.0.0/8} or {@code ::1}, as written (never resolved). */
+    static boolean loopback(String host) {
+        String h = normal(host);
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1") || IPV4.matcher(h).matches() && h.startsWith("127.");
     }
 
     private static Optional<String> set(Map<String, String> env, String name) {
