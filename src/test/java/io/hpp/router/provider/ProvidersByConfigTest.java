@@ -208,7 +208,8 @@ class ProvidersByConfigTest {
     void azureStreamsOnTheSamePath() {
         FakeProvider azure = fakes.get("azure");
         azure.enqueue(recording(azure.sse(0, List.of(
-                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hey\"}}]}",
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hey\"}}]}",
                 "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"x\",\"choices\":[],"
                         + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":1,\"total_tokens\":8}}",
                 "[DONE]"))));
@@ -247,6 +248,20 @@ class ProvidersByConfigTest {
         assertThat(kimi.last().header("x-api-key")).isEqualTo(KIMI_KEY);
         assertThat(kimi.last().json().get("model").asText()).isEqualTo("kimi-k2-0905-preview");
         assertThat(kimi.last().json().get("max_tokens").asInt()).isEqualTo(50);
+    }
+
+    @Test
+    void aFailureOfANamedProviderIsReportedUnderItsNameWithoutItsKey() {
+        fakes.get("kimi-anthropic").enqueue(recording(FakeProvider.json(401,
+                "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}")));
+        TestRouter.Reply r = router.send("POST", "/llm/v1/chat/completions",
+                "{\"model\":\"kimi/k2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                Map.of("Authorization", "Bearer " + customer.key()));
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.json().at("/error/provider").asText()).isEqualTo("kimi-anthropic");
+        assertThat(r.json().at("/error/code").asText()).isEqualTo("provider_auth_failed");
+        assertThat(r.body()).doesNotContain(KIMI_KEY);
+        assertThat(fakes.get("kimi-anthropic").last().header("x-api-key")).isEqualTo(KIMI_KEY);
     }
 
     @Test

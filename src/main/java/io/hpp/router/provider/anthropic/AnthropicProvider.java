@@ -132,7 +132,7 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     public void streamMessages(Model model, Relayed.Request request, String answerModel, Relayed.FrameListener listener) {
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers(request), relayed(model, request))) {
             failUnlessOk(ex);
-            new AnthropicRelay(answerModel, listener).run(ex, MAX_EVENT);
+            new AnthropicRelay(provider, answerModel, listener).run(ex, MAX_EVENT);
         }
     }
 

@@ -106,7 +106,8 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
     }
 
     private byte[] answer(Model model, ChatBody request, AnswerMemory memory) {
-        try (Upstream.Exchange ex = upstream.post(route.path("chat/completions", model.upstreamModel()), headers, chatBody(request, model.upstreamModel(), false))) {
+        String path = route.path("chat/completions", model.upstreamModel());
+        try (Upstream.Exchange ex = upstream.post(path, headers, chatBody(request, model.upstreamModel(), false))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
@@ -149,7 +150,8 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
 
     @Override
     public void stream(Model model, ChatBody request, ChunkListener listener) {
-        try (Upstream.Exchange ex = upstream.post(route.path("chat/completions", model.upstreamModel()), headers, chatBody(request, model.upstreamModel(), true))) {
+        String path = route.path("chat/completions", model.upstreamModel());
+        try (Upstream.Exchange ex = upstream.post(path, headers, chatBody(request, model.upstreamModel(), true))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
