@@ -12,9 +12,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds each configured provider's adapter on an HTTP client of its own: the one place that names the adapters. */
+/**
+ * Builds each configured provider's adapter, by its type, on an HTTP client of its own: the one place that names the
+ * adapters. Presets left without their key are named in a warning.
+ */
 final class ProviderWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderWiring.class);
+
     private ProviderWiring() {
     }
 
@@ -25,14 +32,27 @@ final class ProviderWiring {
         for (ProviderConfig pc : config.providers().values()) {
             Upstream upstream = new Upstream(pc, watchdog);
             upstreams.add(upstream);
-            byName.put(pc.name(), switch (pc.name()) {
-                case "openai" -> OpenAiCompatibleProvider.openAi(upstream, pc);
-                case "moonshotai" -> OpenAiCompatibleProvider.moonshot(upstream, pc);
-                case "ollama" -> OpenAiCompatibleProvider.ollama(upstream, pc);
-                case "anthropic" -> new AnthropicProvider(upstream, pc);
-                default -> throw new IllegalArgumentException("no adapter for provider " + pc.name());
-            });
+            byName.put(pc.name(), adapter(upstream, pc));
         }
+        config.unconfiguredProviders().values().forEach(pc -> LOG.warn(
+                "provider {} ({}) is not served: {}; set providers.{}.api_key (or its environment variable) to serve its models",
+                pc.name(), pc.type().wire(), RouterConfig.NO_API_KEY, pc.name()));
         return new Providers(byName, watchdog, upstreams);
+    }
+
+    /**
+     * By wire format; the presets keep what is theirs alone: Responses relayed to OpenAI only, Ollama's {@code /v1}
+     * added to its server root.
+     */
+    private static Provider adapter(Upstream upstream, ProviderConfig pc) {
+        return switch (pc.type()) {
+            case ANTHROPIC -> new AnthropicProvider(upstream, pc);
+            case AZURE_OPENAI -> OpenAiCompatibleProvider.azure(upstream, pc);
+            case OPENAI -> switch (pc.name()) {
+                case "openai" -> OpenAiCompatibleProvider.openAi(upstream, pc);
+                case "ollama" -> OpenAiCompatibleProvider.ollama(upstream, pc);
+                default -> OpenAiCompatibleProvider.of(upstream, pc);
+            };
+        };
     }
 }

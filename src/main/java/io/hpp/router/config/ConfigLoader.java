@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,17 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-
-    /** Providers we know: config name, environment prefix, default base URL, whether a key is required. */
-    private record KnownProvider(String name, String envPrefix, String defaultBaseUrl, boolean keyRequired) {
-    }
-
-    private static final KnownProvider[] PROVIDERS = {
-        new KnownProvider("openai", "OPENAI", "https://api.openai.com/v1", true),
-        new KnownProvider("anthropic", "ANTHROPIC", "https://api.anthropic.com", true),
-        new KnownProvider("moonshotai", "MOONSHOT", "https://api.moonshot.ai/v1", true),
-        new KnownProvider("ollama", "OLLAMA", "http://127.0.0.1:11434", false),
-    };
 
     private final Map<String, String> env;
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -81,8 +69,8 @@ public final class ConfigLoader {
                 value = m.group(2);
             }
             if (value == null) {
-                throw new ConfigException("config key '" + key + "' refers to environment variable " + m.group(1)
-                        + ", which is not set and has no default (write ${" + m.group(1) + ":-default})");
+                throw new ConfigException("config key '" + key + "': environment variable " + m.group(1)
+                        + " is not set (set it, or write ${" + m.group(1) + ":-default} to give a default)");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
@@ -120,10 +108,7 @@ public final class ConfigLoader {
         Duration reservationTtl = Duration.ofMillis(number("quota.reservation_ttl_ms", "HPP_ROUTER_RESERVATION_TTL_MS", 1_800_000, 100, 86_400_000));
         Duration sweepInterval = Duration.ofMillis(number("quota.sweep_interval_ms", "HPP_ROUTER_SWEEP_INTERVAL_MS", 60_000, 50, 3_600_000));
         RouterConfig.OverflowPolicy overflow = overflowPolicy();
-        Map<String, ProviderConfig> providers = new LinkedHashMap<>();
-        for (KnownProvider p : PROVIDERS) {
-            provider(p).ifPresent(c -> providers.put(p.name(), c));
-        }
+        ProviderLoader.Loaded providers = new ProviderLoader(values, env).load();
         RouterConfig.Resilience resilience = new RouterConfig.Resilience(
                 (int) number("resilience.retries", "HPP_ROUTER_RETRIES", 1, 0, 5),
                 Duration.ofMillis(number("resilience.retry_backoff_ms", "HPP_ROUTER_RETRY_BACKOFF_MS", 100, 0, 10_000)),
@@ -143,10 +128,10 @@ public final class ConfigLoader {
                 Duration.ofMillis(number("resilience.disconnect_drain_ms", "HPP_ROUTER_DISCONNECT_DRAIN_MS", 30_000, 0, 600_000)),
                 Duration.ofMillis(number("resilience.stream_ping_ms", "HPP_ROUTER_STREAM_PING_MS", 10_000, 50, 600_000)));
         return new RouterConfig(host, port, maxBody, dbUrl, dbUser, dbPassword, poolSize, dbConnectTimeout, adminToken, cacheTtl,
-                reservationTtl, sweepInterval, overflow, Map.copyOf(providers), resilience, corsOrigins(), setAsideFile(dbUrl),
+                reservationTtl, sweepInterval, overflow, Map.copyOf(providers.configured()), resilience, corsOrigins(), setAsideFile(dbUrl),
                 edge(host, port, resilience),
                 Duration.ofDays(number("responses.retention_days", "HPP_ROUTER_RESPONSES_RETENTION_DAYS", 30, 1, 3650)),
-                journalDir(setAsideFile(dbUrl)));
+                journalDir(setAsideFile(dbUrl)), Map.copyOf(providers.unconfigured()));
     }
 
     /** Next to the set-aside file by default (the router's data folder). */
@@ -243,30 +228,6 @@ public final class ConfigLoader {
             case "check_only" -> RouterConfig.OverflowPolicy.CHECK_ONLY;
             default -> throw bad("quota.overflow", "HPP_ROUTER_QUOTA_OVERFLOW", "one of cap_output, reject, check_only", v);
         };
-    }
-
-    /** A provider is configured when it needs no key or has one. */
-    private Optional<ProviderConfig> provider(KnownProvider p) {
-        String k = "providers." + p.name() + ".";
-        String baseUrl = raw(k + "base_url", p.envPrefix() + "_BASE_URL").orElse(p.defaultBaseUrl());
-        URI uri;
-        try {
-            uri = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
-        } catch (IllegalArgumentException e) {
-            throw bad(k + "base_url", p.envPrefix() + "_BASE_URL", "an http:// or https:// URL", baseUrl);
-        }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-            throw bad(k + "base_url", p.envPrefix() + "_BASE_URL", "an http:// or https:// URL", baseUrl);
-        }
-        Optional<Secret> key = raw(k + "api_key", p.envPrefix() + "_API_KEY").map(Secret::of);
-        if (p.keyRequired() && key.isEmpty()) {
-            return Optional.empty();
-        }
-        String env = p.envPrefix() + "_";
-        return Optional.of(new ProviderConfig(p.name(), uri, key,
-                Duration.ofMillis(number(k + "connect_timeout_ms", env + "CONNECT_TIMEOUT_MS", 5_000, 1, 600_000)),
-                Duration.ofMillis(number(k + "first_byte_timeout_ms", env + "FIRST_BYTE_TIMEOUT_MS", 120_000, 1, 3_600_000)),
-                Duration.ofMillis(number(k + "idle_timeout_ms", env + "IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000))));
     }
 
     private long number(String key, String envVar, long dflt, long min, long max) {

@@ -22,7 +22,8 @@ import java.util.OptionalInt;
  * @param reservationTtl how long a quota hold lives if its node never settles it (crashed)
  * @param sweepInterval  how often expired holds are released
  * @param overflowPolicy what to do when the balance cannot cover a request's output cap
- * @param providers      upstream providers by name (openai, anthropic, moonshotai, ollama)
+ * @param providers      upstream providers that can serve, by name: the presets (openai, anthropic, moonshotai, ollama)
+ *                       that have what they need, and those the YAML names
  * @param resilience     retries, circuit breaking, drain on shutdown
  * @param corsOrigins    browser origins allowed on the consumer API ({@code *}: any); never the admin API
  * @param setAsideFile   where settlements the database refuses (even with their text cleaned) are kept for an operator
@@ -32,13 +33,15 @@ import java.util.OptionalInt;
  *                       and per consumer, authentication throttling, and who may see metrics and the admin API
  * @param responsesRetention how long a stored Responses API response is kept for previous_response_id and GET
  *                           ({@code responses.retention_days}, {@code HPP_ROUTER_RESPONSES_RETENTION_DAYS}, 30 days)
+ * @param unconfiguredProviders presets left without the API key they need: not served, but reported (start-up log,
+ *                              {@code /readyz}, the admin API) rather than silently left out
  */
 public record RouterConfig(String host, int port, long maxBodyBytes, String dbUrl, Optional<String> dbUser,
                            Optional<Secret> dbPassword, int dbPoolSize, Duration dbConnectTimeout,
                            Optional<Secret> adminToken, Duration quotaCacheTtl, Duration reservationTtl, Duration sweepInterval,
                            OverflowPolicy overflowPolicy, Map<String, ProviderConfig> providers, Resilience resilience,
                            java.util.Set<String> corsOrigins, Path setAsideFile, Edge edge, Duration responsesRetention,
-                           Path journalDir) {
+                           Path journalDir, Map<String, ProviderConfig> unconfiguredProviders) {
 
     /**
      * How the router copes with failing providers and with shutting down.
@@ -113,6 +116,17 @@ public record RouterConfig(String host, int port, long maxBodyBytes, String dbUr
         REJECT,
         /** Only require a positive balance; the consumer may go below zero by one request. */
         CHECK_ONLY
+    }
+
+    /** The state of a provider left without the API key it needs. */
+    public static final String NO_API_KEY = "no api key";
+
+    /** Each provider configured or left without its key, by name: {@code ok}, or why it cannot serve. */
+    public java.util.SortedMap<String, String> providerStates() {
+        java.util.SortedMap<String, String> states = new java.util.TreeMap<>();
+        providers.keySet().forEach(name -> states.put(name, "ok"));
+        unconfiguredProviders.keySet().forEach(name -> states.put(name, NO_API_KEY));
+        return states;
     }
 
     public Optional<ProviderConfig> provider(String name) {

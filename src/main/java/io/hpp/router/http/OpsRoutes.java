@@ -9,6 +9,7 @@ import io.hpp.router.billing.SetAsideFile;
 import io.hpp.router.common.Json;
 import io.hpp.router.observe.Metrics;
 import io.hpp.router.store.Store;
+import java.util.Map;
 import java.util.Set;
 
 /** For operators and load balancers: {@code /metrics}, {@code /healthz} (alive), {@code /readyz} (able to serve). */
@@ -17,11 +18,14 @@ final class OpsRoutes {
     private final AdminGuard metricsGuard;
     private final Store store;
     private final Set<String> providers;
+    private final Map<String, String> providerStates;
     private final SetAsideFile setAside;
     private final java.util.function.Supplier<java.util.Optional<String>> journalFailure;
 
-    OpsRoutes(Metrics metrics, AdminGuard metricsGuard, Store store, Set<String> providers, SetAsideFile setAside,
-              java.util.function.Supplier<java.util.Optional<String>> journalFailure) {
+    /** @param providerStates every provider configured or declared, by name: {@code ok} or why it cannot serve */
+    OpsRoutes(Metrics metrics, AdminGuard metricsGuard, Store store, Set<String> providers, Map<String, String> providerStates,
+              SetAsideFile setAside, java.util.function.Supplier<java.util.Optional<String>> journalFailure) {
+        this.providerStates = providerStates;
         this.journalFailure = journalFailure;
         this.metrics = metrics;
         this.metricsGuard = metricsGuard;
@@ -64,6 +68,9 @@ final class OpsRoutes {
             ok = false;
         }
         checks.set("providers", Json.MAPPER.valueToTree(providers.stream().sorted().toList()));
+        // beside the list of those that serve (its shape kept for existing probes): each provider and its state, so a
+        // preset left without its key shows, rather than being missing from the list
+        checks.set("provider_states", Json.MAPPER.valueToTree(providerStates));
         // reported, not a reason to be unready: without the patch the router serves, with more full collections
         checks.put("helidon_patch", HelidonPatch.problem().map(p -> "not in use").orElse("ok"));
         long setAsideCount = setAside.count();

@@ -152,7 +152,9 @@ public final class RouterServer {
                 new AdminRoutes(adminGuard, s.admin(), s.chat()::health)::register,
                 new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin())::register,
                 new AuditRoutes(auth, adminGuard, s.store())::register,
-                new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), s.setAside(), s.journalFailure())::register,
+                new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), config.providerStates(), s.setAside(),
+                        s.journalFailure())::register,
+                new ProviderRoutes(adminGuard, config, s.store())::register,
                 new StaticRoutes()::register,
                 routes -> routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/yaml");

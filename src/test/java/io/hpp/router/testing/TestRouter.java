@@ -38,6 +38,15 @@ public final class TestRouter implements AutoCloseable {
 
     /** Starts a router; {@code env} adds to or overrides the test defaults. */
     public static TestRouter start(Map<String, String> env) {
+        return start(Optional.empty(), env);
+    }
+
+    /** Starts a router that reads {@code yaml} as its configuration file; {@code env} as for {@link #start(Map)}. */
+    public static TestRouter start(Path yaml, Map<String, String> env) {
+        return start(Optional.of(yaml), env);
+    }
+
+    private static TestRouter start(Optional<Path> yaml, Map<String, String> env) {
         try {
             Path dir = Files.createTempDirectory("hpp-router-test");
             Map<String, String> all = new HashMap<>();
@@ -48,7 +57,7 @@ public final class TestRouter implements AutoCloseable {
             // its own journal folder, also on PostgreSQL (whose default, ./data/journal, every test would share)
             all.put("HPP_ROUTER_JOURNAL_DIR", dir.resolve("journal").toString());
             all.putAll(env);
-            RouterConfig config = ConfigLoader.load(Optional.empty(), all);
+            RouterConfig config = ConfigLoader.load(yaml, all);
             return new TestRouter(App.start(config), dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);

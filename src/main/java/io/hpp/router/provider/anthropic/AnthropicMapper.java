@@ -78,9 +78,14 @@ public final class AnthropicMapper {
 
     /** An Anthropic error answer (HTTP status and body) → our structured provider error. */
     public static ProviderException fromError(int status, String body) {
+        return fromError(PROVIDER, status, body);
+    }
+
+    /** As {@link #fromError(int, String)}, for a provider of the Anthropic type under a name of its own. */
+    public static ProviderException fromError(String provider, int status, String body) {
         JsonNode err = Optional.ofNullable(parseQuietly(body)).map(n -> n.path("error")).orElse(Json.object());
         String message = err.path("message").asText(body.length() > 300 ? body.substring(0, 300) : body);
-        return ProviderException.fromStatus(PROVIDER, status, message);
+        return ProviderException.fromStatus(provider, status, message);
     }
 
     /** An {@code error} event inside a stream → our structured provider error, by the event's error type. */

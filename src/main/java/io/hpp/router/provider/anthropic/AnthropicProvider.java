@@ -34,11 +34,23 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     private static final int MAX_EVENT = 8 * 1024 * 1024;
 
     private final Upstream upstream;
+    private final String provider;
     private final Map<String, String> headers;
 
+    /**
+     * Anthropic itself, or any provider of type {@code anthropic} (an Anthropic-compatible endpoint such as Moonshot's
+     * or DeepSeek's): the configured extra headers, then the key and the API version. The values are handed to the
+     * HTTP client only, never to a log or a message.
+     */
     public AnthropicProvider(Upstream upstream, ProviderConfig config) {
         this.upstream = upstream;
-        this.headers = Map.of("x-api-key", config.apiKey().orElseThrow().reveal(), "anthropic-version", API_VERSION);
+        this.provider = config.name();
+        Map<String, String> h = new LinkedHashMap<>();
+        config.headers().forEach((name, value) -> h.put(name, value.reveal()));
+        h.put("x-api-key", config.apiKey().orElseThrow(() -> new IllegalArgumentException(
+                "provider " + config.name() + " of type anthropic has no api_key")).reveal());
+        h.putIfAbsent("anthropic-version", API_VERSION);
+        this.headers = Map.copyOf(h);
     }
 
     /** The client's tree is made and translated before the provider is called, and not held while it answers. */
@@ -66,13 +78,13 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     private ObjectNode answer(byte[] body, AnswerMemory memory) {
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, body)) {
             if (ex.status() != 200) {
-                throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
+                throw AnthropicMapper.fromError(provider, ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
             }
             JsonNode message;
             try {
                 message = Json.readTree(ex.readAll(MAX_BODY, memory));
             } catch (IOException e) {
-                throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "invalid JSON");
+                throw ProviderException.badResponse(provider, "invalid JSON");
             }
             return AnthropicMapper.fromUpstream(message, System.currentTimeMillis() / 1000);
         }
@@ -81,7 +93,7 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     private void relay(byte[] body, ChunkListener listener) {
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers, body)) {
             if (ex.status() != 200) {
-                throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
+                throw AnthropicMapper.fromError(provider, ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
             }
             AnthropicStream stream = AnthropicMapper.newStream(System.currentTimeMillis() / 1000);
             ex.beforeWait(listener::beforeWait);
@@ -94,7 +106,7 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
                     throw ex.readFailure(e);
                 }
                 if (event.isEmpty()) {
-                    throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "the stream ended before message_stop");
+                    throw ProviderException.badResponse(provider, "the stream ended before message_stop");
                 }
                 for (ObjectNode chunk : AnthropicMapper.fromEvent(stream, event.get().data())) {
                     listener.onChunk(StreamChunk.of(chunk));
@@ -120,7 +132,7 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
     public void streamMessages(Model model, Relayed.Request request, String answerModel, Relayed.FrameListener listener) {
         try (Upstream.Exchange ex = upstream.post("/v1/messages", headers(request), relayed(model, request))) {
             failUnlessOk(ex);
-            new AnthropicRelay(answerModel, listener).run(ex, MAX_EVENT);
+            new AnthropicRelay(provider, answerModel, listener).run(ex, MAX_EVENT);
         }
     }
 
@@ -144,13 +156,13 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
         return h;
     }
 
-    private static void failUnlessOk(Upstream.Exchange ex) {
+    private void failUnlessOk(Upstream.Exchange ex) {
         if (ex.status() != 200) {
-            throw AnthropicMapper.fromError(ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
+            throw AnthropicMapper.fromError(provider, ex.status(), safeText(ex)).withRetryAfter(ex.header("retry-after"));
         }
     }
 
-    private static ObjectNode object(byte[] body) {
+    private ObjectNode object(byte[] body) {
         try {
             JsonNode n = Json.readTree(body);
             if (n != null && n.isObject()) {
@@ -159,7 +171,7 @@ public final class AnthropicProvider implements Provider, MessagesUpstream {
         } catch (IOException e) {
             // below
         }
-        throw ProviderException.badResponse(AnthropicMapper.PROVIDER, "an answer that is not a JSON object");
+        throw ProviderException.badResponse(provider, "an answer that is not a JSON object");
     }
 
     private static String safeText(Upstream.Exchange ex) {

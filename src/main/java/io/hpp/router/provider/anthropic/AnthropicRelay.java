@@ -20,18 +20,21 @@ import java.util.Optional;
 final class AnthropicRelay {
     private static final String[] USAGE_FIELDS = {"input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"};
 
+    private final String provider;
     private final String answerModel;
     private final Relayed.FrameListener listener;
     private final ObjectNode usage = Json.object();
 
-    AnthropicRelay(String answerModel, Relayed.FrameListener listener) {
+    /** @param provider the name failures are reported under (any provider of the Anthropic type) */
+    AnthropicRelay(String provider, String answerModel, Relayed.FrameListener listener) {
+        this.provider = provider;
         this.answerModel = answerModel;
         this.listener = listener;
     }
 
     /** Reads the stream to its {@code message_stop}. */
     void run(Upstream.Exchange ex, int maxEvent) {
-        Relayed.read(ex, maxEvent, listener, AnthropicMapper.PROVIDER, "message_stop",
+        Relayed.read(ex, maxEvent, listener, provider, "message_stop",
                 e -> AnthropicMapper.parse(e.data()).path("type").asText("message"), this::onEvent);
     }
 

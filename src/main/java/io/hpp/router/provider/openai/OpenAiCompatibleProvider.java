@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.hpp.router.common.Json;
 import io.hpp.router.config.ProviderConfig;
-import io.hpp.router.config.Secret;
 import io.hpp.router.provider.ImageProvider;
 import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.Relayed;
@@ -21,13 +20,16 @@ import io.hpp.router.wire.ChatBody;
 import io.hpp.router.wire.Completion;
 import io.hpp.router.wire.StreamChunk;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every upstream that speaks the OpenAI chat-completions wire format: OpenAI, Moonshot, Ollama's {@code /v1}.
- * They differ only by base URL, credentials and the path of the endpoint.
+ * Every upstream that speaks the OpenAI chat-completions wire format: OpenAI, Moonshot, Ollama's {@code /v1}, Azure
+ * OpenAI and any provider the configuration names. They differ only by base URL, credentials, extra headers and the
+ * path of the endpoint.
  */
 public final class OpenAiCompatibleProvider implements Provider, ImageProvider, ResponsesUpstream {
     private static final int MAX_BODY = 128 * 1024 * 1024;
@@ -38,35 +40,62 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
     private static final byte[] USAGE = ChatBody.member("stream_options", Json.object().put("include_usage", true));
 
     private final Upstream upstream;
-    private final String chatPath;
-    private final String imagesPath;
-    private final String responsesPath;
+    private final Route route;
     private final boolean servesResponses;
     private final Map<String, String> headers;
 
-    private OpenAiCompatibleProvider(Upstream upstream, String chatPath, Optional<Secret> apiKey, boolean servesResponses) {
+    /** Where an endpoint ({@code chat/completions}, {@code images/generations}, {@code responses}) of a model lives. */
+    @FunctionalInterface
+    private interface Route {
+        String path(String endpoint, String upstreamModel);
+    }
+
+    private OpenAiCompatibleProvider(Upstream upstream, ProviderConfig config, Route route, boolean servesResponses) {
         this.upstream = upstream;
-        this.chatPath = chatPath;
-        this.imagesPath = chatPath.replace("/chat/completions", "/images/generations");
-        this.responsesPath = chatPath.replace("/chat/completions", "/responses");
+        this.route = route;
         this.servesResponses = servesResponses;
-        this.headers = apiKey.map(k -> Map.of("Authorization", "Bearer " + k.reveal())).orElse(Map.of());
+        this.headers = headers(config);
     }
 
-    /** OpenAI: base URL includes {@code /v1}. */
+    /**
+     * An OpenAI chat-completions provider named in the configuration (Moonshot, DeepSeek, Groq, OpenRouter, vLLM,
+     * Gemini's OpenAI-compatible endpoint…): the base URL holds the version path ({@code …/v1}), the key goes as a bearer token.
+     */
+    public static OpenAiCompatibleProvider of(Upstream upstream, ProviderConfig c) {
+        return new OpenAiCompatibleProvider(upstream, c, (endpoint, model) -> "/" + endpoint, false);
+    }
+
+    /** OpenAI: base URL includes {@code /v1}; the one upstream the Responses API is relayed to. */
     public static OpenAiCompatibleProvider openAi(Upstream upstream, ProviderConfig c) {
-        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey(), true);
-    }
-
-    /** Moonshot: base URL includes {@code /v1}. */
-    public static OpenAiCompatibleProvider moonshot(Upstream upstream, ProviderConfig c) {
-        return new OpenAiCompatibleProvider(upstream, "/chat/completions", c.apiKey(), false);
+        return new OpenAiCompatibleProvider(upstream, c, (endpoint, model) -> "/" + endpoint, true);
     }
 
     /** Ollama: base URL is the server root; its OpenAI-compatible API lives under {@code /v1}. */
     public static OpenAiCompatibleProvider ollama(Upstream upstream, ProviderConfig c) {
-        String path = c.baseUrl().getPath().endsWith("/v1") ? "/chat/completions" : "/v1/chat/completions";
-        return new OpenAiCompatibleProvider(upstream, path, c.apiKey(), false);
+        String prefix = c.baseUrl().getPath().endsWith("/v1") ? "/" : "/v1/";
+        return new OpenAiCompatibleProvider(upstream, c, (endpoint, model) -> prefix + endpoint, false);
+    }
+
+    /**
+     * Azure OpenAI: the base URL is the resource ({@code https://<resource>.openai.azure.com}); the catalog's
+     * upstream model names the deployment, which is in the path, and the API version is a query parameter.
+     */
+    public static OpenAiCompatibleProvider azure(Upstream upstream, ProviderConfig c) {
+        String version = "?api-version=" + URLEncoder.encode(c.apiVersion(), StandardCharsets.UTF_8);
+        return new OpenAiCompatibleProvider(upstream, c, (endpoint, deployment) -> "/openai/deployments/"
+                + URLEncoder.encode(deployment, StandardCharsets.UTF_8).replace("+", "%20") + "/" + endpoint + version, false);
+    }
+
+    /**
+     * The configured extra headers, then the key in the header its type expects. Values are secrets: this map is
+     * handed to the HTTP client only, never to a log or a message.
+     */
+    private static Map<String, String> headers(ProviderConfig c) {
+        Map<String, String> h = new LinkedHashMap<>();
+        c.headers().forEach((name, value) -> h.put(name, value.reveal()));
+        c.apiKey().ifPresent(k -> h.put(c.type().authHeader(),
+                c.type() == ProviderConfig.Type.AZURE_OPENAI ? k.reveal() : "Bearer " + k.reveal()));
+        return Map.copyOf(h);
     }
 
     /** The answer as the provider's bytes when it is the common kind; a tree otherwise. */
@@ -77,7 +106,8 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
     }
 
     private byte[] answer(Model model, ChatBody request, AnswerMemory memory) {
-        try (Upstream.Exchange ex = upstream.post(chatPath, headers, chatBody(request, model.upstreamModel(), false))) {
+        String path = route.path("chat/completions", model.upstreamModel());
+        try (Upstream.Exchange ex = upstream.post(path, headers, chatBody(request, model.upstreamModel(), false))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
@@ -120,7 +150,8 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
 
     @Override
     public void stream(Model model, ChatBody request, ChunkListener listener) {
-        try (Upstream.Exchange ex = upstream.post(chatPath, headers, chatBody(request, model.upstreamModel(), true))) {
+        String path = route.path("chat/completions", model.upstreamModel());
+        try (Upstream.Exchange ex = upstream.post(path, headers, chatBody(request, model.upstreamModel(), true))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
@@ -168,7 +199,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
     /** The client's Responses body with the provider's model id; every other member is the client's bytes. */
     @Override
     public Relayed.Answer responses(Model model, Relayed.Request request, AnswerMemory memory) {
-        try (Upstream.Exchange ex = upstream.post(responsesPath, headers, relayed(model, request))) {
+        try (Upstream.Exchange ex = upstream.post(route.path("responses", model.upstreamModel()), headers, relayed(model, request))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
@@ -181,7 +212,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
 
     @Override
     public void streamResponses(Model model, Relayed.Request request, String answerModel, Relayed.FrameListener listener) {
-        try (Upstream.Exchange ex = upstream.post(responsesPath, headers, relayed(model, request))) {
+        try (Upstream.Exchange ex = upstream.post(route.path("responses", model.upstreamModel()), headers, relayed(model, request))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
@@ -201,7 +232,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
     public Optional<JsonNode> generate(Model model, ObjectNode request, BodySink sink) {
         ObjectNode body = Json.shallowCopy(request);
         body.put("model", model.upstreamModel());
-        try (Upstream.Exchange ex = upstream.post(imagesPath, headers, Json.bytes(body))) {
+        try (Upstream.Exchange ex = upstream.post(route.path("images/generations", model.upstreamModel()), headers, Json.bytes(body))) {
             if (ex.status() != 200) {
                 throw error(ex);
             }
