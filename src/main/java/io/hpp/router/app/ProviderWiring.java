@@ -6,6 +6,7 @@ import io.hpp.router.provider.Provider;
 import io.hpp.router.provider.Providers;
 import io.hpp.router.provider.anthropic.AnthropicProvider;
 import io.hpp.router.provider.openai.OpenAiCompatibleProvider;
+import io.hpp.router.upstream.Transport;
 import io.hpp.router.upstream.Upstream;
 import io.hpp.router.upstream.Watchdog;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ final class ProviderWiring {
         Map<String, Provider> byName = new HashMap<>();
         List<Upstream> upstreams = new ArrayList<>();
         for (ProviderConfig pc : config.providers().values()) {
-            Upstream upstream = new Upstream(pc, watchdog);
+            // a provider's own proxy and CA bundle, else the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+            Upstream upstream = new Upstream(pc, watchdog, Transport.forProvider(pc.proxy(), pc.caFile(), System.getenv(), pc.baseUrl()));
             upstreams.add(upstream);
             byName.put(pc.name(), adapter(upstream, pc));
         }

@@ -147,7 +147,7 @@ public final class ChatService {
             return req.stream() ? relayStream(a, req, model, out, headers, StreamRelay.framesOf(front), r -> r.run(relay.get(), model, lowered))
                     : relayOnce(a, req, relay.get(), lowered, model, out, headers, memory);
         }
-        ChatRequest chat = req.upstream(capField(req, model), lowered);
+        ChatRequest chat = req.upstream(req.capField().orElse(t.provider().capField()), lowered);
         return req.stream() ? relayStream(a, chat, model, chatOut, headers, StreamRelay.CHAT, r -> r.run(t.provider(), model, chat.body()))
                 : completeOnce(a, chat, model, t.provider(), chatOut, headers, memory);
     }
@@ -282,10 +282,6 @@ public final class ChatService {
         return Math.min(TokenUsage.MAX_TOKENS, req.outputCap().orElseGet(() -> model.maxOutputTokens().orElse(DEFAULT_OUTPUT_CAP)));
     }
 
-    /** The client's own cap field, else the one the provider understands (OpenAI's reasoning models refuse max_tokens). */
-    private static String capField(ChatRequest req, Model model) {
-        return req.capField().orElse(model.provider().equals("openai") ? "max_completion_tokens" : "max_tokens");
-    }
 
     /** The routing headers of a successful answer: the resolved model always, the decision for hpprouter/auto. */
     private static Map<String, String> headers(Model model, Optional<RouteDecision> route) {

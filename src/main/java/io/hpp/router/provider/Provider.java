@@ -24,6 +24,14 @@ public interface Provider {
      */
     void stream(Model model, ChatBody request, ChunkListener listener);
 
+    /**
+     * The field the router writes an output cap in when the client sent none: {@code max_completion_tokens} for
+     * OpenAI's own API and Azure OpenAI (their reasoning models refuse {@code max_tokens}), else {@code max_tokens}.
+     */
+    default String capField() {
+        return "max_tokens";
+    }
+
     /** Receives the chunks of a stream, in order. */
     interface ChunkListener {
         /** One chunk: scanned bytes for the common kind, a tree for the rest ({@link StreamChunk#tree()}). */

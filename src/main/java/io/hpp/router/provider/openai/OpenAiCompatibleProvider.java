@@ -42,6 +42,8 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
     private final Upstream upstream;
     private final Route route;
     private final boolean servesResponses;
+    /** OpenAI's own API and Azure's take {@code max_completion_tokens} (their reasoning models refuse {@code max_tokens}). */
+    private final boolean completionCap;
     private final Map<String, String> headers;
 
     /** Where an endpoint ({@code chat/completions}, {@code images/generations}, {@code responses}) of a model lives. */
@@ -51,6 +53,7 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
     }
 
     private OpenAiCompatibleProvider(Upstream upstream, ProviderConfig config, Route route, boolean servesResponses) {
+        this.completionCap = servesResponses || config.type() == ProviderConfig.Type.AZURE_OPENAI;
         this.upstream = upstream;
         this.route = route;
         this.servesResponses = servesResponses;
@@ -189,6 +192,11 @@ public final class OpenAiCompatibleProvider implements Provider, ImageProvider, 
                 }
             }
         }
+    }
+
+    @Override
+    public String capField() {
+        return completionCap ? "max_completion_tokens" : "max_tokens";
     }
 
     @Override
