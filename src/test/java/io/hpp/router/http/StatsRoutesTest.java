@@ -20,23 +20,30 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The stats endpoints over a log written at known times: each bucket holds exactly its rows, the totals equal the
  * log's (as the request log endpoint lists it), the top lists are ordered by spend, and the bounds are enforced.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatsRoutesTest {
     private static final long HOUR = 3_600_000L;
-    private static TestRouter router;
-    private static TestRouter.Customer alice;
-    private static TestRouter.Customer bob;
+    private TestRouter router;
+    private TestRouter.Customer alice;
+    private TestRouter.Customer bob;
     /** The start of the hour three hours ago: rows go into it and the two hours after it. */
-    private static Instant base;
-    private static final List<RequestLogEntry> rows = new ArrayList<>();
+    private Instant base;
+    private final List<RequestLogEntry> rows = new ArrayList<>();
+
+    /** The router's environment beyond the test defaults (SQLite); the PostgreSQL variant names its database. */
+    Map<String, String> env() {
+        return Map.of();
+    }
 
     @BeforeAll
-    static void start() {
-        router = TestRouter.start();
+    void start() {
+        router = TestRouter.start(env());
         alice = router.customer("100");
         bob = router.customer("100");
         base = Instant.ofEpochMilli((System.currentTimeMillis() / HOUR - 3) * HOUR);
@@ -50,11 +57,11 @@ class StatsRoutesTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         router.close();
     }
 
-    private static RequestLogEntry row(TestRouter.Customer c, String model, long offsetMillis, long costNanos, long prompt, long completion,
+    private RequestLogEntry row(TestRouter.Customer c, String model, long offsetMillis, long costNanos, long prompt, long completion,
                                        int status, Optional<Long> baselineNanos) {
         String id = io.hpp.router.common.Ids.uuid();
         boolean auto = baselineNanos.isPresent();
@@ -65,7 +72,7 @@ class StatsRoutesTest {
                 base.plusMillis(offsetMillis), new RequestLogEntry.Meta(id, "chat", Optional.empty(), baselineNanos.map(Money::new)));
     }
 
-    private static Reply admin(String path) {
+    private Reply admin(String path) {
         return router.admin("GET", path, null);
     }
 
@@ -180,7 +187,7 @@ class StatsRoutesTest {
         assertThat(admin("/admin/v1/stats/top?by=model&limit=100").status()).isEqualTo(200);
     }
 
-    private static void assertBad(String path, String message) {
+    private void assertBad(String path, String message) {
         Reply r = admin(path);
         assertThat(r.status()).as(path).isEqualTo(400);
         assertThat(r.json().get("error").asText()).isEqualTo("invalid_request");
