@@ -27,6 +27,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -56,6 +57,7 @@ class ConsoleBrowserTest {
         router = TestRouter.start(Map.of("OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk-console"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1280,1600", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
@@ -112,6 +114,18 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theConsoleIsServedWithAStrictPolicy() {
+        TestRouter.Reply page = router.get("/console", Map.of());
+        assertThat(page.status()).isEqualTo(200);
+        String csp = page.header("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline").doesNotContain("https:");
+        assertThat(page.header("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.body()).contains("<script src=\"/console/app.js\"></script>").doesNotContain("http://", "https://");
+        assertThat(router.get("/console/app.js", Map.of()).header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+    }
+
+    @Test
     void anOperatorRunsTheRouterFromTheConsole() throws IOException {
         browser.get(router.baseUrl() + "/console");
         type("admin-token", "not-the-admin-token");
@@ -138,6 +152,12 @@ class ConsoleBrowserTest {
         assertThat(text("m-models")).contains("1.25", "openai:gpt-5 (healthy)", "(provider not configured)");
         waiting().until(d -> text("m-providers").contains("anthropic"));
         shot("models");
+
+        Object foreign = js("return performance.getEntriesByType('resource').map(e => e.name)"
+                + ".filter(n => !n.startsWith(location.origin + '/'))");
+        assertThat((List<?>) foreign).as("no request leaves the router's origin").isEmpty();
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("no Content Security Policy violation")
+                .noneSatisfy(e -> assertThat(e.getMessage()).contains("Content Security Policy"));
 
         browser.manage().window().setSize(new Dimension(390, 1400));
         for (String t : List.of("overview", "consumers", "requests", "models", "routing")) {
