@@ -242,6 +242,17 @@ async function addQuota(ev) {
   if (r.ok) { $("cd-add").value = ""; openConsumer(state.consumer.consumer_id); loadConsumers(false); }
 }
 
+/** Sets the consumer's rate limits; an empty field lifts that limit. */
+async function setLimits(ev) {
+  ev.preventDefault();
+  // anything but digits is sent as typed, so that the API's own message says what is expected
+  const count = (id) => { const v = $(id).value.trim(); return v === "" ? null : /^\d+$/.test(v) ? Number(v) : v; };
+  const r = await api(`/admin/v1/consumers/${encodeURIComponent(state.consumer.consumer_id)}/limits`, "POST",
+    { requests_per_minute: count("cd-rpm"), tokens_per_minute: count("cd-tpm") });
+  $("c-status").textContent = r.ok ? "Limits set." : message(r);
+  if (r.ok) openConsumer(state.consumer.consumer_id);
+}
+
 // ---- requests ----
 
 async function loadRequests(more) {
@@ -382,6 +393,7 @@ $("c-more").addEventListener("click", () => loadConsumers(true));
 $("c-create").addEventListener("submit", createConsumer);
 $("cd-quota-form").addEventListener("submit", addQuota);
 $("cd-issue-form").addEventListener("submit", issueKey);
+$("cd-limits-form").addEventListener("submit", setLimits);
 $("cd-copy").addEventListener("click", async () => {
   try { await navigator.clipboard.writeText($("cd-newkey-value").textContent); $("cd-copy").textContent = "Copied"; } catch (e) {
     const range = document.createRange();

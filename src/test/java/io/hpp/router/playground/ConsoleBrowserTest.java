@@ -191,6 +191,16 @@ class ConsoleBrowserTest {
         assertThat(router.admin("GET", "/admin/v1/consumers/" + consumerId, null).json().get("quota").decimalValue())
                 .isEqualByComparingTo("5.5");
 
+        type("cd-rpm", "abc");
+        click("cd-limits-submit");
+        waiting().until(d -> text("c-status").contains("requests_per_minute"));
+        type("cd-rpm", "60");
+        click("cd-limits-submit");
+        waiting().until(d -> text("cd-limits").equals("60 requests/min"));
+        JsonNode limits = router.admin("GET", "/admin/v1/consumers/" + consumerId, null).json().get("rate_limits");
+        assertThat(limits.get("requests_per_minute").asLong()).isEqualTo(60);
+        assertThat(limits.get("tokens_per_minute").isNull()).isTrue();
+
         type("c-query", "console-carol");
         browser.findElement(By.cssSelector("#c-search button")).click();
         waiting().until(d -> d.findElements(By.cssSelector("#c-list tbody tr[data-id]")).size() == 1);
@@ -290,6 +300,14 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.cssSelector("#rs-diff-out .del")).getText()).contains("\"max_input_tokens\": 200");
         assertThat(browser.findElement(By.cssSelector("#rs-diff-out .add")).getText()).contains("\"max_input_tokens\": 300");
         assertThat(browser.findElements(By.cssSelector("#rs-diff-out .add, #rs-diff-out .del"))).hasSize(2);
+
+        // roll back: version 1 active again
+        browser.findElement(By.cssSelector("#rs-list tr[data-version='1'] button")).click();
+        waiting().until(d -> text("rs-status").equals("Version 1 is active."));
+        JsonNode after = router.admin("GET", "/admin/v1/routing/rulesets", null).json().get("data");
+        assertThat(after.get(0).get("active").asBoolean()).isTrue();
+        assertThat(after.get(1).get("active").asBoolean()).isFalse();
+        waiting().until(d -> !d.findElements(By.cssSelector("#rs-list tr[data-version='2'] button")).isEmpty());
         shot("routing");
     }
 }
