@@ -155,6 +155,7 @@ public final class RouterServer {
                 new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), config.providerStates(), s.setAside(),
                         s.journalFailure())::register,
                 new ProviderRoutes(adminGuard, config, s.store())::register,
+                new StatsRoutes(adminGuard, s.store(), java.time.Instant::now)::register,
                 new StaticRoutes()::register,
                 routes -> routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "application/yaml");

@@ -10,25 +10,31 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The playground ({@code /playground}) and the API docs ({@code /docs}, Swagger UI from its webjar), served from
+ * The playground ({@code /playground}), the operator console ({@code /console}) and the API docs ({@code /docs}, Swagger UI from its webjar), served from
  * the classpath. Only the listed files exist; each is read once at start-up.
  */
 final class StaticRoutes {
     private static final String SWAGGER = "/META-INF/resources/webjars/swagger-ui/5.34.1/";
     private static final String CSP = "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
             + "connect-src 'self'; frame-ancestors 'none'";
+    /** The console holds the admin token: nothing inline, nothing from elsewhere, no forms posted anywhere. */
+    private static final String CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private record Asset(byte[] bytes, String type) {
     }
 
-    private final Map<String, Asset> assets = Map.of(
-            "/playground", asset("/playground/index.html", "text/html; charset=utf-8"),
-            "/playground/app.js", asset("/playground/app.js", "text/javascript; charset=utf-8"),
-            "/playground/style.css", asset("/playground/style.css", "text/css; charset=utf-8"),
-            "/docs", asset("/docs/index.html", "text/html; charset=utf-8"),
-            "/docs/init.js", asset("/docs/init.js", "text/javascript; charset=utf-8"),
-            "/docs/assets/swagger-ui.css", asset(SWAGGER + "swagger-ui.css", "text/css; charset=utf-8"),
-            "/docs/assets/swagger-ui-bundle.js", asset(SWAGGER + "swagger-ui-bundle.js", "text/javascript; charset=utf-8"));
+    private final Map<String, Asset> assets = Map.ofEntries(
+            page("/console", "/console/index.html", "text/html; charset=utf-8"),
+            page("/console/app.js", "/console/app.js", "text/javascript; charset=utf-8"),
+            page("/console/style.css", "/console/style.css", "text/css; charset=utf-8"),
+            page("/playground", "/playground/index.html", "text/html; charset=utf-8"),
+            page("/playground/app.js", "/playground/app.js", "text/javascript; charset=utf-8"),
+            page("/playground/style.css", "/playground/style.css", "text/css; charset=utf-8"),
+            page("/docs", "/docs/index.html", "text/html; charset=utf-8"),
+            page("/docs/init.js", "/docs/init.js", "text/javascript; charset=utf-8"),
+            page("/docs/assets/swagger-ui.css", SWAGGER + "swagger-ui.css", "text/css; charset=utf-8"),
+            page("/docs/assets/swagger-ui-bundle.js", SWAGGER + "swagger-ui-bundle.js", "text/javascript; charset=utf-8"));
 
     void register(RouteTable routes) {
         for (String path : assets.keySet()) {
@@ -36,6 +42,7 @@ final class StaticRoutes {
         }
         routes.add(Method.GET, "/playground/", (req, res) -> redirect(res, "/playground"));
         routes.add(Method.GET, "/docs/", (req, res) -> redirect(res, "/docs"));
+        routes.add(Method.GET, "/console/", (req, res) -> redirect(res, "/console"));
     }
 
     private void serve(ServerRequest req, ServerResponse res) {
@@ -43,7 +50,11 @@ final class StaticRoutes {
         res.header(HeaderNames.CONTENT_TYPE, a.type());
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
-        res.header(HeaderNames.create("Content-Security-Policy"), CSP);
+        boolean console = req.path().path().startsWith("/console");
+        res.header(HeaderNames.create("Content-Security-Policy"), console ? CONSOLE_CSP : CSP);
+        if (console) {
+            res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+        }
         res.send(a.bytes());
     }
 
@@ -51,6 +62,10 @@ final class StaticRoutes {
         res.status(301);
         res.header(HeaderNames.LOCATION, to);
         res.send();
+    }
+
+    private static Map.Entry<String, Asset> page(String path, String resource, String type) {
+        return Map.entry(path, asset(resource, type));
     }
 
     private static Asset asset(String resource, String type) {

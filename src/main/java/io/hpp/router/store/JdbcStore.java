@@ -452,6 +452,16 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public List<Stats.Point> statsTimeseries(Stats.Bucket bucket, Instant since, Instant until, Optional<String> consumerId) {
+        return Stats.timeseries(jdbc, bucket, since, until, consumerId);
+    }
+
+    @Override
+    public List<Stats.Top> statsTop(Stats.TopBy by, Instant since, Instant until, int limit) {
+        return Stats.top(jdbc, by, since, until, limit);
+    }
+
+    @Override
     public void ping() {
         jdbc.query("SELECT 1", rs -> rs.getInt(1));
     }

@@ -118,6 +118,12 @@ public interface Store extends AutoCloseable {
     /** Log rows, newest first, filtered, from after {@code before}. */
     List<RequestLogEntry> requestLogPage(Optional<String> consumerId, Optional<Instant> since, Optional<LogCursor> before, int limit);
 
+    /** Totals of the log per time bucket in [since, until), of one consumer or all; see {@link Stats#timeseries}. */
+    List<Stats.Point> statsTimeseries(Stats.Bucket bucket, Instant since, Instant until, Optional<String> consumerId);
+
+    /** The largest consumers, models, keys or baskets by spend in [since, until). */
+    List<Stats.Top> statsTop(Stats.TopBy by, Instant since, Instant until, int limit);
+
     /** Every stored ruleset version, oldest first. */
     List<RulesetRecord> rulesets();
 

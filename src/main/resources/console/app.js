@@ -1,0 +1,410 @@
+// HPP Router operator console: plain browser JavaScript, no framework, no request to any other origin.
+// The admin token lives in this tab's sessionStorage only; every call sends it as a bearer token.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const TOKEN = "hpp-router-admin-token";
+const SVG = "http://www.w3.org/2000/svg";
+const state = { tab: "overview", consumerCursor: null, consumer: null, requestCursor: null, rulesets: [] };
+
+function token() { return sessionStorage.getItem(TOKEN) || ""; }
+
+/** Calls the admin API; resolves to {status, body}. A 401 signs the tab out. */
+async function api(path, method = "GET", body) {
+  const headers = { "Authorization": "Bearer " + token() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json;
+  try { json = text ? JSON.parse(text) : {}; } catch (e) { json = { message: text }; }
+  if (res.status === 401) signOut("Invalid admin token: sign in again.");
+  return { status: res.status, body: json, ok: res.ok };
+}
+
+function message(r) { return (r.body && r.body.message) || `HTTP ${r.status}`; }
+
+/** An element with attributes and children (text children are set as text, never parsed as HTML). */
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined) e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : String(c ?? ""));
+  return e;
+}
+
+function svg(tag, attrs = {}) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+function money(n) {
+  if (n === null || n === undefined) return "–";
+  const v = Number(n);
+  return "$" + (v !== 0 && Math.abs(v) < 0.01 ? v.toFixed(6) : v.toFixed(2));
+}
+
+function fill(tbody, rows) {
+  tbody.replaceChildren(...rows);
+  if (rows.length === 0) tbody.append(el("tr", {}, el("td", { colspan: 9 }, "Nothing yet")));
+}
+
+// ---- sign-in and tabs ----
+
+async function signIn(t) {
+  sessionStorage.setItem(TOKEN, t);
+  const r = await api("/admin/v1/stats/timeseries?bucket=hour");
+  if (r.status === 401) return;
+  if (!r.ok) { signOut(message(r)); return; }
+  $("signin").hidden = true;
+  $("tabs").hidden = false;
+  show(state.tab);
+}
+
+function signOut(why) {
+  sessionStorage.removeItem(TOKEN);
+  document.querySelectorAll(".page").forEach((p) => { p.hidden = true; });
+  $("tabs").hidden = true;
+  $("signin").hidden = false;
+  $("signin-status").textContent = why || "";
+  $("admin-token").value = "";
+}
+
+const loaders = { overview: loadOverview, consumers: () => loadConsumers(false), requests: () => loadRequests(false),
+  models: loadModels, routing: loadRulesets };
+
+function show(tab) {
+  state.tab = tab;
+  document.querySelectorAll(".page").forEach((p) => { p.hidden = p.id !== "tab-" + tab; });
+  document.querySelectorAll("#tabs [data-tab]").forEach((b) => {
+    if (b.dataset.tab === tab) b.setAttribute("aria-current", "page"); else b.removeAttribute("aria-current");
+  });
+  loaders[tab]();
+}
+
+// ---- overview ----
+
+/** A bar chart as SVG: one bar per bucket; {@code errors} (optional) drawn over the bars in red. */
+function barChart(container, points, value, label, errors) {
+  // drawn at the container's own width so that text stays legible from a phone to a desktop
+  const w = Math.max(container.clientWidth, 280), h = 200, left = 56, bottom = 22, top = 8;
+  const max = Math.max(...points.map(value), 0);
+  const chart = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": label });
+  chart.append(svg("line", { class: "axis", x1: left, y1: h - bottom, x2: w, y2: h - bottom }));
+  const top_ = svg("text", { x: 0, y: top + 10 });
+  top_.textContent = label.startsWith("Spend") ? money(max) : String(max);
+  chart.append(top_);
+  const step = (w - left) / Math.max(points.length, 1);
+  const height = (v) => (max > 0 ? (v / max) * (h - bottom - top) : 0);
+  points.forEach((p, i) => {
+    const v = value(p);
+    const bh = height(v);
+    const bar = svg("rect", { class: "bar", x: (left + i * step + 1).toFixed(1), y: (h - bottom - bh).toFixed(1),
+      width: Math.max(step - 2, 1).toFixed(1), height: bh.toFixed(1), "data-value": String(v), "data-bucket": p.bucket_start });
+    const tip = svg("title");
+    tip.textContent = `${p.bucket_start}: ${label.startsWith("Spend") ? money(v) : v}`;
+    bar.append(tip);
+    chart.append(bar);
+    if (errors && errors(p) > 0) {
+      const eh = height(errors(p));
+      chart.append(svg("rect", { class: "bar err", x: (left + i * step + 1).toFixed(1), y: (h - bottom - eh).toFixed(1),
+        width: Math.max(step - 2, 1).toFixed(1), height: eh.toFixed(1), "data-errors": String(errors(p)) }));
+    }
+    if (i % Math.ceil(points.length / 6) === 0) {
+      const t = svg("text", { x: (left + i * step).toFixed(1), y: h - 6 });
+      t.textContent = label.endsWith("per day") ? p.bucket_start.slice(5, 10) : p.bucket_start.slice(11, 16);
+      chart.append(t);
+    }
+  });
+  container.replaceChildren(chart);
+}
+
+function topRows(data) {
+  return data.map((t) => el("tr", {}, el("td", { class: "id", title: t.key }, t.key), el("td", {}, t.requests),
+    el("td", {}, t.tokens), el("td", {}, money(t.spend))));
+}
+
+async function loadOverview() {
+  const bucket = $("ov-range").value;
+  const since = new Date(Date.now() - (bucket === "hour" ? 24 : 30 * 24) * 3600e3).toISOString();
+  const [series, consumers, models] = await Promise.all([
+    api(`/admin/v1/stats/timeseries?bucket=${bucket}&since=${since}`),
+    api(`/admin/v1/stats/top?by=consumer&limit=10&since=${since}`),
+    api(`/admin/v1/stats/top?by=model&limit=10&since=${since}`)]);
+  if (!series.ok) return;
+  const d = series.body.data;
+  const sum = (f) => d.reduce((a, p) => a + Number(p[f]), 0);
+  $("ov-requests").textContent = sum("requests");
+  $("ov-errors").textContent = sum("errors");
+  $("ov-tokens").textContent = sum("tokens");
+  $("ov-spend").textContent = money(sum("spend"));
+  $("ov-saved").textContent = money(sum("saved"));
+  const per = bucket === "hour" ? "per hour" : "per day"; // UTC buckets, as the API aligns them
+  barChart($("ov-chart-spend"), d, (p) => Number(p.spend), `Spend ${per}`);
+  barChart($("ov-chart-requests"), d, (p) => p.requests, `Requests ${per}`, (p) => p.errors);
+  if (consumers.ok) fill($("ov-top-consumers").tBodies[0], topRows(consumers.body.data));
+  if (models.ok) fill($("ov-top-models").tBodies[0], topRows(models.body.data));
+}
+
+// ---- consumers and keys ----
+
+async function loadConsumers(more) {
+  const q = encodeURIComponent($("c-query").value.trim());
+  const cursor = more && state.consumerCursor ? "&cursor=" + encodeURIComponent(state.consumerCursor) : "";
+  const r = await api(`/admin/v1/consumers?limit=20&query=${q}${cursor}`);
+  if (!r.ok) { $("c-status").textContent = message(r); return; }
+  state.consumerCursor = r.body.next_cursor;
+  $("c-more").hidden = !r.body.next_cursor;
+  const rows = r.body.data.map((c) => el("tr", { class: "pick", "data-id": c.consumer_id, onclick: () => openConsumer(c.consumer_id) },
+    el("td", { class: "id", title: c.consumer_id }, c.username || c.custom_id || c.consumer_id),
+    el("td", {}, money(c.quota)), el("td", {}, money(c.used)), el("td", {}, money(c.remaining))));
+  const tbody = $("c-list").tBodies[0];
+  if (more) tbody.append(...rows); else fill(tbody, rows);
+}
+
+async function openConsumer(id) {
+  const [c, keys] = await Promise.all([api("/admin/v1/consumers/" + encodeURIComponent(id)),
+    api(`/admin/v1/consumers/${encodeURIComponent(id)}/keys`)]);
+  if (!c.ok) { $("c-status").textContent = message(c); return; }
+  state.consumer = c.body;
+  const k = c.body;
+  $("c-detail").hidden = false;
+  $("cd-title").textContent = `${k.username || "Consumer"} (${k.consumer_id})`;
+  $("cd-quota").textContent = money(k.quota);
+  $("cd-used").textContent = money(k.used);
+  $("cd-remaining").textContent = money(k.remaining);
+  $("cd-requests").textContent = k.requests;
+  const l = k.rate_limits || {};
+  $("cd-limits").textContent = [l.requests_per_minute && `${l.requests_per_minute} requests/min`,
+    l.tokens_per_minute && `${l.tokens_per_minute} tokens/min`].filter(Boolean).join(", ") || "none";
+  document.querySelectorAll("#c-list tbody tr").forEach((tr) => tr.classList.toggle("chosen", tr.dataset.id === id));
+  if (keys.ok) fill($("cd-keys").tBodies[0], keys.body.data.map(keyRow));
+}
+
+function keyRow(k) {
+  const live = !k.revoked_at;
+  const actions = el("td", {});
+  if (live) {
+    actions.append(el("button", { type: "button", class: "small quiet", "data-action": "rotate", onclick: () => rotateKey(k.key_id) }, "Rotate"),
+      " ", el("button", { type: "button", class: "small danger", "data-action": "revoke", onclick: () => revokeKey(k.key_id) }, "Revoke"));
+  }
+  return el("tr", { "data-key": k.key_id }, el("td", { class: "id", title: k.key_id }, k.key_id), el("td", {}, k.name || "–"),
+    el("td", { class: live ? "good" : "bad" }, live ? "active" : "revoked"), el("td", {}, money(k.total_spend)), el("td", {}, k.requests), actions);
+}
+
+function showNewKey(key) {
+  $("cd-newkey").hidden = false;
+  $("cd-newkey-value").textContent = key;
+  $("cd-copy").textContent = "Copy";
+}
+
+async function issueKey(ev) {
+  ev.preventDefault();
+  const name = $("cd-key-name").value.trim();
+  const r = await api(`/admin/v1/consumers/${encodeURIComponent(state.consumer.consumer_id)}/keys`, "POST", name ? { name } : {});
+  $("c-status").textContent = r.ok ? "Key issued." : message(r);
+  if (r.ok) { showNewKey(r.body.key); openConsumer(state.consumer.consumer_id); }
+}
+
+async function rotateKey(id) {
+  const r = await api(`/admin/v1/keys/${encodeURIComponent(id)}/rotate`, "POST", {});
+  $("c-status").textContent = r.ok ? `Key ${id} rotated: the old secret no longer works.` : message(r);
+  if (r.ok) { showNewKey(r.body.key); openConsumer(state.consumer.consumer_id); }
+}
+
+async function revokeKey(id) {
+  if (!window.confirm(`Revoke key ${id}? Requests with it will be refused.`)) return;
+  const r = await api("/admin/v1/keys/" + encodeURIComponent(id), "DELETE");
+  $("c-status").textContent = r.ok ? `Key ${id} revoked.` : message(r);
+  $("cd-newkey").hidden = true;
+  if (r.ok) openConsumer(state.consumer.consumer_id);
+}
+
+async function createConsumer(ev) {
+  ev.preventDefault();
+  const body = { quota: Number($("c-quota").value || "0") };
+  if (!Number.isFinite(body.quota)) { $("c-status").textContent = "Quota must be a number of dollars"; return; }
+  if ($("c-username").value.trim()) body.username = $("c-username").value.trim();
+  if ($("c-custom").value.trim()) body.custom_id = $("c-custom").value.trim();
+  const r = await api("/admin/v1/consumers", "POST", body);
+  $("c-status").textContent = r.ok ? `Consumer ${r.body.consumer_id} created.` : message(r);
+  if (r.ok) { $("c-create").reset(); await loadConsumers(false); openConsumer(r.body.consumer_id); }
+}
+
+async function addQuota(ev) {
+  ev.preventDefault();
+  const add = Number($("cd-add").value);
+  if (!Number.isFinite(add)) { $("c-status").textContent = "Add a number of dollars"; return; }
+  const r = await api(`/admin/v1/consumers/${encodeURIComponent(state.consumer.consumer_id)}/quota`, "POST", { add });
+  $("c-status").textContent = r.ok ? `Quota is now ${money(r.body.quota)}.` : message(r);
+  if (r.ok) { $("cd-add").value = ""; openConsumer(state.consumer.consumer_id); loadConsumers(false); }
+}
+
+/** Sets the consumer's rate limits; an empty field lifts that limit. */
+async function setLimits(ev) {
+  ev.preventDefault();
+  // anything but digits is sent as typed, so that the API's own message says what is expected
+  const count = (id) => { const v = $(id).value.trim(); return v === "" ? null : /^\d+$/.test(v) ? Number(v) : v; };
+  const r = await api(`/admin/v1/consumers/${encodeURIComponent(state.consumer.consumer_id)}/limits`, "POST",
+    { requests_per_minute: count("cd-rpm"), tokens_per_minute: count("cd-tpm") });
+  $("c-status").textContent = r.ok ? "Limits set." : message(r);
+  if (r.ok) openConsumer(state.consumer.consumer_id);
+}
+
+// ---- requests ----
+
+async function loadRequests(more) {
+  const consumer = $("r-consumer").value.trim();
+  let q = "?limit=50";
+  if (consumer) q += "&consumer_id=" + encodeURIComponent(consumer);
+  if (more && state.requestCursor) q += "&cursor=" + encodeURIComponent(state.requestCursor);
+  const r = await api("/admin/v1/requests" + q);
+  if (!r.ok) return;
+  state.requestCursor = r.body.next_cursor;
+  $("r-more").hidden = !r.body.next_cursor;
+  const rows = r.body.data.map((e) => el("tr", { class: "pick", "data-id": e.id, onclick: () => requestDetail(e) },
+    el("td", {}, e.created_at.replace("T", " ").slice(0, 19)), el("td", {}, e.resolved_model || e.requested_model),
+    el("td", { class: e.status >= 400 ? "bad" : "" }, e.status), el("td", {}, `${e.tokens.prompt} / ${e.tokens.completion}`),
+    el("td", { class: "cost" }, money(e.cost))));
+  const tbody = $("r-list").tBodies[0];
+  if (more) tbody.append(...rows); else fill(tbody, rows);
+}
+
+function requestDetail(e) {
+  $("r-detail").hidden = false;
+  $("rd-id").textContent = e.id;
+  const fields = [["Time", e.created_at], ["Consumer", e.consumer_id], ["Key", e.key_id], ["Endpoint", e.endpoint],
+    ["Requested model", e.requested_model], ["Resolved model", e.resolved_model], ["Deployment", e.deployment],
+    ["Basket / rule", [e.routing.basket, e.routing.rule_id, e.routing.tier].filter(Boolean).join(" / ") || "–"],
+    ["Tokens (prompt / completion / cache read / cache write)",
+      `${e.tokens.prompt} / ${e.tokens.completion} / ${e.tokens.cache_read} / ${e.tokens.cache_write}`],
+    ["Cost", money(e.cost)], ["Status", e.status + (e.error ? " " + e.error : "")], ["Streamed", e.stream ? "yes" : "no"],
+    ["Total / upstream / first token (ms)", [e.timings_ms.total, e.timings_ms.upstream, e.timings_ms.first_token].map((v) => v ?? "–").join(" / ")]];
+  $("rd-fields").replaceChildren(...fields.flatMap(([k, v]) => [el("dt", {}, k), el("dd", { "data-field": k }, v ?? "–")]));
+}
+
+// ---- models and providers ----
+
+const HEALTH = { closed: "healthy", open: "failing (circuit open)", half_open: "probing (circuit half-open)" };
+
+/** A deployment and its state on this node: circuit, requests in flight, whether its provider serves. */
+function deployment(d) {
+  const health = d.configured === false ? "provider not configured" : (HEALTH[d.state] || d.state || "");
+  const flight = d.in_flight ? `, ${d.in_flight} in flight` : "";
+  return `${d.provider}:${d.upstream_model} (${health}${flight})`;
+}
+
+async function loadModels() {
+  const [models, providers] = await Promise.all([api("/admin/v1/models"), api("/admin/v1/providers")]);
+  if (models.ok) {
+    fill($("m-models").tBodies[0], models.body.data.map((m) => el("tr", {}, el("td", {}, m.id),
+      el("td", {}, m.pricing ? m.pricing.input : "–"), el("td", {}, m.pricing ? m.pricing.output : "–"),
+      el("td", { class: m.enabled ? "good" : "bad" }, m.enabled ? "yes" : "no"),
+      el("td", {}, (m.deployments || []).map(deployment).join(", ")))));
+  }
+  if (providers.ok) {
+    fill($("m-providers").tBodies[0], providers.body.data.map((p) => el("tr", {}, el("td", {}, p.name), el("td", {}, p.type),
+      el("td", { class: p.configured ? "good" : "bad" }, p.configured ? "yes" : "no"), el("td", {}, p.state), el("td", {}, p.models))));
+  }
+}
+
+// ---- routing ----
+
+async function loadRulesets() {
+  const r = await api("/admin/v1/routing/rulesets");
+  if (!r.ok) return;
+  state.rulesets = r.body.data;
+  fill($("rs-list").tBodies[0], state.rulesets.slice().reverse().map((v) => el("tr", { "data-version": v.version },
+    el("td", {}, v.version), el("td", { class: v.active ? "good" : "" }, v.active ? "active" : ""),
+    el("td", {}, v.created_at.replace("T", " ").slice(0, 19)), el("td", {}, v.created_by),
+    el("td", {}, v.active ? "" : el("button", { type: "button", class: "small quiet", onclick: () => activate(v.version) },
+      "Activate")))));
+  const active = state.rulesets.find((v) => v.active);
+  if (active && !$("rs-editor").value) $("rs-editor").value = JSON.stringify(active.ruleset, null, 2);
+  for (const [id, pick] of [["rs-a", state.rulesets.length - 2], ["rs-b", state.rulesets.length - 1]]) {
+    $(id).replaceChildren(...state.rulesets.map((v) => el("option", { value: v.version }, "v" + v.version)));
+    if (pick >= 0) $(id).value = String(state.rulesets[pick].version);
+  }
+}
+
+async function publish() {
+  const status = $("rs-status");
+  let body;
+  try { body = JSON.parse($("rs-editor").value); } catch (e) {
+    status.className = "error";
+    status.textContent = "Not valid JSON: " + e.message;
+    return;
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    status.className = "error";
+    status.textContent = "A ruleset is a JSON object";
+    return;
+  }
+  const r = await api("/admin/v1/routing/rulesets", "POST", body);
+  status.className = r.ok ? "good" : "error";
+  status.textContent = r.ok ? `Published and activated version ${r.body.version}.` : message(r);
+  if (r.ok) loadRulesets();
+}
+
+async function activate(version) {
+  const r = await api(`/admin/v1/routing/rulesets/${version}/activate`, "POST", {});
+  $("rs-status").className = r.ok ? "good" : "error";
+  $("rs-status").textContent = r.ok ? `Version ${version} is active.` : message(r);
+  if (r.ok) loadRulesets();
+}
+
+/** A line diff by longest common subsequence: lines kept, removed (-) and added (+). */
+function lineDiff(a, b) {
+  const n = a.length, m = b.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) {
+    lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  }
+  const out = [];
+  let i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) { out.push([" ", a[i]]); i++; j++; }
+    else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) { out.push(["-", a[i]]); i++; }
+    else { out.push(["+", b[j]]); j++; }
+  }
+  return out;
+}
+
+function showDiff() {
+  const pick = (id) => state.rulesets.find((v) => String(v.version) === $(id).value);
+  const a = pick("rs-a"), b = pick("rs-b");
+  if (!a || !b) return;
+  const lines = (v) => JSON.stringify(v.ruleset, null, 2).split("\n");
+  const cls = { " ": "same", "+": "add", "-": "del" };
+  $("rs-diff-out").replaceChildren(...lineDiff(lines(a), lines(b)).map(([op, text]) => el("span", { class: cls[op] }, op + " " + text)));
+}
+
+// ---- wiring ----
+
+$("signin-form").addEventListener("submit", (ev) => { ev.preventDefault(); $("signin-status").textContent = ""; signIn($("admin-token").value.trim()); });
+$("signout").addEventListener("click", () => signOut("Signed out."));
+document.querySelectorAll("#tabs [data-tab]").forEach((b) => b.addEventListener("click", () => show(b.dataset.tab)));
+$("ov-range").addEventListener("change", loadOverview);
+$("ov-refresh").addEventListener("click", loadOverview);
+$("c-search").addEventListener("submit", (ev) => { ev.preventDefault(); loadConsumers(false); });
+$("c-more").addEventListener("click", () => loadConsumers(true));
+$("c-create").addEventListener("submit", createConsumer);
+$("cd-quota-form").addEventListener("submit", addQuota);
+$("cd-issue-form").addEventListener("submit", issueKey);
+$("cd-limits-form").addEventListener("submit", setLimits);
+$("cd-copy").addEventListener("click", async () => {
+  try { await navigator.clipboard.writeText($("cd-newkey-value").textContent); $("cd-copy").textContent = "Copied"; } catch (e) {
+    const range = document.createRange();
+    range.selectNodeContents($("cd-newkey-value"));
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    $("cd-copy").textContent = "Selected: press Ctrl+C";
+  }
+});
+$("r-filter").addEventListener("submit", (ev) => { ev.preventDefault(); loadRequests(false); });
+$("r-more").addEventListener("click", () => loadRequests(true));
+$("rs-publish").addEventListener("click", publish);
+$("rs-diff").addEventListener("click", showDiff);
+if (token()) signIn(token());
