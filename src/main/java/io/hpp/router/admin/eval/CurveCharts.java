@@ -107,7 +107,9 @@ public final class CurveCharts {
         double x = sc.x(cost);
         double y = sc.y(kept);
         sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>\n", x - 4.5, y - 4.5, colour));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>\n", x + 8, y - 8, colour, label));
+        boolean right = x > W * 0.6;   // labels on the right half end at their marker, so they stay inside the chart
+        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" text-anchor=\"%s\">%s</text>\n", right ? x - 8 : x + 8,
+                y - 8, colour, right ? "end" : "start", label));
     }
 
     private static String esc(String s) {
