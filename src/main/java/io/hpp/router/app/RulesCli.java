@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code rules list | publish FILE | activate VERSION}: the routing ruleset versions, as the admin API offers them. */
-@Command(mixinStandardHelpOptions = true, name = "rules", description = "List, publish or activate smart-routing ruleset versions.",
-        subcommands = {RulesCli.ListCmd.class, RulesCli.Publish.class, RulesCli.Activate.class})
+@Command(mixinStandardHelpOptions = true, name = "rules", description = "List, publish, activate, evaluate or tune smart-routing ruleset versions.",
+        subcommands = {RulesCli.ListCmd.class, RulesCli.Publish.class, RulesCli.Activate.class, RulesEvalCli.Eval.class,
+                RulesEvalCli.Tune.class})
 final class RulesCli {
     @ParentCommand
     Main main;

@@ -150,7 +150,7 @@ public final class RouterServer {
                 new ResponsesRoutes(auth, s.chat(), new ResponsesConversations(s.store(), config.responsesRetention()))::register,
                 new ImageRoutes(auth, s.images())::register,
                 new AdminRoutes(adminGuard, s.admin(), s.chat()::health)::register,
-                new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin())::register,
+                new RoutingRoutes(auth, adminGuard, s.smartRouter(), s.routingAdmin(), s.catalog())::register,
                 new AuditRoutes(auth, adminGuard, s.store())::register,
                 new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), config.providerStates(), s.setAside(),
                         s.journalFailure())::register,

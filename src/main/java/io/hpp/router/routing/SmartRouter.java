@@ -22,16 +22,30 @@ public final class SmartRouter {
         PromptTokens.Estimate estimate(JsonNode messages, long stopAbove);
     }
 
-    private final ActiveRules rules;
+    private final java.util.function.Supplier<Optional<RuleSet>> rules;
     private final ModelCatalog catalog;
     private final Estimator estimator;
     private final Predicate<String> providerConfigured;
 
     public SmartRouter(ActiveRules rules, ModelCatalog catalog, Estimator estimator, Predicate<String> providerConfigured) {
+        this(rules::active, catalog, estimator, providerConfigured);
+    }
+
+    private SmartRouter(java.util.function.Supplier<Optional<RuleSet>> rules, ModelCatalog catalog, Estimator estimator,
+                        Predicate<String> providerConfigured) {
         this.rules = rules;
         this.catalog = catalog;
         this.estimator = estimator;
         this.providerConfigured = providerConfigured;
+    }
+
+    /**
+     * A router that decides with {@code rules} alone, as if every provider were configured: for replaying a dataset
+     * offline through the same decision code a live request takes (no provider is called).
+     */
+    public static SmartRouter offline(RuleSet rules, ModelCatalog catalog, Estimator estimator) {
+        Optional<RuleSet> fixed = Optional.of(rules);
+        return new SmartRouter(() -> fixed, catalog, estimator, provider -> true);
     }
 
     public RouteDecision decide(ChatRequest req) {
@@ -45,7 +59,7 @@ public final class SmartRouter {
      * rule's tiers. The decision then names the model the rules chose ({@link RouteDecision#reroutedFrom()}).
      */
     public RouteDecision decide(ChatRequest req, Predicate<String> keyAllows) {
-        RuleSet rs = rules.active().orElseThrow(() -> failed("no routing ruleset is active"));
+        RuleSet rs = rules.get().orElseThrow(() -> failed("no routing ruleset is active"));
         Choice c = choose(rs, req);
         if (keyAllows.test(c.model)) {
             return decision(rs, c.model, c.basket, c.ruleId, c.tier, c.estimate, c.capped, c.reason, Optional.empty());
@@ -129,7 +143,7 @@ public final class SmartRouter {
 
     /** Whether the ruleset that made {@code decision} allows {@code provider} (for its fallbacks). */
     public boolean allows(RouteDecision decision, String provider) {
-        return rules.active().filter(rs -> rs.version() == decision.rulesVersion()).map(rs -> rs.allows(provider)).orElse(true);
+        return rules.get().filter(rs -> rs.version() == decision.rulesVersion()).map(rs -> rs.allows(provider)).orElse(true);
     }
 
     /** The estimate past which no decision of this ruleset changes: counting can stop there. */
