@@ -44,6 +44,8 @@ final class Dispatcher {
     record Conversation(String consumerId, java.util.function.LongSupplier opening) {
     }
 
+    /** Deployments already reported as skipped (bounded by the catalog's size). */
+    private final java.util.Set<String> warnedSkipped = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ModelCatalog catalog;
     private final Providers providers;
     private final CircuitBreakers breakers;
@@ -102,7 +104,8 @@ final class Dispatcher {
             }
             if (providers.find(d.provider()).isPresent()) {
                 usable.add(d);
-            } else {
+            } else if (warnedSkipped.add(m.id() + " " + d.name())) {
+                // once per deployment and process: it is skipped on every request until the configuration changes
                 LOG.warn("deployment '{}' of '{}' is skipped: provider '{}' is not configured", d.name(), m.id(), d.provider());
             }
         }
