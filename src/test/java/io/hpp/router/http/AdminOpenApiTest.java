@@ -76,6 +76,27 @@ class AdminOpenApiTest {
         assertThat(router.get("/docs/assets/swagger-ui-standalone-preset.js", Map.of()).status()).isEqualTo(200);
     }
 
+    /** The admin paths and schemas are still also in consumer-v1.yaml (tests validate against it): the copies must agree (the admin document may add operations). */
+    @Test
+    void theAdminPartOfTheConsumerDocumentAgreesWithTheAdminDocument() throws IOException {
+        JsonNode admin = document();
+        JsonNode consumer = document("/openapi/consumer-v1.yaml");
+        int paths = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = consumer.get("paths").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            if (p.getKey().startsWith("/admin/")) {
+                p.getValue().fieldNames().forEachRemaining(op -> assertThat(admin.get("paths").get(p.getKey()).get(op))
+                        .as(op + " " + p.getKey()).isEqualTo(p.getValue().get(op)));
+                paths++;
+            }
+        }
+        assertThat(paths).isGreaterThanOrEqualTo(8);
+        for (Iterator<Map.Entry<String, JsonNode>> it = admin.at("/components/schemas").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> s = it.next();
+            assertThat(consumer.at("/components/schemas/" + s.getKey())).as(s.getKey()).isEqualTo(s.getValue());
+        }
+    }
+
     /** "METHOD /path" of every admin registration in the main sources, path parameters as {}. */
     private static Set<String> registeredAdminRoutes() throws IOException {
         Set<String> routes = new TreeSet<>();
@@ -108,8 +129,12 @@ class AdminOpenApiTest {
     }
 
     private static JsonNode document() throws IOException {
-        try (InputStream in = AdminOpenApiTest.class.getResourceAsStream("/openapi/admin-v1.yaml")) {
-            assertThat(in).as("admin-v1.yaml on the classpath").isNotNull();
+        return document("/openapi/admin-v1.yaml");
+    }
+
+    private static JsonNode document(String resource) throws IOException {
+        try (InputStream in = AdminOpenApiTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource + " on the classpath").isNotNull();
             return new ObjectMapper(new YAMLFactory()).readTree(in);
         }
     }
