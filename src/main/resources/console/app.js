@@ -169,6 +169,7 @@ async function openConsumer(id) {
     api(`/admin/v1/consumers/${encodeURIComponent(id)}/keys`)]);
   if (!c.ok) { $("c-status").textContent = message(c); return; }
   state.consumer = c.body;
+  if (state.editing && !(keys.ok && keys.body.data.some((x) => x.key_id === state.editing))) $("ke-form").hidden = true;
   const k = c.body;
   $("c-detail").hidden = false;
   $("cd-title").textContent = `${k.username || "Consumer"} (${k.consumer_id})`;
@@ -187,11 +188,55 @@ function keyRow(k) {
   const live = !k.revoked_at;
   const actions = el("td", {});
   if (live) {
-    actions.append(el("button", { type: "button", class: "small quiet", "data-action": "rotate", onclick: () => rotateKey(k.key_id) }, "Rotate"),
+    actions.append(el("button", { type: "button", class: "small quiet", "data-action": "edit", onclick: () => editKey(k) }, "Edit"),
+      " ", el("button", { type: "button", class: "small quiet", "data-action": "rotate", onclick: () => rotateKey(k.key_id) }, "Rotate"),
       " ", el("button", { type: "button", class: "small danger", "data-action": "revoke", onclick: () => revokeKey(k.key_id) }, "Revoke"));
   }
   return el("tr", { "data-key": k.key_id }, el("td", { class: "id", title: k.key_id }, k.key_id), el("td", {}, k.name || "–"),
-    el("td", { class: live ? "good" : "bad" }, live ? "active" : "revoked"), el("td", {}, money(k.total_spend)), el("td", {}, k.requests), actions);
+    el("td", { class: live ? (k.disabled ? "bad" : "good") : "bad" }, live ? (k.disabled ? "disabled" : "active") : "revoked"),
+    el("td", { "data-col": "budget" }, k.budget === null || k.budget === undefined ? "–" : money(k.budget) + (k.budget_period ? " " + k.budget_period : "")),
+    el("td", { "data-col": "models" }, k.allowed_models && k.allowed_models.length ? k.allowed_models.join(", ") : "all"),
+    el("td", {}, money(k.total_spend)), el("td", {}, k.requests), actions);
+}
+
+// ---- a key's settings: PATCH /admin/v1/keys/{id}; an empty field sends null (clears it) ----
+
+function editKey(k) {
+  state.editing = k.key_id;
+  $("ke-title").textContent = `Edit key ${k.name || k.key_id}`;
+  $("ke-budget").value = k.budget ?? "";
+  $("ke-period").value = k.budget_period ?? "";
+  $("ke-models").value = (k.allowed_models || []).join(", ");
+  $("ke-rpm").value = k.requests_per_minute ?? "";
+  $("ke-tpm").value = k.tokens_per_minute ?? "";
+  $("ke-expires").value = k.expires_at ?? "";
+  $("ke-disabled").checked = !!k.disabled;
+  $("ke-status").textContent = "";
+  $("ke-form").hidden = false;
+  $("ke-budget").focus();
+}
+
+/** An empty field is null; a whole number is sent as a number, anything else as typed so the API names what is wrong. */
+function count(v) { return v === "" ? null : /^\d+$/.test(v) ? Number(v) : v; }
+
+async function saveKey(ev) {
+  ev.preventDefault();
+  const text = (id) => $(id).value.trim();
+  const models = text("ke-models").split(",").map((m) => m.trim()).filter(Boolean);
+  const body = {
+    budget: text("ke-budget") || null,
+    budget_period: text("ke-period") || null,
+    allowed_models: models.length ? models : null,
+    requests_per_minute: count(text("ke-rpm")),
+    tokens_per_minute: count(text("ke-tpm")),
+    expires_at: text("ke-expires") || null,
+    disabled: $("ke-disabled").checked
+  };
+  const r = await api("/admin/v1/keys/" + encodeURIComponent(state.editing), "PATCH", body);
+  if (!r.ok) { $("ke-status").textContent = message(r); return; }
+  $("ke-form").hidden = true;
+  $("c-status").textContent = `Key ${state.editing} saved.`;
+  openConsumer(state.consumer.consumer_id);
 }
 
 function showNewKey(key) {
@@ -394,6 +439,8 @@ $("c-create").addEventListener("submit", createConsumer);
 $("cd-quota-form").addEventListener("submit", addQuota);
 $("cd-issue-form").addEventListener("submit", issueKey);
 $("cd-limits-form").addEventListener("submit", setLimits);
+$("ke-form").addEventListener("submit", saveKey);
+$("ke-cancel").addEventListener("click", () => { $("ke-form").hidden = true; });
 $("cd-copy").addEventListener("click", async () => {
   try { await navigator.clipboard.writeText($("cd-newkey-value").textContent); $("cd-copy").textContent = "Copied"; } catch (e) {
     const range = document.createRange();

@@ -1,7 +1,14 @@
-// Swagger UI on the router's own OpenAPI document; "Try it out" calls this router with the key given in Authorize.
+// Swagger UI on the router's own OpenAPI documents (the consumer API first, the admin API beside it); "Try it out"
+// calls this router with the key (or admin token) given in Authorize.
 window.ui = SwaggerUIBundle({
-  url: "/openapi.yaml",
+  urls: [
+    { url: "/openapi.yaml", name: "Consumer API" },
+    { url: "/admin/openapi.yaml", name: "Admin API" }
+  ],
+  "urls.primaryName": "Consumer API",
   dom_id: "#swagger-ui",
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: "StandaloneLayout",
   deepLinking: true,
   tryItOutEnabled: true,
   persistAuthorization: false,

@@ -55,6 +55,7 @@ public final class RouterServer {
 
     public static WebServer start(RouterConfig config, Services s) {
         byte[] openapi = resource("/openapi/consumer-v1.yaml");
+        byte[] adminOpenapi = resource("/openapi/admin-v1.yaml");
         RouterConfig.Resilience resilience = config.resilience();
         RouterConfig.Edge edge = config.edge();
         BodyBudget bodies = new BodyBudget(resilience.maxInFlightBodyBytes(), edge.maxBodyBytesPerConsumer(),
@@ -65,7 +66,7 @@ public final class RouterServer {
         s.metrics().gauge("hpp_connections_open", "Client connections open", connections::openCount);
         Observability observability = new Observability(s.metrics(), resilience.maxInFlight(), bodies, connections);
         Cors cors = new Cors(config.corsOrigins());
-        List<Consumer<RouteTable>> routes = routes(config, s, openapi);
+        List<Consumer<RouteTable>> routes = routes(config, s, openapi, adminOpenapi);
         WebServerConfig.Builder server = WebServer.builder().shutdownHook(false).shutdownGracePeriod(resilience.drainTimeout());
         for (Listener l : listeners(config)) {
             Consumer<HttpRouting.Builder> routing = r -> {
@@ -138,7 +139,7 @@ public final class RouterServer {
     }
 
     /** Each group of routes, registered on every listener's table (which keeps the paths it serves). */
-    private static List<Consumer<RouteTable>> routes(RouterConfig config, Services s, byte[] openapi) {
+    private static List<Consumer<RouteTable>> routes(RouterConfig config, Services s, byte[] openapi, byte[] adminOpenapi) {
         AuthThrottle throttle = new AuthThrottle(config.edge().authFailureLimit(), config.edge().authFailureWindow(), s.metrics());
         Authenticator auth = new Authenticator(s.keys(), throttle);
         AdminGuard adminGuard = AdminGuard.admin(config.adminToken(), throttle);
@@ -157,10 +158,14 @@ public final class RouterServer {
                 new ProviderRoutes(adminGuard, config, s.store())::register,
                 new StatsRoutes(adminGuard, s.store(), java.time.Instant::now)::register,
                 new StaticRoutes()::register,
-                routes -> routes.add(Method.GET, "/openapi.yaml", (req, res) -> {
-                    res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-                    res.send(openapi);
-                }));
+                routes -> routes.add(Method.GET, "/openapi.yaml", (req, res) -> yaml(res, openapi))
+                        // Public like /openapi.yaml (a document, no data); under /admin/ so it follows the admin API to its own port.
+                        .add(Method.GET, "/admin/openapi.yaml", (req, res) -> yaml(res, adminOpenapi)));
+    }
+
+    private static void yaml(ServerResponse res, byte[] document) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+        res.send(document);
     }
 
     private static void fallback(RouteTable routes, ServerRequest req, ServerResponse res) {

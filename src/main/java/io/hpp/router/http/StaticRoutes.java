@@ -34,7 +34,9 @@ final class StaticRoutes {
             page("/docs", "/docs/index.html", "text/html; charset=utf-8"),
             page("/docs/init.js", "/docs/init.js", "text/javascript; charset=utf-8"),
             page("/docs/assets/swagger-ui.css", SWAGGER + "swagger-ui.css", "text/css; charset=utf-8"),
-            page("/docs/assets/swagger-ui-bundle.js", SWAGGER + "swagger-ui-bundle.js", "text/javascript; charset=utf-8"));
+            page("/docs/assets/swagger-ui-bundle.js", SWAGGER + "swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
+            // the top bar's picker between the consumer and the admin document
+            page("/docs/assets/swagger-ui-standalone-preset.js", SWAGGER + "swagger-ui-standalone-preset.js", "text/javascript; charset=utf-8"));
 
     void register(RouteTable routes) {
         for (String path : assets.keySet()) {

@@ -33,7 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The operator console in real headless Chromium (Debian's chromium + chromium-driver) against a router and a fake
  * provider: sign-in (a wrong token refused), a consumer created, topped up and given a key; a chat request with that
- * key seen in Requests and in the Overview's chart; the key rotated and revoked; an invalid ruleset refused with the
+ * key seen in Requests and in the Overview's chart; the key given a budget and an allow-list (a bad budget refused with
+ * the API's message), then rotated and revoked; an invalid ruleset refused with the
  * API's message, then a valid one published and diffed; no sideways scrolling at 390 px. Screenshots of every tab go
  * to target/screenshots/console-*.png.
  */
@@ -144,6 +145,7 @@ class ConsoleBrowserTest {
         String[] key = createConsumerTopUpAndIssueKey();
         String consumerId = key[0];
         chatWithTheKeyAndSeeItInRequestsAndOverview(consumerId, key[1]);
+        editKeySettings(consumerId, key[1]);
         rotateAndRevoke(key[1]);
         publishRulesets();
 
@@ -249,6 +251,53 @@ class ConsoleBrowserTest {
         assertThat(text("ov-top-consumers")).contains(consumerId);
         assertThat(text("ov-top-models")).contains("openai/gpt-4o-mini");
         shot("overview");
+    }
+
+    /** Edit opens the key's form: a bad budget shows the API's 400 message; a budget and an allow-list are saved. */
+    private void editKeySettings(String consumerId, String key) throws IOException {
+        tab("consumers");
+        waiting().until(d -> d.findElement(By.cssSelector("#cd-keys button[data-action=edit]"))).click();
+        waiting().until(d -> browser.findElement(By.id("ke-form")).isDisplayed());
+        String keyId = browser.findElement(By.cssSelector("#cd-keys tbody tr[data-key]")).getAttribute("data-key");
+        assertThat(browser.findElement(By.id("ke-models")).getAttribute("value")).isEmpty();
+        type("ke-budget", "-1");
+        click("ke-save");
+        waiting().until(d -> text("ke-status").contains("Field 'budget' must be >= 0"));
+        assertThat(keyJson(consumerId, keyId).get("budget").isNull()).as("a refused edit changes nothing").isTrue();
+
+        type("ke-budget", "2.5");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("ke-period"))).selectByValue("monthly");
+        type("ke-models", "openai/gpt-4o-mini, anthropic/*");
+        click("ke-save");
+        waiting().until(d -> text("c-status").contains("saved"));
+        WebElement row = waiting().until(d -> d.findElement(By.cssSelector("#cd-keys tbody tr[data-key='" + keyId + "']")));
+        waiting().until(d -> row.findElement(By.cssSelector("td[data-col=budget]")).getText().equals("$2.50 monthly"));
+        assertThat(browser.findElement(By.cssSelector("#cd-keys tbody tr[data-key='" + keyId + "'] td[data-col=models]")).getText())
+                .isEqualTo("openai/gpt-4o-mini, anthropic/*");
+        assertThat(browser.findElement(By.id("ke-form")).isDisplayed()).isFalse();
+        JsonNode saved = keyJson(consumerId, keyId);
+        assertThat(saved.get("budget").decimalValue()).isEqualByComparingTo("2.5");
+        assertThat(saved.get("budget_period").asText()).isEqualTo("monthly");
+        assertThat(saved.get("allowed_models").toString()).isEqualTo("[\"openai/gpt-4o-mini\",\"anthropic/*\"]");
+        assertThat(saved.get("disabled").asBoolean()).isFalse();
+
+        // the allow-list holds: a model outside it is refused before any provider is called
+        int before = fake.received().size();
+        TestRouter.Reply refused = router.send("POST", "/llm/v1/chat/completions",
+                "{\"model\":\"openai/gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", Map.of("apikey", key));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("error").asText()).isEqualTo("model_not_allowed");
+        assertThat(fake.received()).hasSize(before);
+        shot("key-edit");
+    }
+
+    private static JsonNode keyJson(String consumerId, String keyId) {
+        for (JsonNode k : router.admin("GET", "/admin/v1/consumers/" + consumerId + "/keys", null).json().get("data")) {
+            if (k.get("key_id").asText().equals(keyId)) {
+                return k;
+            }
+        }
+        throw new AssertionError("no key " + keyId);
     }
 
     private void rotateAndRevoke(String key) {

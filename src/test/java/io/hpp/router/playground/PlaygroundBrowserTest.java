@@ -207,4 +207,15 @@ class PlaygroundBrowserTest {
         assertThat(op.findElement(By.cssSelector(".live-responses-table")).getText()).contains("has_quota");
         shot("6-docs-try-it-out");
     }
+
+    @Test
+    void apiDocsShowTheAdminApiBesideTheConsumerApi() throws IOException {
+        browser.get(router.baseUrl() + "/docs");
+        waiting().until(d -> d.findElement(By.cssSelector(".swagger-ui .info .title")).getText().contains("HPP Router Consumer API"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.cssSelector(".topbar select"))).selectByVisibleText("Admin API");
+        waiting().until(d -> d.findElement(By.cssSelector(".swagger-ui .info .title")).getText().contains("HPP Router Admin API"));
+        waiting().until(d -> !d.findElements(By.id("operations-default-adminUpdateKey")).isEmpty());
+        assertThat(browser.findElements(By.id("operations-default-adminRotateKey"))).hasSize(1);
+        shot("8-docs-admin");
+    }
 }
