@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.HeadlessChromium;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -24,9 +23,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -46,24 +42,10 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        File driver = new File("/usr/bin/chromedriver");
-        File chromium = new File("/usr/bin/chromium");
-        Assumptions.assumeTrue(driver.canExecute() && chromium.canExecute(), () -> {
-            String msg = "Browser test skipped: /usr/bin/chromium and /usr/bin/chromedriver are needed "
-                    + "(apt-get install chromium chromium-driver; .ci/run installs them)";
-            System.err.println(msg);
-            return msg;
-        });
+        HeadlessChromium.assumeInstalled();
         fake = new FakeProvider();
         router = TestRouter.start(Map.of("OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk-console"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,1600", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(1280, 1600, true);
         Files.createDirectories(SHOTS);
     }
 

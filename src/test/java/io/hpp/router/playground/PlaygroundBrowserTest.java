@@ -3,9 +3,9 @@ package io.hpp.router.playground;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.HeadlessChromium;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -22,9 +21,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,23 +37,10 @@ class PlaygroundBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        File driver = new File("/usr/bin/chromedriver");
-        File chromium = new File("/usr/bin/chromium");
-        Assumptions.assumeTrue(driver.canExecute() && chromium.canExecute(), () -> {
-            String msg = "Browser test skipped: /usr/bin/chromium and /usr/bin/chromedriver are needed "
-                    + "(apt-get install chromium chromium-driver; .ci/run installs them)";
-            System.err.println(msg);
-            return msg;
-        });
+        HeadlessChromium.assumeInstalled();
         fake = new FakeProvider();
         router = TestRouter.start(Map.of("OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk-browser"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,1800", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(1280, 1800, false);
         Files.createDirectories(SHOTS);
     }
 
