@@ -3,9 +3,7 @@ package io.hpp.router.store;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hpp.router.value.Model;
 import io.hpp.router.value.Money;
-import io.hpp.router.value.TokenUsage;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -13,8 +11,7 @@ import java.util.Optional;
 
 /** {@link Store} over JDBC; the SQL is the subset that SQLite and PostgreSQL share. */
 public final class JdbcStore implements Store {
-    private static final String CONSUMER_COLUMNS = "id, username, custom_id, quota_nanos, used_nanos, reserved_nanos, requests, "
-            + "total_tokens, created_at, auto_requests, auto_cost_nanos, auto_baseline_nanos, rate_rpm, rate_tpm";
+    private static final String CONSUMER_COLUMNS = ConsumerRows.COLUMNS;
 
     private final HikariDataSource ds;
     private final Jdbc jdbc;
@@ -22,6 +19,9 @@ public final class JdbcStore implements Store {
     private final Optional<HikariDataSource> holdPool;
     private final Optional<SqliteWriter> writer;
     private final Optional<LocalHolds> localHolds;
+    private final JdbcKeys keys;
+    private final JdbcPages pages;
+    private final RulesetRows rulesets;
 
     public JdbcStore(HikariDataSource ds, Dialect dialect) {
         this(ds, dialect, Optional.empty());
@@ -37,6 +37,9 @@ public final class JdbcStore implements Store {
         this.writer = sqlite ? Optional.of(new SqliteWriter(opener)) : Optional.empty();
         this.localHolds = sqlite ? Optional.of(new LocalHolds(opener)) : Optional.empty();
         this.jdbc = new Jdbc(ds, writer);
+        this.keys = new JdbcKeys(jdbc, localHolds);
+        this.pages = new JdbcPages(jdbc);
+        this.rulesets = new RulesetRows(jdbc, dialect);
     }
 
     @Override
@@ -50,7 +53,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public Optional<ConsumerRecord> consumer(String id) {
-        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE id = ?", JdbcStore::consumerRow, id).map(this::withHolds);
+        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE id = ?", ConsumerRows::read, id).map(this::withHolds);
     }
 
     /** SQLite: the holds of requests in flight live in memory, not in the row. */
@@ -61,7 +64,7 @@ public final class JdbcStore implements Store {
 
     @Override
     public Optional<ConsumerRecord> consumerByCustomId(String customId) {
-        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE custom_id = ?", JdbcStore::consumerRow, customId)
+        return jdbc.queryOne("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE custom_id = ?", ConsumerRows::read, customId)
                 .map(this::withHolds);
     }
 
@@ -79,141 +82,59 @@ public final class JdbcStore implements Store {
         return consumer(consumerId);
     }
 
-    private static final String KEY_COLUMNS = "id, consumer_id, secret_hash, name, created_at, revoked_at, expires_at, budget_nanos, "
-            + "budget_period, allowed_models, rate_rpm, rate_tpm, disabled, metadata, previous_secret_hash, previous_secret_until";
-    private static final String SPEND_COLUMNS = "id, period_start, spent_nanos, reserved_nanos, spent_total_nanos, requests, "
-            + "total_tokens, last_used_at";
-
     @Override
     public void createKey(ApiKeyRecord key) {
-        KeySettings s = key.settings();
-        long now = key.createdAt().toEpochMilli();
-        jdbc.update("INSERT INTO api_keys (id, consumer_id, secret_hash, name, created_at, expires_at, budget_nanos, budget_period, "
-                        + "allowed_models, rate_rpm, rate_tpm, disabled, metadata, period_start, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                key.id(), key.consumerId(), key.secretHash(), key.name(), now, s.expiresAt().map(Instant::toEpochMilli),
-                s.budget().map(Money::nanos), s.budgetPeriod().map(BudgetPeriod::wire), KeyRows.models(s.allowedModels()),
-                s.limits().requestsPerMinute(), s.limits().tokensPerMinute(), s.disabled(), s.metadata(),
-                s.periodStart(key.createdAt()), now);
+        keys.createKey(key);
     }
 
     @Override
     public Optional<ApiKeyRecord> key(String keyId) {
-        return jdbc.queryOne("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE id = ?", KeyRows::key, keyId);
+        return keys.key(keyId);
     }
 
     @Override
     public boolean revokeKey(String keyId, Instant at) {
-        return jdbc.update("UPDATE api_keys SET revoked_at = ?, updated_at = ? WHERE id = ? AND revoked_at IS NULL", at.toEpochMilli(),
-                at.toEpochMilli(), keyId) == 1;
+        return keys.revokeKey(keyId, at);
     }
 
     @Override
     public List<ApiKeyRecord> keys(String consumerId) {
-        return jdbc.query("SELECT " + KEY_COLUMNS + " FROM api_keys WHERE consumer_id = ? ORDER BY created_at, id", KeyRows::key, consumerId);
+        return keys.keys(consumerId);
     }
 
     @Override
-    public Optional<ApiKeyRecord> updateKey(String keyId, Optional<String> name, KeySettings s, Instant now) {
-        boolean changed = jdbc.inTransaction(tx -> {
-            List<Optional<BudgetPeriod>> before = tx.query("SELECT budget_period FROM api_keys WHERE id = ?",
-                    rs -> Optional.ofNullable(rs.getString(1)).flatMap(BudgetPeriod::of), keyId);
-            if (before.isEmpty()) {
-                return false;
-            }
-            tx.update("UPDATE api_keys SET name = ?, expires_at = ?, budget_nanos = ?, budget_period = ?, allowed_models = ?, rate_rpm = ?, "
-                            + "rate_tpm = ?, disabled = ?, metadata = ?, updated_at = ? WHERE id = ?",
-                    name, s.expiresAt().map(Instant::toEpochMilli), s.budget().map(Money::nanos), s.budgetPeriod().map(BudgetPeriod::wire),
-                    KeyRows.models(s.allowedModels()), s.limits().requestsPerMinute(), s.limits().tokensPerMinute(), s.disabled(),
-                    s.metadata(), now.toEpochMilli(), keyId);
-            if (!before.getFirst().equals(s.budgetPeriod())) {
-                // the spend of the new period so far is what the log holds for it; requests still in flight add theirs when they settle
-                long start = s.periodStart(now);
-                tx.update("UPDATE api_keys SET period_start = ?, spent_nanos = (SELECT COALESCE(SUM(cost_nanos), 0) FROM request_log r "
-                        + "WHERE r.consumer_id = api_keys.consumer_id AND r.key_id = ? AND r.created_at >= ?) WHERE id = ?",
-                        start, keyId, start, keyId);
-            }
-            return true;
-        });
-        localHolds.ifPresent(h -> h.forgetKey(keyId));
-        return changed ? key(keyId) : Optional.empty();
+    public Optional<ApiKeyRecord> updateKey(String keyId, Optional<String> name, KeySettings settings, Instant now) {
+        return keys.updateKey(keyId, name, settings, now);
     }
 
     @Override
     public boolean rotateKey(String keyId, byte[] newSecretHash, Optional<Instant> previousUntil) {
-        long now = System.currentTimeMillis();
-        String sql = previousUntil.isPresent()
-                ? "UPDATE api_keys SET previous_secret_hash = secret_hash, previous_secret_until = ?, secret_hash = ?, updated_at = ? "
-                + "WHERE id = ? AND revoked_at IS NULL"
-                : "UPDATE api_keys SET previous_secret_hash = NULL, previous_secret_until = ?, secret_hash = ?, updated_at = ? "
-                + "WHERE id = ? AND revoked_at IS NULL";
-        return jdbc.update(sql, previousUntil.map(Instant::toEpochMilli), newSecretHash, now, keyId) == 1;
+        return keys.rotateKey(keyId, newSecretHash, previousUntil);
     }
 
     @Override
     public Optional<KeySpend> keySpend(String keyId) {
-        return jdbc.queryOne("SELECT " + SPEND_COLUMNS + " FROM api_keys WHERE id = ?", KeyRows::spend, keyId).map(this::withKeyHolds);
+        return keys.keySpend(keyId);
     }
 
     @Override
     public java.util.Map<String, KeySpend> keySpends(String consumerId) {
-        java.util.Map<String, KeySpend> out = new java.util.LinkedHashMap<>();
-        jdbc.query("SELECT " + SPEND_COLUMNS + " FROM api_keys WHERE consumer_id = ? ORDER BY created_at, id", KeyRows::spend, consumerId)
-                .forEach(k -> out.put(k.keyId(), withKeyHolds(k)));
-        return out;
-    }
-
-    /** SQLite: the holds of a key's requests in flight live in memory, not in the row. */
-    private KeySpend withKeyHolds(KeySpend k) {
-        return localHolds.map(h -> new KeySpend(k.keyId(), k.periodStart(), k.spent(), k.reserved().plus(h.keyReserved(k.keyId())),
-                k.totalSpent(), k.requests(), k.totalTokens(), k.lastUsedAt())).orElse(k);
+        return keys.keySpends(consumerId);
     }
 
     @Override
     public List<ConsumerRecord> consumers(Optional<String> query, Optional<ConsumerCursor> after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + CONSUMER_COLUMNS + " FROM consumers WHERE 1 = 1");
-        List<Object> params = new java.util.ArrayList<>();
-        query.filter(q -> !q.isEmpty()).ifPresent(q -> {
-            String like = "%" + q.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            sql.append(" AND (LOWER(id) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(username, '')) LIKE ? ESCAPE '\\' "
-                    + "OR LOWER(COALESCE(custom_id, '')) LIKE ? ESCAPE '\\')");
-            params.add(like);
-            params.add(like);
-            params.add(like);
-        });
-        after.ifPresent(c -> pageFrom(sql, params, c.createdAt(), c.id(), ">"));
-        sql.append(" ORDER BY created_at, id LIMIT ?");
-        params.add(limit);
-        return jdbc.query(sql.toString(), JdbcStore::consumerRow, params.toArray()).stream().map(this::withHolds).toList();
-    }
-
-    /** Keyset paging by (created_at, id): the rows after ({@code ">"}) or before ({@code "<"}) a page's last row. */
-    private static void pageFrom(StringBuilder sql, List<Object> params, Instant at, String id, String direction) {
-        sql.append(" AND (created_at ").append(direction).append(" ? OR (created_at = ? AND id ").append(direction).append(" ?))");
-        params.add(at.toEpochMilli());
-        params.add(at.toEpochMilli());
-        params.add(id);
+        return pages.consumers(query, after, limit, CONSUMER_COLUMNS, ConsumerRows::read).stream().map(this::withHolds).toList();
     }
 
     @Override
     public void audit(AuditEntry e) {
-        jdbc.update("INSERT INTO admin_audit (id, created_at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                e.id(), e.at().toEpochMilli(), e.actor(), e.action(), e.target(), e.detail());
+        pages.audit(e);
     }
 
     @Override
     public List<AuditEntry> auditPage(Optional<String> target, Optional<LogCursor> before, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT id, created_at, actor, action, target, detail FROM admin_audit WHERE 1 = 1");
-        List<Object> params = new java.util.ArrayList<>();
-        target.ifPresent(t -> {
-            sql.append(" AND target = ?");
-            params.add(t);
-        });
-        before.ifPresent(cur -> pageFrom(sql, params, cur.createdAt(), cur.id(), "<"));
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-        params.add(limit);
-        return jdbc.query(sql.toString(), rs -> new AuditEntry(rs.getString("id"), Instant.ofEpochMilli(rs.getLong("created_at")),
-                rs.getString("actor"), rs.getString("action"), rs.getString("target"), rs.getString("detail")), params.toArray());
+        return pages.auditPage(target, before, limit);
     }
 
     @Override
@@ -369,46 +290,22 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<RulesetRecord> rulesets() {
-        return jdbc.query("SELECT version, created_at, created_by, body, active FROM routing_rulesets ORDER BY version", JdbcStore::rulesetRow);
+        return rulesets.rulesets();
     }
 
     @Override
     public Optional<RulesetRecord> activeRuleset() {
-        return jdbc.queryOne("SELECT version, created_at, created_by, body, active FROM routing_rulesets WHERE active = 1",
-                JdbcStore::rulesetRow);
+        return rulesets.activeRuleset();
     }
 
     @Override
     public RulesetRecord publishRuleset(String body, String createdBy) {
-        long now = System.currentTimeMillis();
-        long version = jdbc.inTransaction(tx -> {
-            if (dialect == Dialect.POSTGRES) {
-                tx.update("LOCK TABLE routing_rulesets IN SHARE ROW EXCLUSIVE MODE");
-            }
-            long next = tx.query("SELECT COALESCE(MAX(version), 0) + 1 FROM routing_rulesets", rs -> rs.getLong(1)).getFirst();
-            tx.update("UPDATE routing_rulesets SET active = 0 WHERE active = 1");
-            tx.update("INSERT INTO routing_rulesets (version, created_at, created_by, body, active) VALUES (?, ?, ?, ?, 1)",
-                    next, now, createdBy, body);
-            return next;
-        });
-        return new RulesetRecord(version, Instant.ofEpochMilli(now), createdBy, body, true);
+        return rulesets.publishRuleset(body, createdBy);
     }
 
     @Override
     public boolean activateRuleset(long version) {
-        return jdbc.inTransaction(tx -> {
-            if (tx.query("SELECT version FROM routing_rulesets WHERE version = ?", rs -> rs.getLong(1), version).isEmpty()) {
-                return false;
-            }
-            tx.update("UPDATE routing_rulesets SET active = 0 WHERE active = 1");
-            tx.update("UPDATE routing_rulesets SET active = 1 WHERE version = ?", version);
-            return true;
-        });
-    }
-
-    private static RulesetRecord rulesetRow(ResultSet rs) throws SQLException {
-        return new RulesetRecord(rs.getLong("version"), Instant.ofEpochMilli(rs.getLong("created_at")), rs.getString("created_by"),
-                rs.getString("body"), rs.getInt("active") == 1);
+        return rulesets.activateRuleset(version);
     }
 
     @Override
@@ -435,20 +332,7 @@ public final class JdbcStore implements Store {
     @Override
     public List<RequestLogEntry> requestLogPage(Optional<String> consumerId, Optional<Instant> since, Optional<LogCursor> before,
                                                 int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM request_log WHERE 1 = 1");
-        List<Object> params = new java.util.ArrayList<>();
-        consumerId.ifPresent(id -> {
-            sql.append(" AND consumer_id = ?");
-            params.add(id);
-        });
-        since.ifPresent(t -> {
-            sql.append(" AND created_at >= ?");
-            params.add(t.toEpochMilli());
-        });
-        before.ifPresent(cur -> pageFrom(sql, params, cur.createdAt(), cur.id(), "<"));
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-        params.add(limit);
-        return jdbc.query(sql.toString(), RequestLogRows::read, params.toArray());
+        return pages.requestLogPage(consumerId, since, before, limit);
     }
 
     @Override
@@ -472,23 +356,6 @@ public final class JdbcStore implements Store {
         writer.ifPresent(SqliteWriter::close);
         localHolds.ifPresent(LocalHolds::close);
         ds.close();
-    }
-
-    private static ConsumerRecord consumerRow(ResultSet rs) throws SQLException {
-        return new ConsumerRecord(rs.getString("id"), Optional.ofNullable(rs.getString("username")),
-                Optional.ofNullable(rs.getString("custom_id")), new Money(rs.getLong("quota_nanos")),
-                new Money(rs.getLong("used_nanos")), new Money(rs.getLong("reserved_nanos")), rs.getLong("requests"),
-                rs.getLong("total_tokens"), Instant.ofEpochMilli(rs.getLong("created_at")),
-                new ConsumerRecord.AutoTotals(rs.getLong("auto_requests"), new Money(rs.getLong("auto_cost_nanos")),
-                        new Money(rs.getLong("auto_baseline_nanos"))),
-                new ConsumerRecord.RateLimits(Jdbc.optLong(rs, "rate_rpm"), Jdbc.optLong(rs, "rate_tpm")));
-    }
-
-    static TokenUsage usage(ResultSet rs) throws SQLException {
-        long prompt = rs.getLong("prompt_tokens");
-        long cacheRead = rs.getLong("cache_read_tokens");
-        long cacheWrite = rs.getLong("cache_write_tokens");
-        return new TokenUsage(prompt - cacheRead - cacheWrite, rs.getLong("completion_tokens"), cacheWrite, cacheRead);
     }
 
     @Override

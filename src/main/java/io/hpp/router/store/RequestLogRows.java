@@ -1,6 +1,7 @@
 package io.hpp.router.store;
 
 import io.hpp.router.value.Money;
+import io.hpp.router.value.TokenUsage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -29,12 +30,20 @@ final class RequestLogRows {
         return new RequestLogEntry(rs.getString("id"), rs.getString("consumer_id"), rs.getString("key_id"),
                 rs.getString("requested_model"), Optional.ofNullable(rs.getString("resolved_model")),
                 Optional.ofNullable(rs.getString("basket")), Optional.ofNullable(rs.getString("rule_id")),
-                Jdbc.optLong(rs, "rules_version"), Optional.ofNullable(rs.getString("tier")), JdbcStore.usage(rs),
+                Jdbc.optLong(rs, "rules_version"), Optional.ofNullable(rs.getString("tier")), usage(rs),
                 new Money(rs.getLong("cost_nanos")), rs.getInt("status"), Optional.ofNullable(rs.getString("error_code")),
                 rs.getInt("streamed") == 1, rs.getLong("latency_ms"), Jdbc.optLong(rs, "ttft_ms"),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 new RequestLogEntry.Meta(rs.getString("request_id"), rs.getString("endpoint"), Jdbc.optLong(rs, "upstream_ms"),
                         Jdbc.optLong(rs, "baseline_cost_nanos").map(Money::new), Optional.ofNullable(rs.getString("rerouted_from")),
                         Optional.ofNullable(rs.getString("deployment"))));
+    }
+
+    /** Stored prompt tokens include the cached ones; the usage keeps them apart. */
+    static TokenUsage usage(ResultSet rs) throws SQLException {
+        long prompt = rs.getLong("prompt_tokens");
+        long cacheRead = rs.getLong("cache_read_tokens");
+        long cacheWrite = rs.getLong("cache_write_tokens");
+        return new TokenUsage(prompt - cacheRead - cacheWrite, rs.getLong("completion_tokens"), cacheWrite, cacheRead);
     }
 }

@@ -1,10 +1,17 @@
 package io.hpp.router.admin.eval;
 
+import io.hpp.router.value.Money;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A sweep's curve as CSV and as an SVG chart (cost across, top-tier quality kept up). Doubles here only place pixels. */
+/**
+ * A sweep's curve as CSV and as an SVG chart (cost across, top-tier quality kept up). Costs stay {@link Money}; doubles
+ * here are quality shares and pixels.
+ */
 public final class CurveCharts {
     private static final int W = 720;
     private static final int H = 460;
@@ -43,15 +50,17 @@ public final class CurveCharts {
 
     public static String svg(Sweep.Curve c) {
         EvalReport.Summary cur = c.current();
-        double maxCost = cur.topCost().dollars().doubleValue();
+        Money maxCost = cur.topCost();
         double minKept = Math.min(weakKept(cur), cur.kept());
         double maxKept = Math.max(1.0, cur.kept());
         for (Sweep.Point p : c.points()) {
-            maxCost = Math.max(maxCost, p.all().routedCost().dollars().doubleValue());
+            maxCost = p.all().routedCost().compareTo(maxCost) > 0 ? p.all().routedCost() : maxCost;
             minKept = Math.min(minKept, p.all().kept());
             maxKept = Math.max(maxKept, p.all().kept());
         }
-        Scale sc = new Scale(maxCost <= 0 ? 1 : maxCost * 1.05, Math.floor(minKept * 20) / 20, Math.ceil(maxKept * 20) / 20);
+        // 5% of room to the right of the dearest point; a dataset that cost nothing is drawn on a $1 axis
+        Money axis = maxCost.isPositive() ? new Money(Math.multiplyExact(maxCost.nanos() / 20, 21)) : Money.ofDollars("1");
+        Scale sc = new Scale(axis, Math.floor(minKept * 20) / 20, Math.ceil(maxKept * 20) / 20);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", W, H, W, H));
@@ -60,24 +69,26 @@ public final class CurveCharts {
         axes(sb, sc);
         List<String> pts = new ArrayList<>();
         for (Sweep.Point p : c.points()) {
-            pts.add(String.format(Locale.ROOT, "%.1f,%.1f", sc.x(p.all().routedCost().dollars().doubleValue()), sc.y(p.all().kept())));
+            pts.add(String.format(Locale.ROOT, "%.1f,%.1f", sc.x(p.all().routedCost()), sc.y(p.all().kept())));
         }
         if (!pts.isEmpty()) {
             sb.append("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"").append(String.join(" ", pts)).append("\"/>\n");
         }
         for (Sweep.Point p : c.points()) {
             sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f77b4\"><title>%s = %s</title></circle>\n",
-                    sc.x(p.all().routedCost().dollars().doubleValue()), sc.y(p.all().kept()), esc(c.knob().path()), p.value().toPlainString()));
+                    sc.x(p.all().routedCost()), sc.y(p.all().kept()), esc(c.knob().path()), p.value().toPlainString()));
         }
-        marker(sb, sc, cur.topCost().dollars().doubleValue(), 1.0, "#2ca02c", "always strong (top tier)");
-        marker(sb, sc, cur.cheapestCost().dollars().doubleValue(), weakKept(cur), "#ff7f0e", "always weak (cheapest)");
-        marker(sb, sc, cur.routedCost().dollars().doubleValue(), cur.kept(), "#d62728", "current ruleset");
+        marker(sb, sc, cur.topCost(), 1.0, "#2ca02c", "always strong (top tier)");
+        marker(sb, sc, cur.cheapestCost(), weakKept(cur), "#ff7f0e", "always weak (cheapest)");
+        marker(sb, sc, cur.routedCost(), cur.kept(), "#d62728", "current ruleset");
         return sb.append("</svg>\n").toString();
     }
 
-    private record Scale(double maxCost, double minKept, double maxKept) {
-        double x(double cost) {
-            return LEFT + cost / maxCost * (W - LEFT - RIGHT);
+    /** Money stays exact; only the pixel a cost lands on is a double. */
+    private record Scale(Money maxCost, double minKept, double maxKept) {
+        double x(Money cost) {
+            double share = new BigDecimal(cost.nanos()).divide(new BigDecimal(maxCost.nanos()), MathContext.DECIMAL64).doubleValue();
+            return LEFT + share * (W - LEFT - RIGHT);
         }
 
         double y(double kept) {
@@ -92,9 +103,10 @@ public final class CurveCharts {
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", x0, y0, W - RIGHT, y0));
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", x0, y0, x0, TOP));
         for (int i = 0; i <= 5; i++) {
-            double cost = sc.maxCost() * i / 5;
+            Money cost = new Money(sc.maxCost().nanos() / 5 * i);
             double kept = sc.minKept() + (sc.maxKept() - sc.minKept()) * i / 5;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">$%.4f</text>\n", sc.x(cost), y0 + 18, cost));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">$%s</text>\n", sc.x(cost), y0 + 18,
+                    cost.dollars().setScale(4, RoundingMode.HALF_UP).toPlainString()));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", x0 - 6, sc.y(kept) + 4, kept));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">cost of the dataset (USD)</text>\n",
@@ -103,7 +115,7 @@ public final class CurveCharts {
                 + "share of top-tier quality kept</text>\n", (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2));
     }
 
-    private static void marker(StringBuilder sb, Scale sc, double cost, double kept, String colour, String label) {
+    private static void marker(StringBuilder sb, Scale sc, Money cost, double kept, String colour, String label) {
         double x = sc.x(cost);
         double y = sc.y(kept);
         sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>\n", x - 4.5, y - 4.5, colour));
