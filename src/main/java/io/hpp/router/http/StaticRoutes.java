@@ -27,6 +27,7 @@ final class StaticRoutes {
     private final Map<String, Asset> assets = Map.ofEntries(
             page("/console", "/console/index.html", "text/html; charset=utf-8"),
             page("/console/app.js", "/console/app.js", "text/javascript; charset=utf-8"),
+            page("/console/pages.js", "/console/pages.js", "text/javascript; charset=utf-8"),
             page("/console/style.css", "/console/style.css", "text/css; charset=utf-8"),
             page("/playground", "/playground/index.html", "text/html; charset=utf-8"),
             page("/playground/app.js", "/playground/app.js", "text/javascript; charset=utf-8"),
