@@ -5,7 +5,8 @@
 const $ = (id) => document.getElementById(id);
 const TOKEN = "hpp-router-admin-token";
 const SVG = "http://www.w3.org/2000/svg";
-const state = { tab: "overview", consumerCursor: null, consumer: null, requestCursor: null, rulesets: [] };
+const state = { tab: "overview", consumerCursor: null, consumer: null, requestCursor: null, requestFilter: null,
+  requestPageSize: 50, rulesets: [] };
 
 function token() { return sessionStorage.getItem(TOKEN) || ""; }
 
@@ -73,7 +74,7 @@ function signOut(why) {
 }
 
 const loaders = { overview: loadOverview, consumers: () => loadConsumers(false), requests: () => loadRequests(false),
-  models: loadModels, routing: loadRulesets };
+  models: loadModels, routing: loadRouting };
 
 function show(tab) {
   state.tab = tab;
@@ -82,70 +83,6 @@ function show(tab) {
     if (b.dataset.tab === tab) b.setAttribute("aria-current", "page"); else b.removeAttribute("aria-current");
   });
   loaders[tab]();
-}
-
-// ---- overview ----
-
-/** A bar chart as SVG: one bar per bucket; {@code errors} (optional) drawn over the bars in red. */
-function barChart(container, points, value, label, errors) {
-  // drawn at the container's own width so that text stays legible from a phone to a desktop
-  const w = Math.max(container.clientWidth, 280), h = 200, left = 56, bottom = 22, top = 8;
-  const max = Math.max(...points.map(value), 0);
-  const chart = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": label });
-  chart.append(svg("line", { class: "axis", x1: left, y1: h - bottom, x2: w, y2: h - bottom }));
-  const top_ = svg("text", { x: 0, y: top + 10 });
-  top_.textContent = label.startsWith("Spend") ? money(max) : String(max);
-  chart.append(top_);
-  const step = (w - left) / Math.max(points.length, 1);
-  const height = (v) => (max > 0 ? (v / max) * (h - bottom - top) : 0);
-  points.forEach((p, i) => {
-    const v = value(p);
-    const bh = height(v);
-    const bar = svg("rect", { class: "bar", x: (left + i * step + 1).toFixed(1), y: (h - bottom - bh).toFixed(1),
-      width: Math.max(step - 2, 1).toFixed(1), height: bh.toFixed(1), "data-value": String(v), "data-bucket": p.bucket_start });
-    const tip = svg("title");
-    tip.textContent = `${p.bucket_start}: ${label.startsWith("Spend") ? money(v) : v}`;
-    bar.append(tip);
-    chart.append(bar);
-    if (errors && errors(p) > 0) {
-      const eh = height(errors(p));
-      chart.append(svg("rect", { class: "bar err", x: (left + i * step + 1).toFixed(1), y: (h - bottom - eh).toFixed(1),
-        width: Math.max(step - 2, 1).toFixed(1), height: eh.toFixed(1), "data-errors": String(errors(p)) }));
-    }
-    if (i % Math.ceil(points.length / 6) === 0) {
-      const t = svg("text", { x: (left + i * step).toFixed(1), y: h - 6 });
-      t.textContent = label.endsWith("per day") ? p.bucket_start.slice(5, 10) : p.bucket_start.slice(11, 16);
-      chart.append(t);
-    }
-  });
-  container.replaceChildren(chart);
-}
-
-function topRows(data) {
-  return data.map((t) => el("tr", {}, el("td", { class: "id", title: t.key }, t.key), el("td", {}, t.requests),
-    el("td", {}, t.tokens), el("td", {}, money(t.spend))));
-}
-
-async function loadOverview() {
-  const bucket = $("ov-range").value;
-  const since = new Date(Date.now() - (bucket === "hour" ? 24 : 30 * 24) * 3600e3).toISOString();
-  const [series, consumers, models] = await Promise.all([
-    api(`/admin/v1/stats/timeseries?bucket=${bucket}&since=${since}`),
-    api(`/admin/v1/stats/top?by=consumer&limit=10&since=${since}`),
-    api(`/admin/v1/stats/top?by=model&limit=10&since=${since}`)]);
-  if (!series.ok) return;
-  const d = series.body.data;
-  const sum = (f) => d.reduce((a, p) => a + Number(p[f]), 0);
-  $("ov-requests").textContent = sum("requests");
-  $("ov-errors").textContent = sum("errors");
-  $("ov-tokens").textContent = sum("tokens");
-  $("ov-spend").textContent = money(sum("spend"));
-  $("ov-saved").textContent = money(sum("saved"));
-  const per = bucket === "hour" ? "per hour" : "per day"; // UTC buckets, as the API aligns them
-  barChart($("ov-chart-spend"), d, (p) => Number(p.spend), `Spend ${per}`);
-  barChart($("ov-chart-requests"), d, (p) => p.requests, `Requests ${per}`, (p) => p.errors);
-  if (consumers.ok) fill($("ov-top-consumers").tBodies[0], topRows(consumers.body.data));
-  if (models.ok) fill($("ov-top-models").tBodies[0], topRows(models.body.data));
 }
 
 // ---- consumers and keys ----
@@ -182,6 +119,19 @@ async function openConsumer(id) {
     l.tokens_per_minute && `${l.tokens_per_minute} tokens/min`].filter(Boolean).join(", ") || "none";
   document.querySelectorAll("#c-list tbody tr").forEach((tr) => tr.classList.toggle("chosen", tr.dataset.id === id));
   if (keys.ok) fill($("cd-keys").tBodies[0], keys.body.data.map(keyRow));
+  loadConsumerActivity(id);
+}
+
+/** The consumer's spend per hour (last day) or per day (last 30 days), and its 20 latest requests. */
+async function loadConsumerActivity(id) {
+  const bucket = $("cd-range").value;
+  const since = new Date(Date.now() - (bucket === "hour" ? 24 : 30 * 24) * 3600e3).toISOString();
+  const cid = encodeURIComponent(id);
+  const [series, recent] = await Promise.all([api(`/admin/v1/stats/timeseries?bucket=${bucket}&since=${since}&consumer_id=${cid}`),
+    api(`/admin/v1/requests?consumer_id=${cid}&limit=20`)]);
+  if (!state.consumer || state.consumer.consumer_id !== id) return; // another consumer was opened meanwhile
+  if (series.ok) barChart($("cd-chart"), series.body.data, (p) => Number(p.spend), `Spend per ${bucket}`);
+  if (recent.ok) fill($("cd-recent").tBodies[0], recent.body.data.map((e) => requestRow(e, true)));
 }
 
 function keyRow(k) {
@@ -324,6 +274,9 @@ $("cd-copy").addEventListener("click", async () => {
 });
 $("r-filter").addEventListener("submit", (ev) => { ev.preventDefault(); loadRequests(false); });
 $("r-more").addEventListener("click", () => loadRequests(true));
+$("r-clear").addEventListener("click", () => { $("r-filter").reset(); loadRequests(false); });
+$("cd-range").addEventListener("change", () => { if (state.consumer) loadConsumerActivity(state.consumer.consumer_id); });
+$("rp-submit").addEventListener("click", previewRoute);
 $("rs-publish").addEventListener("click", publish);
 $("rs-diff").addEventListener("click", showDiff);
 if (token()) signIn(token());

@@ -1,0 +1,322 @@
+package io.hpp.router.playground;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hpp.router.testing.FakeProvider;
+import io.hpp.router.testing.HeadlessChromium;
+import io.hpp.router.testing.OpenAiWire;
+import io.hpp.router.testing.TestRouter;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console's pictures of live traffic in headless Chromium, against a router and a fake provider that took four
+ * requests of one key (a chat, an upstream 400, an hpprouter/auto request and one held open): the in-flight and
+ * held-quota tiles while that request is under way; the consumer's spend chart and recent requests; the Requests
+ * filters (status, model, a bad value) and paging with them; the providers' health table; a route preview of a pasted
+ * request; the basket and tier bars. Every number shown is checked against the admin API's own answer. Screenshots go
+ * to target/screenshots/console-insights-*.png, at 1280 and at 390 px wide.
+ */
+class ConsoleInsightsBrowserTest {
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final String HELLO = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    private static FakeProvider fake;
+    private static TestRouter router;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws IOException {
+        HeadlessChromium.assumeInstalled();
+        fake = new FakeProvider();
+        router = TestRouter.start(Map.of("OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk-insights"));
+        browser = HeadlessChromium.start(1280, 1600, true);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (router != null) {
+            router.close();
+        }
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private static void type(String id, String value) {
+        WebElement e = browser.findElement(By.id(id));
+        e.clear();
+        e.sendKeys(value);
+    }
+
+    private static void click(String id) {
+        browser.findElement(By.id(id)).click();
+    }
+
+    private static void tab(String name) {
+        browser.findElement(By.cssSelector("#tabs [data-tab='" + name + "']")).click();
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    private static void shot(String name) throws IOException {
+        Files.write(SHOTS.resolve("console-insights-" + name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static List<String> rowIds(String table) {
+        return browser.findElements(By.cssSelector("#" + table + " tbody tr[data-id]")).stream().map(r -> r.getAttribute("data-id")).toList();
+    }
+
+    private static JsonNode adminJson(String path) {
+        TestRouter.Reply r = router.admin("GET", path, null);
+        assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static String requestId(TestRouter.Reply r) {
+        return r.header("X-Request-Id").orElseThrow(() -> new AssertionError("no X-Request-Id"));
+    }
+
+    @Test
+    void theConsoleShowsLiveTrafficFiltersItAndPreviewsARoute() throws Exception {
+        TestRouter.Customer dana = router.customer("5");
+        Map<String, String> auth = Map.of("apikey", dana.key());
+        List<String> ids = new ArrayList<>();
+
+        fake.enqueue(FakeProvider.json(200, OpenAiWire.completion("gpt-4o-mini", "Hi", 1000, 500, 0)));
+        TestRouter.Reply chat = router.send("POST", "/llm/v1/chat/completions", HELLO.formatted("openai/gpt-4o-mini"), auth);
+        assertThat(chat.status()).isEqualTo(200);
+        ids.add(requestId(chat));
+
+        fake.enqueue(FakeProvider.json(400, OpenAiWire.BAD_REQUEST));
+        TestRouter.Reply failed = router.send("POST", "/llm/v1/chat/completions", HELLO.formatted("openai/gpt-5"), auth);
+        assertThat(failed.status()).isEqualTo(400);
+        assertThat(fake.last().json().get("model").asText()).isEqualTo("gpt-5");
+        ids.add(requestId(failed));
+
+        fake.enqueue(FakeProvider.json(200, OpenAiWire.completion("auto-upstream", "Hi", 30, 10, 0)));
+        TestRouter.Reply auto = router.send("POST", "/llm/v1/chat/completions", HELLO.formatted("hpprouter/auto"), auth);
+        assertThat(auto.status()).isEqualTo(200);
+        String basket = auto.header("X-HPP-Router-Basket").orElseThrow();
+        String autoModel = auto.header("X-HPP-Router-Resolved-Model").orElseThrow();
+        assertThat(fake.last().json().get("model").asText()).isEqualTo(autoModel.substring(autoModel.indexOf('/') + 1));
+        ids.add(requestId(auto));
+
+        signIn();
+        ids.add(heldRequestShowsInTheTiles(auth));
+        assertThat(router.app().flushRequestLog(5000)).isTrue();
+
+        consumerChartAndRecentRequests(dana, ids);
+        requestFilters(dana, ids);
+        providerHealth();
+        routePreviewAndTraffic(basket);
+
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("no Content Security Policy violation")
+                .noneSatisfy(e -> assertThat(e.getMessage()).contains("Content Security Policy"));
+        narrowPages();
+    }
+
+    private static void signIn() {
+        browser.get(router.baseUrl() + "/console");
+        type("admin-token", TestRouter.ADMIN_TOKEN);
+        click("signin-submit");
+        waiting().until(d -> browser.findElement(By.id("tab-overview")).isDisplayed());
+    }
+
+    /** A request held open upstream is in flight and holds quota; once answered, neither. Returns its request id. */
+    private String heldRequestShowsInTheTiles(Map<String, String> auth) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        int before = fake.received().size();
+        fake.enqueue((req, ex) -> {
+            release.await(20, TimeUnit.SECONDS); // bounded: the test goes on (and fails) rather than hang
+            FakeProvider.json(200, OpenAiWire.completion("gpt-4o-mini", "late", 200, 100, 0)).answer(req, ex);
+        });
+        CompletableFuture<TestRouter.Reply> held = CompletableFuture.supplyAsync(
+                () -> router.send("POST", "/llm/v1/chat/completions", HELLO.formatted("openai/gpt-4o-mini"), auth));
+        try {
+            waiting().until(d -> fake.received().size() > before);
+            click("ov-refresh");
+            waiting().until(d -> text("ov-holds").matches("\\d+") && !text("ov-holds").equals("0"));
+            JsonNode during = adminJson("/admin/v1/stats/now");
+            assertThat(text("ov-inflight")).matches("\\d+");
+            assertThat(Integer.parseInt(text("ov-inflight"))).isGreaterThanOrEqualTo(1);
+            assertThat(text("ov-held")).matches("\\$\\d+\\.\\d+").isNotEqualTo("$0.00");
+            assertThat(new BigDecimal(text("ov-held").substring(1))).isPositive();
+            assertThat(during.get("holds").asInt()).isEqualTo(Integer.parseInt(text("ov-holds")));
+            assertThat(during.get("held").decimalValue()).isPositive();
+            shot("overview-in-flight");
+        } finally {
+            release.countDown();
+        }
+        TestRouter.Reply reply = held.get(30, TimeUnit.SECONDS);
+        assertThat(reply.status()).isEqualTo(200);
+        int inFlightDuring = Integer.parseInt(text("ov-inflight"));
+        click("ov-refresh");
+        waiting().until(d -> text("ov-holds").equals("0"));
+        assertThat(text("ov-held")).isEqualTo("$0.00");
+        assertThat(Integer.parseInt(text("ov-inflight"))).as("the answered request is no longer in flight").isEqualTo(inFlightDuring - 1);
+        waiting().until(d -> text("ov-top-providers").contains("openai"));
+        return requestId(reply);
+    }
+
+    /** The consumer's chart sums to what it spent; its recent requests are exactly the four, newest first, with the key. */
+    private void consumerChartAndRecentRequests(TestRouter.Customer dana, List<String> ids) throws IOException {
+        tab("consumers");
+        type("c-query", dana.id());
+        browser.findElement(By.cssSelector("#c-search button")).click();
+        waiting().until(d -> d.findElements(By.cssSelector("#c-list tbody tr[data-id]")).size() == 1);
+        browser.findElement(By.cssSelector("#c-list tbody tr[data-id]")).click();
+        waiting().until(d -> rowIds("cd-recent").size() == 4);
+        assertThat(rowIds("cd-recent")).containsExactlyElementsOf(ids.reversed());
+        assertThat(text("cd-recent")).contains(dana.keyId(), "$0.000450", "400");
+        BigDecimal used = adminJson("/admin/v1/consumers/" + dana.id()).get("used").decimalValue();
+        assertThat(used).isPositive();
+        Number charted = (Number) js("return Array.from(document.querySelectorAll('#cd-chart rect.bar'))"
+                + ".reduce((a, r) => a + Number(r.dataset.value), 0)");
+        assertThat(charted.doubleValue()).as("the spend chart holds what the consumer spent").isCloseTo(used.doubleValue(),
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(browser.findElements(By.cssSelector("#cd-chart rect.bar"))).hasSizeBetween(24, 25);
+        new Select(browser.findElement(By.id("cd-range"))).selectByValue("day");
+        waiting().until(d -> d.findElements(By.cssSelector("#cd-chart rect.bar")).size() <= 32);
+        shot("consumer");
+    }
+
+    private void requestFilters(TestRouter.Customer dana, List<String> ids) throws IOException {
+        tab("requests");
+        type("r-consumer", dana.id());
+        click("r-apply");
+        waiting().until(d -> rowIds("r-list").size() == 4);
+
+        type("r-status", "error");
+        click("r-apply");
+        waiting().until(d -> rowIds("r-list").size() == 1);
+        assertThat(rowIds("r-list")).containsExactly(ids.get(1));
+        assertThat(browser.findElement(By.cssSelector("#r-list tbody tr[data-id] td.status")).getText()).isEqualTo("400");
+        assertThat(text("r-status-line")).contains("1 request shown", "status");
+        shot("requests-errors");
+
+        type("r-status", "abc");
+        click("r-apply");
+        waiting().until(d -> text("r-status-line").contains("status"));
+        assertThat(browser.findElement(By.id("r-status-line")).getAttribute("class")).isEqualTo("error");
+        assertThat(router.admin("GET", "/admin/v1/requests?status=abc", null).status()).isEqualTo(400);
+
+        // model: the two gpt-4o-mini chats, one page of one at a time, the filters kept when paging
+        browser.findElement(By.id("r-status")).clear();
+        type("r-model", "openai/gpt-4o-mini");
+        js("state.requestPageSize = 1");
+        click("r-apply");
+        waiting().until(d -> rowIds("r-list").size() == 1 && browser.findElement(By.id("r-more")).isDisplayed());
+        click("r-more");
+        waiting().until(d -> rowIds("r-list").size() == 2);
+        assertThat(rowIds("r-list")).containsExactly(ids.get(3), ids.get(0));
+        JsonNode api = adminJson("/admin/v1/requests?consumer_id=" + dana.id() + "&model=openai/gpt-4o-mini");
+        assertThat(api.get("data")).hasSize(2);
+        js("state.requestPageSize = 50");
+        browser.findElement(By.cssSelector("#r-list tbody tr[data-id='" + ids.get(3) + "']")).click();
+        waiting().until(d -> browser.findElement(By.id("r-detail")).isDisplayed());
+        assertThat(text("rd-fields")).contains(dana.keyId(), "openai:gpt-4o-mini");
+        shot("requests-model");
+        click("r-clear");
+        waiting().until(d -> text("r-status-line").endsWith("shown"));
+    }
+
+    private void providerHealth() throws IOException {
+        tab("models");
+        WebElement openai = waiting().until(d -> d.findElement(By.cssSelector("#m-health tr[data-provider=openai]")));
+        JsonNode api = null;
+        for (JsonNode p : adminJson("/admin/v1/stats/providers").get("data")) {
+            if (p.get("provider").asText().equals("openai")) {
+                api = p;
+            }
+        }
+        assertThat(api).as("openai in /stats/providers").isNotNull();
+        assertThat(api.get("requests").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(openai.findElement(By.cssSelector("td[data-col=requests]")).getText()).isEqualTo(api.get("requests").asText());
+        assertThat(openai.findElement(By.cssSelector("td[data-col=latency]")).getText()).matches("\\d+ / \\d+ / \\d+");
+        assertThat(openai.findElement(By.cssSelector("td[data-col=circuits]")).getText())
+                .isEqualTo(api.at("/circuits/closed").asInt() + " closed, 0 open, 0 half-open");
+        assertThat(text("m-health")).contains("anthropic");
+        waiting().until(d -> text("m-models").contains("openai:gpt-5 (healthy)"));
+        shot("models");
+    }
+
+    private void routePreviewAndTraffic(String basket) throws IOException {
+        tab("routing");
+        String pasted = "{\"model\":\"hpprouter/auto\",\"messages\":[{\"role\":\"user\",\"content\":\"Translate to French: good morning\"}]}";
+        JsonNode expected = adminJson("/admin/v1/routing/rulesets"); // the ruleset exists; the decision comes from the API
+        assertThat(expected.get("data")).isNotEmpty();
+        TestRouter.Reply decision = router.admin("POST", "/admin/v1/routing/preview", pasted);
+        assertThat(decision.status()).isEqualTo(200);
+        js("document.getElementById('rp-input').value = arguments[0]", pasted);
+        click("rp-submit");
+        waiting().until(d -> text("rp-status").startsWith("Routed to"));
+        String resolved = decision.json().get("resolved_model").asText();
+        assertThat(browser.findElement(By.cssSelector("#rp-out dd[data-field='Resolved model']")).getText()).isEqualTo(resolved);
+        assertThat(browser.findElement(By.cssSelector("#rp-out dd[data-field='Basket']")).getText())
+                .isEqualTo(decision.json().get("basket").asText());
+
+        js("document.getElementById('rp-input').value = arguments[0]", HELLO.formatted("openai/gpt-5"));
+        click("rp-submit");
+        waiting().until(d -> browser.findElement(By.id("rp-status")).getAttribute("class").equals("error"));
+        assertThat(text("rp-status")).contains("hpprouter/auto");
+        assertThat(browser.findElements(By.cssSelector("#rp-out dd"))).isEmpty();
+
+        WebElement bar = waiting().until(d -> d.findElement(By.cssSelector("#rs-baskets rect[data-key='" + basket + "']")));
+        assertThat(Integer.parseInt(bar.getAttribute("data-requests"))).isEqualTo(1);
+        JsonNode tiers = adminJson("/admin/v1/stats/top?by=tier");
+        assertThat(browser.findElements(By.cssSelector("#rs-tiers rect[data-requests]"))).hasSize(tiers.get("data").size());
+        js("document.getElementById('rp-input').value = arguments[0]", pasted);
+        click("rp-submit");
+        waiting().until(d -> text("rp-status").startsWith("Routed to"));
+        shot("routing");
+    }
+
+    private void narrowPages() throws IOException {
+        browser.manage().window().setSize(new Dimension(390, 1400));
+        for (String t : List.of("overview", "consumers", "requests", "models", "routing")) {
+            tab(t);
+            waiting().until(d -> browser.findElement(By.id("tab-" + t)).isDisplayed());
+            Object width = js("return document.documentElement.scrollWidth");
+            assertThat(((Number) width).intValue()).as("no sideways scrolling at 390 px on " + t).isLessThanOrEqualTo(390);
+            shot("narrow-" + t);
+        }
+        browser.manage().window().setSize(new Dimension(1280, 1600));
+    }
+}
