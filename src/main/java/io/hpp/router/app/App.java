@@ -103,6 +103,9 @@ public final class App implements AutoCloseable {
         background.scheduleWithFixedDelay(Background.guarded("rules refresh", rules::refresh), 1, 1, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(Background.guarded("stored responses sweep",
                 () -> store.deleteExpiredResponses(System.currentTimeMillis())), 1, 60, TimeUnit.MINUTES);
+        // hourly totals for the operators' statistics: a month missed (an upgrade) is caught up 200 hours a minute
+        background.scheduleWithFixedDelay(Background.guarded("stats rollup", () -> store.stats().rollUp(Instant.now(), 200)),
+                5, 60, TimeUnit.SECONDS);
         long sweep = config.sweepInterval().toMillis();
         background.scheduleWithFixedDelay(Background.guarded("hold sweep", () -> store.releaseExpired(Instant.now())), sweep, sweep,
                 TimeUnit.MILLISECONDS);

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
 import io.hpp.router.store.ApiKeyRecord;
+import io.hpp.router.store.LogFilter;
 import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +51,12 @@ final class AuditRoutes {
     private void page(ServerRequest req, ServerResponse res) {
         admin.require(req);
         var q = req.query();
-        Optional<String> consumer = q.first("consumer_id").asOptional();
-        Optional<Instant> since = q.first("since").asOptional().map(AuditRoutes::instant);
+        LogFilter filter = new LogFilter(text(q, "consumer_id"), text(q, "key_id"), text(q, "model"), text(q, "basket"),
+                text(q, "status").map(AuditRoutes::status), text(q, "since").map(t -> instant("since", t)),
+                text(q, "until").map(t -> instant("until", t)));
         int limit = q.first("limit").asOptional().map(AuditRoutes::limit).orElse(100);
         Optional<Store.LogCursor> cursor = q.first("cursor").asOptional().map(AuditRoutes::cursor);
-        List<RequestLogEntry> rows = store.requestLogPage(consumer, since, cursor, limit);
+        List<RequestLogEntry> rows = store.requestLogPage(filter, cursor, limit);
         ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
         rows.forEach(r -> data.add(view(r).put("consumer_id", r.consumerId()).put("key_id", r.keyId())));
@@ -101,12 +103,31 @@ final class AuditRoutes {
         return n;
     }
 
-    private static Instant instant(String s) {
+    private static Instant instant(String name, String s) {
         try {
             return Instant.parse(s);
         } catch (DateTimeParseException e) {
-            throw ApiException.invalidRequest("Query 'since' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z");
+            throw ApiException.invalidRequest("Query '" + name + "' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z, got '" + s + "'");
         }
+    }
+
+    /** A query parameter's value; an empty one (a form's blank field) is no filter. */
+    private static Optional<String> text(io.helidon.common.uri.UriQuery q, String name) {
+        return q.first(name).asOptional().filter(v -> !v.isEmpty());
+    }
+
+    /** {@code ok}, {@code error} or a status code. */
+    private static LogFilter.Status status(String s) {
+        return switch (s) {
+            case "ok" -> new LogFilter.Status.Ok();
+            case "error" -> new LogFilter.Status.Failed();
+            default -> {
+                if (s.matches("[1-5][0-9][0-9]")) {
+                    yield new LogFilter.Status.Exactly(Integer.parseInt(s));
+                }
+                throw ApiException.invalidRequest("Query 'status' must be ok, error or a status code such as 429, got '" + s + "'");
+            }
+        };
     }
 
     private static int limit(String s) {

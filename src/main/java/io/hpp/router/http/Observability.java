@@ -121,6 +121,11 @@ final class Observability implements Filter {
         return ticket;
     }
 
+    /** The requests this node is handling now (health, readiness and metrics are not counted). */
+    int inFlight() {
+        return maxInFlight - inFlight.availablePermits();
+    }
+
     /** A bounded endpoint label for a path. */
     static String endpoint(String path) {
         return switch (path) {

@@ -66,7 +66,7 @@ public final class RouterServer {
         s.metrics().gauge("hpp_connections_open", "Client connections open", connections::openCount);
         Observability observability = new Observability(s.metrics(), resilience.maxInFlight(), bodies, connections);
         Cors cors = new Cors(config.corsOrigins());
-        List<Consumer<RouteTable>> routes = routes(config, s, openapi, adminOpenapi);
+        List<Consumer<RouteTable>> routes = routes(config, s, openapi, adminOpenapi, observability::inFlight);
         WebServerConfig.Builder server = WebServer.builder().shutdownHook(false).shutdownGracePeriod(resilience.drainTimeout());
         for (Listener l : listeners(config)) {
             Consumer<HttpRouting.Builder> routing = r -> {
@@ -139,7 +139,8 @@ public final class RouterServer {
     }
 
     /** Each group of routes, registered on every listener's table (which keeps the paths it serves). */
-    private static List<Consumer<RouteTable>> routes(RouterConfig config, Services s, byte[] openapi, byte[] adminOpenapi) {
+    private static List<Consumer<RouteTable>> routes(RouterConfig config, Services s, byte[] openapi, byte[] adminOpenapi,
+                                                     java.util.function.IntSupplier inFlight) {
         AuthThrottle throttle = new AuthThrottle(config.edge().authFailureLimit(), config.edge().authFailureWindow(), s.metrics());
         Authenticator auth = new Authenticator(s.keys(), throttle);
         AdminGuard adminGuard = AdminGuard.admin(config.adminToken(), throttle);
@@ -156,7 +157,7 @@ public final class RouterServer {
                 new OpsRoutes(s.metrics(), metricsGuard, s.store(), s.providers(), config.providerStates(), s.setAside(),
                         s.journalFailure())::register,
                 new ProviderRoutes(adminGuard, config, s.store())::register,
-                new StatsRoutes(adminGuard, s.store(), java.time.Instant::now)::register,
+                new StatsRoutes(adminGuard, s.store(), java.time.Instant::now, s.chat()::health, inFlight)::register,
                 new StaticRoutes()::register,
                 routes -> routes.add(Method.GET, "/openapi.yaml", (req, res) -> yaml(res, openapi))
                         // Public like /openapi.yaml (a document, no data); under /admin/ so it follows the admin API to its own port.

@@ -24,7 +24,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
-/** Smart-routing endpoints: the consumer's route preview, the admin ruleset versions, and their offline evaluation. */
+/** Smart-routing endpoints: the consumer's and the operator's route preview, the admin ruleset versions, and their offline evaluation. */
 final class RoutingRoutes {
     private final Authenticator auth;
     private final AdminGuard admin;
@@ -47,6 +47,7 @@ final class RoutingRoutes {
 
     void register(RouteTable routes) {
         routes.add(Method.POST, "/api/route-preview", this::preview)
+                .add(Method.POST, "/admin/v1/routing/preview", this::adminPreview)
                 .add(Method.GET, "/admin/v1/routing/rulesets", this::list)
                 .add(Method.POST, "/admin/v1/routing/rulesets", this::publish)
                 .add(Method.POST, "/admin/v1/routing/rulesets/{version}/activate", this::activate)
@@ -55,14 +56,25 @@ final class RoutingRoutes {
 
     private void preview(ServerRequest req, ServerResponse res) {
         ApiKeyRecord key = auth.require(req);
-        ChatRequest chat = ChatRequest.parse(Requests.body(req));
-        if (!chat.model().equals("hpprouter/auto")) {
-            throw ApiException.invalidRequest("Route preview is for model hpprouter/auto, got '" + chat.model() + "'");
-        }
+        ChatRequest chat = autoRequest(req);
         if (!key.settings().allows("hpprouter/auto")) {
             throw new ApiException(403, "model_not_allowed", "This API key may not use model 'hpprouter/auto'");
         }
         Responses.json(res, decisionJson(router.decide(chat, key.settings()::autoMayUse)));
+    }
+
+    /** The operator's preview: the active ruleset's decision for a pasted request, with no key's allow-list. */
+    private void adminPreview(ServerRequest req, ServerResponse res) {
+        admin.require(req);
+        Responses.json(res, decisionJson(router.decide(autoRequest(req), model -> true)));
+    }
+
+    private static ChatRequest autoRequest(ServerRequest req) {
+        ChatRequest chat = ChatRequest.parse(Requests.body(req));
+        if (!chat.model().equals("hpprouter/auto")) {
+            throw ApiException.invalidRequest("Route preview is for model hpprouter/auto, got '" + chat.model() + "'");
+        }
+        return chat;
     }
 
     static ObjectNode decisionJson(RouteDecision d) {

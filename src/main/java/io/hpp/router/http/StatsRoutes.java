@@ -7,38 +7,54 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
+import io.hpp.router.chat.DeploymentHealth;
+import io.hpp.router.store.JdbcStats;
 import io.hpp.router.store.Stats;
 import io.hpp.router.store.Store;
+import io.hpp.router.value.Model;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * Operators' numbers behind the console: {@code GET /admin/v1/stats/timeseries} (totals per hour or day) and
- * {@code GET /admin/v1/stats/top} (largest consumers, models, keys or baskets by spend). Bounded: a window starts at
- * most {@link #MAX_WINDOW} ago and a top list holds at most {@link #MAX_TOP} rows, so no call scans more than a
- * month of the log.
+ * Operators' numbers behind the console: {@code GET /admin/v1/stats/timeseries} (totals per hour or day),
+ * {@code GET /admin/v1/stats/top} (largest consumers, models, keys, providers, deployments, baskets or tiers by spend),
+ * {@code GET /admin/v1/stats/providers} (each provider's failures and latency percentiles, and its circuits) and
+ * {@code GET /admin/v1/stats/now} (requests in flight, quota held). Bounded: a window starts at most
+ * {@link #MAX_WINDOW} ago (a provider window spans at most {@link #MAX_HEALTH_WINDOW}: it reads the log row by row)
+ * and a top list holds at most {@link #MAX_TOP} rows.
  */
 final class StatsRoutes {
     static final Duration MAX_WINDOW = Duration.ofDays(31);
+    static final Duration MAX_HEALTH_WINDOW = Duration.ofDays(1);
     static final int MAX_TOP = 100;
 
     private final AdminGuard admin;
     private final Store store;
     private final Supplier<Instant> clock;
+    private final ProviderHealth providers;
+    private final IntSupplier inFlight;
 
-    StatsRoutes(AdminGuard admin, Store store, Supplier<Instant> clock) {
+    /** @param inFlight the requests this node is handling now, the asking one included */
+    StatsRoutes(AdminGuard admin, Store store, Supplier<Instant> clock, Function<Model, List<DeploymentHealth>> health,
+                IntSupplier inFlight) {
         this.admin = admin;
         this.store = store;
         this.clock = clock;
+        this.providers = new ProviderHealth(store, health);
+        this.inFlight = inFlight;
     }
 
     void register(RouteTable routes) {
         routes.add(Method.GET, "/admin/v1/stats/timeseries", this::timeseries)
-                .add(Method.GET, "/admin/v1/stats/top", this::top);
+                .add(Method.GET, "/admin/v1/stats/top", this::top)
+                .add(Method.GET, "/admin/v1/stats/providers", this::providers)
+                .add(Method.GET, "/admin/v1/stats/now", this::now);
     }
 
     /** A checked window [since, until): by default the last day for hours, the last 30 days for days. */
@@ -73,13 +89,14 @@ final class StatsRoutes {
             default -> throw ApiException.invalidRequest("Query 'bucket' must be hour or day, got '" + raw + "'");
         };
         Window w = window(req, bucket == Stats.Bucket.HOUR ? Duration.ofDays(1) : Duration.ofDays(30));
-        Optional<String> consumer = q.first("consumer_id").asOptional().filter(s -> !s.isEmpty());
+        Stats.Filter filter = new Stats.Filter(q.first("consumer_id").asOptional().filter(s -> !s.isEmpty()),
+                q.first("key_id").asOptional().filter(s -> !s.isEmpty()));
         ObjectNode body = Json.object();
         body.put("bucket", raw);
         body.put("since", w.since().toString());
         body.put("until", w.until().toString());
         ArrayNode data = body.putArray("data");
-        for (Stats.Point p : store.statsTimeseries(bucket, w.since(), w.until(), consumer)) {
+        for (Stats.Point p : store.stats().timeseries(bucket, w.since(), w.until(), filter)) {
             data.addObject().put("bucket_start", p.start().toString()).put("requests", p.requests()).put("errors", p.errors())
                     .put("tokens", p.tokens()).put("spend", p.spend().dollars()).put("saved", p.saved().dollars());
         }
@@ -90,23 +107,52 @@ final class StatsRoutes {
         admin.require(req);
         var q = req.query();
         String raw = q.first("by").asOptional().orElse("");
-        Stats.TopBy by = switch (raw) {
-            case "consumer" -> Stats.TopBy.CONSUMER;
-            case "model" -> Stats.TopBy.MODEL;
-            case "key" -> Stats.TopBy.KEY;
-            case "basket" -> Stats.TopBy.BASKET;
-            default -> throw ApiException.invalidRequest("Query 'by' must be consumer, model, key or basket, got '" + raw + "'");
+        Optional<Stats.TopBy> by = switch (raw) {
+            case "consumer" -> Optional.of(Stats.TopBy.CONSUMER);
+            case "model" -> Optional.of(Stats.TopBy.MODEL);
+            case "key" -> Optional.of(Stats.TopBy.KEY);
+            case "deployment" -> Optional.of(Stats.TopBy.DEPLOYMENT);
+            case "basket" -> Optional.of(Stats.TopBy.BASKET);
+            case "tier" -> Optional.of(Stats.TopBy.TIER);
+            case "provider" -> Optional.empty(); // its deployments', summed here
+            default -> throw ApiException.invalidRequest(
+                    "Query 'by' must be consumer, model, key, provider, deployment, basket or tier, got '" + raw + "'");
         };
         Window w = window(req, Duration.ofDays(1));
         int limit = q.first("limit").asOptional().map(StatsRoutes::limit).orElse(10);
         ObjectNode body = Json.object();
-        body.put("by", by.name().toLowerCase(Locale.ROOT));
+        body.put("by", raw);
         body.put("since", w.since().toString());
         body.put("until", w.until().toString());
         ArrayNode data = body.putArray("data");
-        for (Stats.Top t : store.statsTop(by, w.since(), w.until(), limit)) {
+        List<Stats.Top> rows = by.isPresent() ? store.stats().top(by.get(), w.since(), w.until(), limit)
+                : ProviderHealth.byProvider(store.stats().top(Stats.TopBy.DEPLOYMENT, w.since(), w.until(), ProviderHealth.MAX_DEPLOYMENTS), limit);
+        for (Stats.Top t : rows) {
             data.addObject().put("key", t.key()).put("requests", t.requests()).put("tokens", t.tokens()).put("spend", t.spend().dollars());
         }
+        Responses.json(res, body);
+    }
+
+    private void providers(ServerRequest req, ServerResponse res) {
+        admin.require(req);
+        Window w = window(req, Duration.ofHours(1));
+        if (Duration.between(w.since(), w.until()).compareTo(MAX_HEALTH_WINDOW) > 0) {
+            throw ApiException.invalidRequest("The window of provider health may span at most 24 hours, got " + w.since() + " to " + w.until());
+        }
+        ObjectNode body = Json.object();
+        body.put("since", w.since().toString());
+        body.put("until", w.until().toString());
+        body.set("data", providers.view(w.since(), w.until()));
+        Responses.json(res, body);
+    }
+
+    private void now(ServerRequest req, ServerResponse res) {
+        admin.require(req);
+        JdbcStats.Held held = store.stats().held();
+        ObjectNode body = Json.object();
+        body.put("in_flight", Math.max(0, inFlight.getAsInt() - 1)); // not this request
+        body.put("holds", held.holds());
+        body.put("held", held.amount().dollars());
         Responses.json(res, body);
     }
 

@@ -60,18 +60,10 @@ final class JdbcPages {
                 rs.getString("actor"), rs.getString("action"), rs.getString("target"), rs.getString("detail")), params.toArray());
     }
 
-    List<RequestLogEntry> requestLogPage(Optional<String> consumerId, Optional<Instant> since, Optional<Store.LogCursor> before,
-                                                int limit) {
+    List<RequestLogEntry> requestLogPage(LogFilter filter, Optional<Store.LogCursor> before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM request_log WHERE 1 = 1");
         List<Object> params = new java.util.ArrayList<>();
-        consumerId.ifPresent(id -> {
-            sql.append(" AND consumer_id = ?");
-            params.add(id);
-        });
-        since.ifPresent(t -> {
-            sql.append(" AND created_at >= ?");
-            params.add(t.toEpochMilli());
-        });
+        filter.where(sql, params);
         before.ifPresent(cur -> pageFrom(sql, params, cur.createdAt(), cur.id(), "<"));
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         params.add(limit);

@@ -22,6 +22,7 @@ public final class JdbcStore implements Store {
     private final JdbcKeys keys;
     private final JdbcPages pages;
     private final RulesetRows rulesets;
+    private final JdbcStats stats;
 
     public JdbcStore(HikariDataSource ds, Dialect dialect) {
         this(ds, dialect, Optional.empty());
@@ -40,6 +41,7 @@ public final class JdbcStore implements Store {
         this.keys = new JdbcKeys(jdbc, localHolds);
         this.pages = new JdbcPages(jdbc);
         this.rulesets = new RulesetRows(jdbc, dialect);
+        this.stats = new JdbcStats(jdbc, dialect, localHolds);
     }
 
     @Override
@@ -330,19 +332,13 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public List<RequestLogEntry> requestLogPage(Optional<String> consumerId, Optional<Instant> since, Optional<LogCursor> before,
-                                                int limit) {
-        return pages.requestLogPage(consumerId, since, before, limit);
+    public List<RequestLogEntry> requestLogPage(LogFilter filter, Optional<LogCursor> before, int limit) {
+        return pages.requestLogPage(filter, before, limit);
     }
 
     @Override
-    public List<Stats.Point> statsTimeseries(Stats.Bucket bucket, Instant since, Instant until, Optional<String> consumerId) {
-        return Stats.timeseries(jdbc, bucket, since, until, consumerId);
-    }
-
-    @Override
-    public List<Stats.Top> statsTop(Stats.TopBy by, Instant since, Instant until, int limit) {
-        return Stats.top(jdbc, by, since, until, limit);
+    public JdbcStats stats() {
+        return stats;
     }
 
     @Override

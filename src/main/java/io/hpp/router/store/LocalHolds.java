@@ -199,6 +199,20 @@ final class LocalHolds implements AutoCloseable {
         }
     }
 
+    /** How many holds this process keeps now, and their sum. */
+    JdbcStats.Held totals() {
+        lock.lock();
+        try {
+            long sum = 0;
+            for (Reservation r : byId.values()) {
+                sum = Math.addExact(sum, r.amount().nanos());
+            }
+            return new JdbcStats.Held(byId.size(), new Money(sum));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     Money reserved(String consumerId) {
         return new Money(reservedByConsumer.getOrDefault(consumerId, 0L));
     }

@@ -105,6 +105,7 @@ final class SettleBatch {
             return;
         }
         applied++;
+        StatsRollup.markIfLate(tx, e.createdAt().toEpochMilli(), System.currentTimeMillis());
         String consumer = e.consumerId();
         chargedConsumers.add(consumer);
         Totals t = consumers.computeIfAbsent(consumer, id -> new Totals());

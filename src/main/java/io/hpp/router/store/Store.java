@@ -115,14 +115,11 @@ public interface Store extends AutoCloseable {
     record LogCursor(Instant createdAt, String id) {
     }
 
-    /** Log rows, newest first, filtered, from after {@code before}. */
-    List<RequestLogEntry> requestLogPage(Optional<String> consumerId, Optional<Instant> since, Optional<LogCursor> before, int limit);
+    /** Log rows, newest first, that pass the filter, from after {@code before}. */
+    List<RequestLogEntry> requestLogPage(LogFilter filter, Optional<LogCursor> before, int limit);
 
-    /** Totals of the log per time bucket in [since, until), of one consumer or all; see {@link Stats#timeseries}. */
-    List<Stats.Point> statsTimeseries(Stats.Bucket bucket, Instant since, Instant until, Optional<String> consumerId);
-
-    /** The largest consumers, models, keys or baskets by spend in [since, until). */
-    List<Stats.Top> statsTop(Stats.TopBy by, Instant since, Instant until, int limit);
+    /** The operators' statistics and the hourly totals behind them. */
+    JdbcStats stats();
 
     /** Every stored ruleset version, oldest first. */
     List<RulesetRecord> rulesets();

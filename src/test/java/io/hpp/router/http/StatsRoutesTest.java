@@ -180,8 +180,8 @@ class StatsRoutesTest {
         assertBad("/admin/v1/stats/timeseries?since=" + base + "&until=2100-01-01T00:00:00Z", "may span at most 31 days");
         assertBad("/admin/v1/stats/timeseries?bucket=week", "Query 'bucket' must be hour or day, got 'week'");
         assertBad("/admin/v1/stats/timeseries?since=yesterday", "Query 'since' must be an ISO-8601 instant");
-        assertBad("/admin/v1/stats/top", "Query 'by' must be consumer, model, key or basket");
-        assertBad("/admin/v1/stats/top?by=provider", "got 'provider'");
+        assertBad("/admin/v1/stats/top", "Query 'by' must be consumer, model, key, provider, deployment, basket or tier");
+        assertBad("/admin/v1/stats/top?by=region", "got 'region'");
         assertBad("/admin/v1/stats/top?by=model&limit=101", "Query 'limit' must be an integer from 1 to 100");
         assertBad("/admin/v1/stats/top?by=model&limit=0", "Query 'limit' must be an integer from 1 to 100");
         assertThat(admin("/admin/v1/stats/top?by=model&limit=100").status()).isEqualTo(200);
