@@ -73,9 +73,9 @@ async function loadOverview() {
   const bucket = $("ov-range").value;
   const since = new Date(Date.now() - (bucket === "hour" ? 24 : 30 * 24) * 3600e3).toISOString();
   const top = (by) => api(`/admin/v1/stats/top?by=${by}&limit=10&since=${since}`);
-  const [series, consumers, models, providers, now] = await Promise.all([
-    api(`/admin/v1/stats/timeseries?bucket=${bucket}&since=${since}`), top("consumer"), top("model"), top("provider"),
-    api("/admin/v1/stats/now")]);
+  const [series, consumers, models, providers] = await Promise.all([
+    api(`/admin/v1/stats/timeseries?bucket=${bucket}&since=${since}`), top("consumer"), top("model"), top("provider")]);
+  const now = await api("/admin/v1/stats/now"); // alone, so that our own calls are not counted in flight
   if (now.ok) {
     $("ov-inflight").textContent = now.body.in_flight;
     $("ov-held").textContent = money(now.body.held);
@@ -122,7 +122,9 @@ async function loadRequests(more) {
   const q = new URLSearchParams(state.requestFilter);
   q.set("limit", String(state.requestPageSize || 50));
   if (more && state.requestCursor) q.set("cursor", state.requestCursor);
+  const seq = state.requestSeq = (state.requestSeq || 0) + 1;
   const r = await api("/admin/v1/requests?" + q);
+  if (seq !== state.requestSeq) return; // a later load (other filters) went out meanwhile: its answer is the one to show
   const line = $("r-status-line");
   line.className = r.ok ? "" : "error";
   line.textContent = r.ok ? "" : message(r);
