@@ -54,6 +54,9 @@ final class AuditRoutes {
         LogFilter filter = new LogFilter(text(q, "consumer_id"), text(q, "key_id"), text(q, "model"), text(q, "basket"),
                 text(q, "status").map(AuditRoutes::status), text(q, "since").map(t -> instant("since", t)),
                 text(q, "until").map(t -> instant("until", t)));
+        if (filter.since().isPresent() && filter.until().isPresent() && !filter.since().get().isBefore(filter.until().get())) {
+            throw ApiException.invalidRequest("Query 'since' (" + filter.since().get() + ") must be before 'until' (" + filter.until().get() + ")");
+        }
         int limit = q.first("limit").asOptional().map(AuditRoutes::limit).orElse(100);
         Optional<Store.LogCursor> cursor = q.first("cursor").asOptional().map(AuditRoutes::cursor);
         List<RequestLogEntry> rows = store.requestLogPage(filter, cursor, limit);
@@ -139,7 +142,7 @@ final class AuditRoutes {
         } catch (NumberFormatException ignored) {
             // fall through
         }
-        throw ApiException.invalidRequest("Query 'limit' must be an integer from 1 to " + MAX_PAGE);
+        throw ApiException.invalidRequest("Query 'limit' must be an integer from 1 to " + MAX_PAGE + ", got '" + s + "'");
     }
 
     private static Store.LogCursor cursor(String s) {

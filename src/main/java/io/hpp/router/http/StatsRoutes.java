@@ -65,8 +65,12 @@ final class StatsRoutes {
         Instant now = clock.get();
         var q = req.query();
         Instant until = q.first("until").asOptional().map(s -> instant("until", s)).orElse(now);
-        Instant since = q.first("since").asOptional().map(s -> instant("since", s)).orElse(until.minus(byDefault));
         Instant earliest = now.minus(MAX_WINDOW);
+        // a default start is kept within the bounds; a start asked for is checked against them
+        Instant since = q.first("since").asOptional().map(s -> instant("since", s)).orElseGet(() -> {
+            Instant d = until.minus(byDefault);
+            return d.isBefore(earliest) ? earliest : d;
+        });
         if (since.isBefore(earliest)) {
             throw ApiException.invalidRequest("Query 'since' must be within the last 31 days (at or after " + earliest + "), got " + since);
         }

@@ -48,7 +48,17 @@ public final class JdbcStats {
 
     /** Sums the closed hours not summed yet and the hours marked again, at most {@code maxHours}; returns how many. */
     public int rollUp(Instant now, int maxHours) {
-        return StatsRollup.run(jdbc, dialect, now.toEpochMilli(), maxHours);
+        int hours = StatsRollup.run(jdbc, dialect, now.toEpochMilli(), maxHours);
+        if (hours > 0 && dialect == Dialect.SQLITE) {
+            // SQLite keeps no planner statistics unless asked (PostgreSQL's autovacuum does): without them it read the
+            // per-key totals through the wrong index, 3x slower (bench/stats-10m.sh); a bounded sample keeps this short
+            jdbc.inTransaction(tx -> {
+                tx.execute("PRAGMA analysis_limit = 1000");
+                tx.execute("PRAGMA optimize");
+                return null;
+            });
+        }
+        return hours;
     }
 
     private long rolledThrough() {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Keeps the hourly totals of the request log ({@code stats_hour_model}, {@code stats_hour_key}) that {@link Stats} reads
- * for the hours they cover, so a month's statistics sum a few thousand rows instead of millions.
+ * Keeps the hourly and daily totals of the request log ({@code stats_hour_model}, {@code stats_hour_key} and their
+ * {@code stats_day_} twins) that {@link Stats} reads for the hours and days they cover, so a month's statistics sum
+ * thousands of rows instead of millions. A day's totals are summed from its hours' each time one of those is.
  *
  * <p>An hour is summed once, when it has been closed for {@link #SETTLE_MILLIS}: every log row of the hour is stored by
  * then unless its request outlived {@link #LATE_MILLIS} or its settlement was replayed from a journal after a crash. Such
@@ -40,6 +41,14 @@ final class StatsRollup {
     private static final String KEY_HOUR = "INSERT INTO stats_hour_key (hour, consumer_id, key_id, requests, errors, tokens, "
             + "cost_nanos, saved_nanos) SELECT ?, consumer_id, key_id, " + MEASURES
             + " FROM request_log WHERE created_at >= ? AND created_at < ? GROUP BY consumer_id, key_id";
+
+    private static final String TOTALS = "SUM(requests), SUM(errors), SUM(tokens), SUM(cost_nanos), SUM(saved_nanos)";
+    private static final String MODEL_DAY = "INSERT INTO stats_day_model (day, model, deployment, basket, tier, requests, errors, "
+            + "tokens, cost_nanos, saved_nanos) SELECT ?, model, deployment, basket, tier, " + TOTALS
+            + " FROM stats_hour_model WHERE hour >= ? AND hour < ? GROUP BY model, deployment, basket, tier";
+    private static final String KEY_DAY = "INSERT INTO stats_day_key (day, consumer_id, key_id, requests, errors, tokens, "
+            + "cost_nanos, saved_nanos) SELECT ?, consumer_id, key_id, " + TOTALS
+            + " FROM stats_hour_key WHERE hour >= ? AND hour < ? GROUP BY consumer_id, key_id";
 
     private StatsRollup() {
     }
@@ -104,12 +113,17 @@ final class StatsRollup {
         return first.isEmpty() || first.getFirst() == null ? closed : Math.min(closed, Math.max(oldest, first.getFirst() / HOUR));
     }
 
-    /** Replaces the hour's totals with a fresh sum of its log rows. */
+    /** Replaces the hour's totals with a fresh sum of its log rows, and its day's with a fresh sum of the day's hours. */
     private static void sum(Jdbc.Tx tx, long hour) throws SQLException {
         long from = hour * HOUR;
         tx.update("DELETE FROM stats_hour_model WHERE hour = ?", hour);
         tx.update("DELETE FROM stats_hour_key WHERE hour = ?", hour);
         tx.update(MODEL_HOUR, hour, from, from + HOUR);
         tx.update(KEY_HOUR, hour, from, from + HOUR);
+        long day = Math.floorDiv(hour, 24);
+        tx.update("DELETE FROM stats_day_model WHERE day = ?", day);
+        tx.update("DELETE FROM stats_day_key WHERE day = ?", day);
+        tx.update(MODEL_DAY, day, day * 24, day * 24 + 24);
+        tx.update(KEY_DAY, day, day * 24, day * 24 + 24);
     }
 }
