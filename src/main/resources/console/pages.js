@@ -78,6 +78,7 @@ async function loadOverview() {
   const now = await api("/admin/v1/stats/now"); // alone, so that our own calls are not counted in flight
   if (now.ok) {
     $("ov-inflight").textContent = now.body.in_flight;
+    $("ov-upstream").textContent = now.body.upstream_in_flight;
     $("ov-held").textContent = money(now.body.held);
     $("ov-holds").textContent = now.body.holds;
   }

@@ -45,6 +45,17 @@ final class ProviderHealth {
         final Map<CircuitBreakers.State, Integer> circuits = new EnumMap<>(CircuitBreakers.State.class);
     }
 
+    /** Calls to providers under way on this node: every catalog model's deployments' requests in flight. */
+    int upstreamInFlight() {
+        int n = 0;
+        for (Model m : store.models()) {
+            for (DeploymentHealth h : health.apply(m)) {
+                n += h.inFlight();
+            }
+        }
+        return n;
+    }
+
     /** Every provider a catalog model uses, and any other that served in the window; by name. */
     ArrayNode view(Instant since, Instant until) {
         Map<String, Sums> byProvider = new TreeMap<>();

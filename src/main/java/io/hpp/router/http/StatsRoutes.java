@@ -155,6 +155,7 @@ final class StatsRoutes {
         JdbcStats.Held held = store.stats().held();
         ObjectNode body = Json.object();
         body.put("in_flight", Math.max(0, inFlight.getAsInt() - 1)); // not this request
+        body.put("upstream_in_flight", providers.upstreamInFlight());
         body.put("holds", held.holds());
         body.put("held", held.amount().dollars());
         Responses.json(res, body);

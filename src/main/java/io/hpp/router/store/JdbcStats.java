@@ -26,12 +26,12 @@ public final class JdbcStats {
 
     /** Totals of the log per time bucket in [since, until), of all requests or one consumer's or key's. */
     public List<Stats.Point> timeseries(Stats.Bucket bucket, Instant since, Instant until, Stats.Filter filter) {
-        return Stats.timeseries(jdbc, bucket, since, until, filter, rolledThrough());
+        return Stats.timeseries(jdbc, bucket, since, until, filter, summed());
     }
 
     /** The largest consumers, models, keys, baskets or tiers by spend in [since, until). */
     public List<Stats.Top> top(Stats.TopBy by, Instant since, Instant until, int limit) {
-        return Stats.top(jdbc, by, since, until, limit, rolledThrough());
+        return Stats.top(jdbc, by, since, until, limit, summed());
     }
 
     /** Each model's requests, provider failures and latency histograms in [since, until), read from the log. */
@@ -61,7 +61,7 @@ public final class JdbcStats {
         return hours;
     }
 
-    private long rolledThrough() {
-        return jdbc.withConnection(StatsRollup::rolledThrough);
+    private StatsSql.Summed summed() {
+        return jdbc.withConnection(StatsSql.Summed::read);
     }
 }

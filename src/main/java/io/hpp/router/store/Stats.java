@@ -76,7 +76,7 @@ public final class Stats {
     }
 
     /** Every bucket from the one {@code since} falls in to the one before {@code until}, empty buckets as zeros. */
-    static List<Point> timeseries(Jdbc jdbc, Bucket bucket, Instant since, Instant until, Filter filter, long rolledThrough) {
+    static List<Point> timeseries(Jdbc jdbc, Bucket bucket, Instant since, Instant until, Filter filter, StatsSql.Summed summed) {
         long width = bucket.millis();
         StringBuilder where = new StringBuilder();
         List<Object> values = new ArrayList<>();
@@ -90,12 +90,13 @@ public final class Stats {
         });
         // a filtered series reads the per-key totals; an unfiltered one the smaller per-model totals
         StatsSql.Totals table = filter.any() ? StatsSql.Totals.KEY : StatsSql.Totals.MODEL;
-        String sql = "SELECT k, SUM(n), SUM(e), SUM(t), SUM(c), SUM(s) FROM (" + StatsSql.sql(table, "day",
-                "hour / " + width / StatsRollup.HOUR, "created_at / " + width, "", where.toString()) + ") u GROUP BY k";
-        StatsSql.Split split = StatsSql.Split.of(since, until, rolledThrough, bucket == Bucket.DAY);
+        StatsSql.Split split = StatsSql.Split.of(since, until, summed, bucket == Bucket.DAY);
+        StatsSql.Built rows = StatsSql.build(split, table, "day", "hour / " + width / StatsRollup.HOUR, "created_at / " + width, "",
+                where.toString(), values);
+        String sql = "SELECT k, SUM(n), SUM(e), SUM(t), SUM(c), SUM(s) FROM (" + rows.sql() + ") u GROUP BY k";
         Map<Long, Point> found = new HashMap<>();
         jdbc.query(sql, rs -> found.put(rs.getLong(1), new Point(Instant.ofEpochMilli(rs.getLong(1) * width), rs.getLong(2),
-                rs.getLong(3), rs.getLong(4), new Money(rs.getLong(5)), new Money(rs.getLong(6)))), split.params(values));
+                rs.getLong(3), rs.getLong(4), new Money(rs.getLong(5)), new Money(rs.getLong(6)))), rows.params());
         List<Point> out = new ArrayList<>();
         for (long b = since.toEpochMilli() / width; b <= (until.toEpochMilli() - 1) / width; b++) {
             out.add(found.getOrDefault(b, new Point(Instant.ofEpochMilli(b * width), 0, 0, 0, Money.ZERO, Money.ZERO)));
@@ -104,13 +105,12 @@ public final class Stats {
     }
 
     /** The {@code limit} largest by spend (then requests, then key) in [since, until); baskets and tiers of auto requests only. */
-    static List<Top> top(Jdbc jdbc, TopBy by, Instant since, Instant until, int limit, long rolledThrough) {
+    static List<Top> top(Jdbc jdbc, TopBy by, Instant since, Instant until, int limit, StatsSql.Summed summed) {
         // summed hours keep a missing basket or tier as '' (a key column cannot be NULL); the log keeps NULL
-        String sql = "SELECT k, SUM(n) AS n2, SUM(t) AS t2, SUM(c) AS c2 FROM ("
-                + StatsSql.sql(by.table, by.column, by.column, by.logColumn, " AND " + by.column + " <> ''", "")
+        StatsSql.Built rows = StatsSql.build(StatsSql.Split.of(since, until, summed, true), by.table, by.column, by.column, by.logColumn,
+                " AND " + by.column + " <> ''", "", List.of(), limit);
+        String sql = "SELECT k, SUM(n) AS n2, SUM(t) AS t2, SUM(c) AS c2 FROM (" + rows.sql()
                 + ") u WHERE k IS NOT NULL GROUP BY k ORDER BY c2 DESC, n2 DESC, k LIMIT ?";
-        StatsSql.Split split = StatsSql.Split.of(since, until, rolledThrough, true);
-        return jdbc.query(sql, rs -> new Top(rs.getString(1), rs.getLong(2), rs.getLong(3), new Money(rs.getLong(4))),
-                split.params(List.of(), limit));
+        return jdbc.query(sql, rs -> new Top(rs.getString(1), rs.getLong(2), rs.getLong(3), new Money(rs.getLong(4))), rows.params());
     }
 }

@@ -211,6 +211,7 @@ class ConsoleApiTest {
             Reply now = admin("/admin/v1/stats/now");
             assertThat(now.status()).as(now.body()).isEqualTo(200);
             assertThat(now.json().get("in_flight").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(now.json().get("upstream_in_flight").asInt()).as("the one call the fake holds").isEqualTo(1);
             assertThat(now.json().get("holds").asLong()).isGreaterThanOrEqualTo(1);
             assertThat(now.json().get("held").decimalValue()).isPositive();
         } finally {
@@ -222,6 +223,7 @@ class ConsoleApiTest {
         assertThat(moonshot.last().json().get("model").asText()).isEqualTo("kimi-k2.6");
         JsonNode after = pollNow(n -> n.get("in_flight").asInt() == 0 && n.get("holds").asLong() == 0);
         assertThat(after.get("held").decimalValue()).isEqualByComparingTo("0");
+        assertThat(after.get("upstream_in_flight").asInt()).isZero();
     }
 
     /** Asks {@code /admin/v1/stats/now} until {@code done} holds, for at most 10 s; returns the last answer. */

@@ -212,8 +212,10 @@ class ConsoleInsightsBrowserTest {
             slow.getOutputStream().flush();
             waiting().until(d -> fake.received().size() > before);
             refreshOverviewUntil(() -> text("ov-holds").equals("1") && text("ov-inflight").equals("2"));
+            assertThat(text("ov-upstream")).as("only the held request is at a provider").isEqualTo("1");
             JsonNode during = adminJson("/admin/v1/stats/now", "AdminStatsNow");
             assertThat(during.get("in_flight").asInt()).as("the held and the slow request (not the asking one)").isEqualTo(2);
+            assertThat(during.get("upstream_in_flight").asInt()).isEqualTo(1);
             assertThat(text("ov-held")).matches("\\$\\d+\\.\\d+").isNotEqualTo("$0.00");
             assertThat(new BigDecimal(text("ov-held").substring(1))).isPositive();
             assertThat(during.get("holds").asInt()).isEqualTo(Integer.parseInt(text("ov-holds")));
@@ -225,6 +227,7 @@ class ConsoleInsightsBrowserTest {
         TestRouter.Reply reply = held.get(30, TimeUnit.SECONDS);
         assertThat(reply.status()).isEqualTo(200);
         refreshOverviewUntil(() -> text("ov-holds").equals("0") && text("ov-inflight").equals("0")); // the slow one closed too
+        assertThat(text("ov-upstream")).isEqualTo("0");
         assertThat(text("ov-held")).isEqualTo("$0.00");
         waiting().until(d -> text("ov-top-providers").contains("openai"));
         return requestId(reply);

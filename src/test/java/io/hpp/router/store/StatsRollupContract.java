@@ -207,6 +207,21 @@ abstract class StatsRollupContract {
     }
 
     @Test
+    void manyMarkedHoursAreReadFromTheLogUntilSummedAgain() throws SQLException {
+        store.stats().rollUp(now, 10_000);
+        long first = now.toEpochMilli() / HOUR - 70;
+        for (long h = first; h < first + StatsSql.MAX_MARKED + 12; h++) {
+            execute("INSERT INTO stats_dirty (hour) VALUES (" + h + ")");
+        }
+        // totals made wrong behind the store's back: a window with that many marked hours must not read them
+        execute("UPDATE stats_hour_model SET requests = requests + 1000");
+        execute("UPDATE stats_day_model SET requests = requests + 1000");
+        assertSeries(Stats.Bucket.DAY, now.minus(Duration.ofHours(71)), now, Stats.Filter.ALL);
+        assertThat(store.stats().rollUp(now, 10_000)).isEqualTo(StatsSql.MAX_MARKED + 12);
+        assertThat(count("SELECT COUNT(*) FROM stats_dirty")).isZero();
+    }
+
+    @Test
     void latencyHistogramsGivePercentilesToTheBucketsBound() {
         List<LogHealth.ModelHealth> health = store.stats().health(now.minus(Duration.ofHours(81)), now);
         long requests = health.stream().mapToLong(LogHealth.ModelHealth::requests).sum();
