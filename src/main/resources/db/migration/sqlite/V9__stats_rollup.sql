@@ -57,6 +57,6 @@ CREATE INDEX stats_day_key_key ON stats_day_key (key_id, day);
 CREATE TABLE stats_dirty (
     hour INTEGER PRIMARY KEY
 );
--- the console's request filters: a key's requests, and the failed ones, without walking the whole log
-CREATE INDEX request_log_key ON request_log (key_id, created_at);
+-- the console's filter of failed requests, without walking the whole log (only failed rows pay for it); a key's
+-- requests are found through their consumer's index instead of one of their own (+5 us of CPU per request, round 5)
 CREATE INDEX request_log_errors ON request_log (created_at) WHERE status >= 400;

@@ -144,6 +144,14 @@ public final class StatsAtScale {
                 + "error_code, streamed, latency_ms, ttft_ms, created_at, request_id, endpoint, upstream_ms, baseline_cost_nanos, "
                 + "rerouted_from, deployment) ";
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            // the consumers and keys the rows name (a key filter finds its rows through its consumer)
+            for (int i = 0; i < 500; i++) {
+                st.execute("INSERT INTO consumers (id, created_at) VALUES ('c" + i + "', 0)");
+                for (int k = 0; k < 2; k++) {
+                    st.execute("INSERT INTO api_keys (id, consumer_id, secret_hash, created_at) VALUES ('c" + i + "-k" + k + "', 'c" + i
+                            + "', " + (postgres ? "'\\x00'::bytea" : "X'00'") + ", 0)");
+                }
+            }
             for (long from = 0; from < rows; from += 1_000_000) {
                 long to = Math.min(rows, from + 1_000_000) - 1;
                 String g = "(SELECT i, (i * 7 + i / 1000) % " + MODELS.length + " AS m FROM ";
