@@ -4,27 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.testing.FakeProvider;
-import io.hpp.router.testing.HeadlessChromium;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.TestRouter;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator console in real headless Chromium (Debian's chromium + chromium-driver) against a router and a fake
@@ -34,62 +25,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * API's message, then a valid one published and diffed; no sideways scrolling at 390 px. Screenshots of every tab go
  * to target/screenshots/console-*.png.
  */
-class ConsoleBrowserTest {
-    private static final Path SHOTS = Path.of("target", "screenshots");
-    private static FakeProvider fake;
-    private static TestRouter router;
-    private static WebDriver browser;
+class ConsoleBrowserTest extends ConsoleBrowserBase {
 
     @BeforeAll
     static void start() throws IOException {
-        HeadlessChromium.assumeInstalled();
-        fake = new FakeProvider();
-        router = TestRouter.start(Map.of("OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk-console"));
-        browser = HeadlessChromium.start(1280, 1600, true);
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (router != null) {
-            router.close();
-        }
-        if (fake != null) {
-            fake.close();
-        }
-    }
-
-    private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(15));
-    }
-
-    private static String text(String id) {
-        return browser.findElement(By.id(id)).getText();
-    }
-
-    private static void type(String id, String value) {
-        WebElement e = browser.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(value);
-    }
-
-    private static void click(String id) {
-        browser.findElement(By.id(id)).click();
-    }
-
-    private static void tab(String name) {
-        browser.findElement(By.cssSelector("#tabs [data-tab='" + name + "']")).click();
-    }
-
-    private static Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
-    }
-
-    private static void shot(String name) throws IOException {
-        Files.write(SHOTS.resolve("console-" + name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        open("sk-console", "console");
     }
 
     private static int quotaCheck(String key) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hpp.router.testing.FakeProvider;
-import io.hpp.router.testing.HeadlessChromium;
 import io.hpp.router.testing.OpenAiWire;
 import io.hpp.router.testing.OpenApi;
 import io.hpp.router.testing.TestRouter;
@@ -13,28 +12,19 @@ import java.math.BigDecimal;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console's pictures of live traffic in headless Chromium, against a router and a fake provider that took four
@@ -44,63 +34,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * request; the basket and tier bars. Every number shown is checked against the admin API's own answer. Screenshots go
  * to target/screenshots/console-insights-*.png, at 1280 and at 390 px wide.
  */
-class ConsoleInsightsBrowserTest {
-    private static final Path SHOTS = Path.of("target", "screenshots");
+class ConsoleInsightsBrowserTest extends ConsoleBrowserBase {
     private static final String HELLO = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
-    private static FakeProvider fake;
-    private static TestRouter router;
-    private static WebDriver browser;
 
     @BeforeAll
     static void start() throws IOException {
-        HeadlessChromium.assumeInstalled();
-        fake = new FakeProvider();
-        router = TestRouter.start(Map.of("OPENAI_BASE_URL", fake.baseUrl() + "/v1", "OPENAI_API_KEY", "sk-insights"));
-        browser = HeadlessChromium.start(1280, 1600, true);
-        Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (router != null) {
-            router.close();
-        }
-        if (fake != null) {
-            fake.close();
-        }
-    }
-
-    private static WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(15));
-    }
-
-    private static String text(String id) {
-        return browser.findElement(By.id(id)).getText();
-    }
-
-    private static void type(String id, String value) {
-        WebElement e = browser.findElement(By.id(id));
-        e.clear();
-        e.sendKeys(value);
-    }
-
-    private static void click(String id) {
-        browser.findElement(By.id(id)).click();
-    }
-
-    private static void tab(String name) {
-        browser.findElement(By.cssSelector("#tabs [data-tab='" + name + "']")).click();
-    }
-
-    private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
-    private static void shot(String name) throws IOException {
-        Files.write(SHOTS.resolve("console-insights-" + name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        open("sk-insights", "console-insights");
     }
 
     /** The request ids of a table's rows, read in one script (a table redrawn meanwhile leaves no stale element). */
