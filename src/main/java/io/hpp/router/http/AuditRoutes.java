@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hpp.router.common.ApiException;
 import io.hpp.router.common.Json;
+import io.hpp.router.routing.Basket;
 import io.hpp.router.store.ApiKeyRecord;
 import io.hpp.router.store.LogFilter;
 import io.hpp.router.store.RequestLogEntry;
@@ -51,7 +52,7 @@ final class AuditRoutes {
     private void page(ServerRequest req, ServerResponse res) {
         admin.require(req);
         var q = req.query();
-        LogFilter filter = new LogFilter(text(q, "consumer_id"), text(q, "key_id"), text(q, "model"), text(q, "basket"),
+        LogFilter filter = new LogFilter(text(q, "consumer_id"), text(q, "key_id"), text(q, "model"), text(q, "basket").map(AuditRoutes::basket),
                 text(q, "status").map(AuditRoutes::status), text(q, "since").map(t -> instant("since", t)),
                 text(q, "until").map(t -> instant("until", t)));
         if (filter.since().isPresent() && filter.until().isPresent() && !filter.since().get().isBefore(filter.until().get())) {
@@ -117,6 +118,16 @@ final class AuditRoutes {
     /** A query parameter's value; an empty one (a form's blank field) is no filter. */
     private static Optional<String> text(io.helidon.common.uri.UriQuery q, String name) {
         return q.first(name).asOptional().filter(v -> !v.isEmpty());
+    }
+
+    /** One of smart routing's baskets, as the log spells them. */
+    private static String basket(String s) {
+        for (Basket b : Basket.values()) {
+            if (b.wire().equals(s)) {
+                return s;
+            }
+        }
+        throw ApiException.invalidRequest("Query 'basket' must be tool, simple, complex or streaming, got '" + s + "'");
     }
 
     /** {@code ok}, {@code error} or a status code. */

@@ -350,6 +350,7 @@ class ConsoleApiTest {
         assertBad("/admin/v1/requests?status=OK", "got 'OK'");
         assertBad("/admin/v1/requests?until=yesterday", "Query 'until' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z, got 'yesterday'");
         assertBad("/admin/v1/requests?since=2026-13-01", "Query 'since' must be an ISO-8601 instant");
+        assertBad("/admin/v1/requests?basket=cheap", "Query 'basket' must be tool, simple, complex or streaming, got 'cheap'");
         assertThat(router.send("GET", "/admin/v1/requests?status=error", null, Map.of()).status()).isEqualTo(401);
     }
 
