@@ -1,5 +1,7 @@
 package io.hpp.router.http;
 
+import static io.hpp.router.http.QueryParams.text;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
@@ -14,7 +16,6 @@ import io.hpp.router.store.RequestLogEntry;
 import io.hpp.router.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -53,12 +54,12 @@ final class AuditRoutes {
         admin.require(req);
         var q = req.query();
         LogFilter filter = new LogFilter(text(q, "consumer_id"), text(q, "key_id"), text(q, "model"), text(q, "basket").map(AuditRoutes::basket),
-                text(q, "status").map(AuditRoutes::status), text(q, "since").map(t -> instant("since", t)),
-                text(q, "until").map(t -> instant("until", t)));
+                text(q, "status").map(AuditRoutes::status), text(q, "since").map(t -> QueryParams.instant("since", t)),
+                text(q, "until").map(t -> QueryParams.instant("until", t)));
         if (filter.since().isPresent() && filter.until().isPresent() && !filter.since().get().isBefore(filter.until().get())) {
             throw ApiException.invalidRequest("Query 'since' (" + filter.since().get() + ") must be before 'until' (" + filter.until().get() + ")");
         }
-        int limit = q.first("limit").asOptional().map(AuditRoutes::limit).orElse(100);
+        int limit = q.first("limit").asOptional().map(s -> QueryParams.count("limit", s, MAX_PAGE)).orElse(100);
         Optional<Store.LogCursor> cursor = q.first("cursor").asOptional().map(AuditRoutes::cursor);
         List<RequestLogEntry> rows = store.requestLogPage(filter, cursor, limit);
         ObjectNode body = Json.object();
@@ -107,18 +108,7 @@ final class AuditRoutes {
         return n;
     }
 
-    private static Instant instant(String name, String s) {
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalidRequest("Query '" + name + "' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z, got '" + s + "'");
-        }
-    }
 
-    /** A query parameter's value; an empty one (a form's blank field) is no filter. */
-    private static Optional<String> text(io.helidon.common.uri.UriQuery q, String name) {
-        return q.first(name).asOptional().filter(v -> !v.isEmpty());
-    }
 
     /** One of smart routing's baskets, as the log spells them. */
     private static String basket(String s) {
@@ -144,17 +134,6 @@ final class AuditRoutes {
         };
     }
 
-    private static int limit(String s) {
-        try {
-            int n = Integer.parseInt(s);
-            if (n >= 1 && n <= MAX_PAGE) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through
-        }
-        throw ApiException.invalidRequest("Query 'limit' must be an integer from 1 to " + MAX_PAGE + ", got '" + s + "'");
-    }
 
     private static Store.LogCursor cursor(String s) {
         try {

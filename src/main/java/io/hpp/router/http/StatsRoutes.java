@@ -14,7 +14,6 @@ import io.hpp.router.store.Store;
 import io.hpp.router.value.Model;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -64,10 +63,10 @@ final class StatsRoutes {
     private Window window(ServerRequest req, Duration byDefault) {
         Instant now = clock.get();
         var q = req.query();
-        Instant until = q.first("until").asOptional().map(s -> instant("until", s)).orElse(now);
+        Instant until = q.first("until").asOptional().map(s -> QueryParams.instant("until", s)).orElse(now);
         Instant earliest = now.minus(MAX_WINDOW);
         // a default start is kept within the bounds; a start asked for is checked against them
-        Instant since = q.first("since").asOptional().map(s -> instant("since", s)).orElseGet(() -> {
+        Instant since = q.first("since").asOptional().map(s -> QueryParams.instant("since", s)).orElseGet(() -> {
             Instant d = until.minus(byDefault);
             return d.isBefore(earliest) ? earliest : d;
         });
@@ -93,8 +92,7 @@ final class StatsRoutes {
             default -> throw ApiException.invalidRequest("Query 'bucket' must be hour or day, got '" + raw + "'");
         };
         Window w = window(req, bucket == Stats.Bucket.HOUR ? Duration.ofDays(1) : Duration.ofDays(30));
-        Stats.Filter filter = new Stats.Filter(q.first("consumer_id").asOptional().filter(s -> !s.isEmpty()),
-                q.first("key_id").asOptional().filter(s -> !s.isEmpty()));
+        Stats.Filter filter = new Stats.Filter(QueryParams.text(q, "consumer_id"), QueryParams.text(q, "key_id"));
         ObjectNode body = Json.object();
         body.put("bucket", raw);
         body.put("since", w.since().toString());
@@ -123,7 +121,7 @@ final class StatsRoutes {
                     "Query 'by' must be consumer, model, key, provider, deployment, basket or tier, got '" + raw + "'");
         };
         Window w = window(req, Duration.ofDays(1));
-        int limit = q.first("limit").asOptional().map(StatsRoutes::limit).orElse(10);
+        int limit = q.first("limit").asOptional().map(s -> QueryParams.count("limit", s, MAX_TOP)).orElse(10);
         ObjectNode body = Json.object();
         body.put("by", raw);
         body.put("since", w.since().toString());
@@ -161,23 +159,5 @@ final class StatsRoutes {
         Responses.json(res, body);
     }
 
-    private static Instant instant(String name, String s) {
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalidRequest("Query '" + name + "' must be an ISO-8601 instant such as 2026-11-25T00:00:00Z, got '" + s + "'");
-        }
-    }
 
-    private static int limit(String s) {
-        try {
-            int n = Integer.parseInt(s);
-            if (n >= 1 && n <= MAX_TOP) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // the message below says what is expected
-        }
-        throw ApiException.invalidRequest("Query 'limit' must be an integer from 1 to " + MAX_TOP + ", got '" + s + "'");
-    }
 }

@@ -2,7 +2,6 @@ package io.hpp.router.admin.eval;
 
 import io.hpp.router.value.Money;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.Locale;
 
 /**
  * A sweep's curve as CSV and as an SVG chart (cost across, top-tier quality kept up). Costs stay {@link Money}; doubles
- * here are quality shares and pixels.
+ * here are only quality shares and the pixels they land on; where a cost lands across is worked out in integers.
  */
 public final class CurveCharts {
     private static final int W = 720;
@@ -69,14 +68,14 @@ public final class CurveCharts {
         axes(sb, sc);
         List<String> pts = new ArrayList<>();
         for (Sweep.Point p : c.points()) {
-            pts.add(String.format(Locale.ROOT, "%.1f,%.1f", sc.x(p.all().routedCost()), sc.y(p.all().kept())));
+            pts.add(px(sc.x(p.all().routedCost())) + String.format(Locale.ROOT, ",%.1f", sc.y(p.all().kept())));
         }
         if (!pts.isEmpty()) {
             sb.append("<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"").append(String.join(" ", pts)).append("\"/>\n");
         }
         for (Sweep.Point p : c.points()) {
-            sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f77b4\"><title>%s = %s</title></circle>\n",
-                    sc.x(p.all().routedCost()), sc.y(p.all().kept()), esc(c.knob().path()), p.value().toPlainString()));
+            sb.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%.1f\" r=\"3\" fill=\"#1f77b4\"><title>%s = %s</title></circle>\n",
+                    px(sc.x(p.all().routedCost())), sc.y(p.all().kept()), esc(c.knob().path()), p.value().toPlainString()));
         }
         marker(sb, sc, cur.topCost(), 1.0, "#2ca02c", "always strong (top tier)");
         marker(sb, sc, cur.cheapestCost(), weakKept(cur), "#ff7f0e", "always weak (cheapest)");
@@ -84,11 +83,11 @@ public final class CurveCharts {
         return sb.append("</svg>\n").toString();
     }
 
-    /** Money stays exact; only the pixel a cost lands on is a double. */
+    /** Costs stay exact: the point a cost lands on across is worked out in integers, in tenths of a pixel. */
     private record Scale(Money maxCost, double minKept, double maxKept) {
-        double x(Money cost) {
-            double share = new BigDecimal(cost.nanos()).divide(new BigDecimal(maxCost.nanos()), MathContext.DECIMAL64).doubleValue();
-            return LEFT + share * (W - LEFT - RIGHT);
+        long x(Money cost) {
+            return LEFT * 10L + BigDecimal.valueOf(cost.nanos()).multiply(BigDecimal.valueOf(10L * (W - LEFT - RIGHT)))
+                    .divide(BigDecimal.valueOf(maxCost.nanos()), 0, RoundingMode.HALF_UP).longValueExact();
         }
 
         double y(double kept) {
@@ -105,7 +104,7 @@ public final class CurveCharts {
         for (int i = 0; i <= 5; i++) {
             Money cost = new Money(sc.maxCost().nanos() / 5 * i);
             double kept = sc.minKept() + (sc.maxKept() - sc.minKept()) * i / 5;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">$%s</text>\n", sc.x(cost), y0 + 18,
+            sb.append(String.format(Locale.ROOT, "<text x=\"%s\" y=\"%d\" text-anchor=\"middle\">$%s</text>\n", px(sc.x(cost)), y0 + 18,
                     cost.dollars().setScale(4, RoundingMode.HALF_UP).toPlainString()));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", x0 - 6, sc.y(kept) + 4, kept));
         }
@@ -116,12 +115,17 @@ public final class CurveCharts {
     }
 
     private static void marker(StringBuilder sb, Scale sc, Money cost, double kept, String colour, String label) {
-        double x = sc.x(cost);
+        long x = sc.x(cost);
         double y = sc.y(kept);
-        sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>\n", x - 4.5, y - 4.5, colour));
-        boolean right = x > W * 0.6;   // labels on the right half end at their marker, so they stay inside the chart
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" text-anchor=\"%s\">%s</text>\n", right ? x - 8 : x + 8,
+        sb.append(String.format(Locale.ROOT, "<rect x=\"%s\" y=\"%.1f\" width=\"9\" height=\"9\" fill=\"%s\"/>\n", px(x - 45), y - 4.5, colour));
+        boolean right = x > W * 6L;   // labels on the right half end at their marker, so they stay inside the chart
+        sb.append(String.format(Locale.ROOT, "<text x=\"%s\" y=\"%.1f\" fill=\"%s\" text-anchor=\"%s\">%s</text>\n", px(right ? x - 80 : x + 80),
                 y - 8, colour, right ? "end" : "start", label));
+    }
+
+    /** Tenths of a pixel as an SVG coordinate. */
+    private static String px(long tenths) {
+        return BigDecimal.valueOf(tenths, 1).toPlainString();
     }
 
     private static String esc(String s) {

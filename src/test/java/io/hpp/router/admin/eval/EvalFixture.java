@@ -15,8 +15,13 @@ final class EvalFixture implements AutoCloseable {
     final Store store;
     final RulesetEvaluator evaluator;
 
-    EvalFixture() throws Exception {
-        var dir = Files.createTempDirectory("eval-test");
+    EvalFixture() {
+        java.nio.file.Path dir;
+        try {
+            dir = Files.createTempDirectory("eval-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         store = App.openStore(ConfigLoader.load(Optional.empty(), Map.of("HPP_ROUTER_DB_URL", "jdbc:sqlite:" + dir.resolve("e.db"))));
         evaluator = new RulesetEvaluator(new ModelCatalog(store), new PromptTokens());
     }

@@ -8,22 +8,12 @@ import io.hpp.router.common.ApiException;
 import io.hpp.router.value.Money;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class RulesetEvaluatorTest {
-    private static EvalFixture fx;
-
-    @BeforeAll
-    static void open() throws Exception {
-        fx = new EvalFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        fx.close();
-    }
+    @AutoClose
+    private static final EvalFixture fx = new EvalFixture();
 
     /** Three rows, one per place: simple (gpt-4o-mini), T1 (gpt-5-mini), T2 (gpt-5). */
     private static List<RulesetEvaluator.Case> tiny() {

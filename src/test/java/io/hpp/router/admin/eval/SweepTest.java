@@ -10,22 +10,12 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class SweepTest {
-    private static EvalFixture fx;
-
-    @BeforeAll
-    static void open() throws Exception {
-        fx = new EvalFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        fx.close();
-    }
+    @AutoClose
+    private static final EvalFixture fx = new EvalFixture();
 
     /** Prompts of 10, 20, …, 100 words (18 … 108 tokens: 3 + 4 + 1 for "user" + one a word); the weak answer always scores 0.5, the strong 1. */
     private static List<RulesetEvaluator.Case> ladder() {

@@ -7,22 +7,12 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class TunerTest {
-    private static EvalFixture fx;
-
-    @BeforeAll
-    static void open() throws Exception {
-        fx = new EvalFixture();
-    }
-
-    @AfterAll
-    static void close() {
-        fx.close();
-    }
+    @AutoClose
+    private static final EvalFixture fx = new EvalFixture();
 
     /** simple on gpt-4o-mini (weak) up to {@code simpleMax}; everything else on one unbounded tier, gpt-5 (strong). */
     private static RuleSet twoRungs(long simpleMax) {
